@@ -1,0 +1,46 @@
+import type { ErrorCode } from './codes.ts';
+
+/** Error body as it travels on the wire (`invocationresult.error`). */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  stacktrace?: string;
+}
+
+/**
+ * The one error class the engine throws. `code` is a stable string from the catalogue
+ * (or a module's own documented code, e.g. `STREAM_SET_ERROR`); `details` carries structured fields.
+ */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly code: string;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode | (string & {}), message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options?.details;
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+/** Map anything thrown into a wire error body, once, where it leaves the engine. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof EngineError) return err.toBody();
+  if (isErrorBody(err))
+    return { code: err.code, message: err.message, ...(typeof err.stacktrace === 'string' ? { stacktrace: err.stacktrace } : {}) };
+  if (err instanceof Error) return { code: 'E_INTERNAL', message: err.message };
+  return { code: 'E_INTERNAL', message: String(err) };
+}
+
+export function isErrorBody(v: unknown): v is ErrorBody {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { code?: unknown }).code === 'string' &&
+    typeof (v as { message?: unknown }).message === 'string'
+  );
+}
