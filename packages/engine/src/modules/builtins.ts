@@ -1,0 +1,7 @@
+/**
+ * The built-in modules, in no particular order (config.yaml decides start order).
+ * Each is registered with the engine exactly as a third-party module would be.
+ */
+import type { EngineModule } from './module.ts';
+
+export const builtinModules: EngineModule<never>[] = [];
