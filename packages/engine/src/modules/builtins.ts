@@ -4,4 +4,4 @@
  */
 import type { EngineModule } from './module.ts';
 
-export const builtinModules: EngineModule<never>[] = [];
+export const builtinModules: EngineModule[] = [];
