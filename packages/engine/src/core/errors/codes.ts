@@ -36,6 +36,9 @@ export const ErrorCodes = {
   api_key_not_found: 'API key env var missing',
   unregister_failed: 'a trigger type failed to unregister a trigger',
   memory_exporter_not_enabled: 'traces are not kept in memory',
+  CONDITION_NOT_MET: 'HTTP 422: the trigger condition function returned false',
+  MIDDLEWARE_TIMEOUT: 'HTTP 504: a middleware function exceeded default_timeout',
+  INTERNAL_ERROR: 'HTTP 500: the http worker failed internally',
   // ---- Triad codes ----
   E_PROTOCOL_BAD_JSON: 'a frame was not valid JSON',
   E_PROTOCOL_UNKNOWN_TYPE: 'a frame had an unknown "type"',
@@ -49,6 +52,13 @@ export const ErrorCodes = {
   E_MODULE_DEPENDENCY: 'a module depends on a module that is not configured',
   E_MODULE_START: 'a module failed to start',
   E_CHANNEL_NOT_FOUND: 'unknown channel id or wrong key',
+  E_OTEL_BAD_FRAME: 'a telemetry frame had an unknown prefix, bad JSON or a malformed OTLP body',
+  E_HTTP_BAD_ROUTE: 'an http trigger api_path is malformed (empty or repeated parameter name)',
+  E_HTTP_ROUTE_CONFLICT: 'an http route has the same shape as another with different parameter names',
+  E_HTTP_BAD_JSON: 'HTTP 400: an application/json request body is not valid JSON',
+  E_HTTP_BAD_FORM: 'HTTP 400: a multipart/form-data request body is malformed',
+  E_HTTP_BODY_TOO_LARGE: 'HTTP 413: a buffered request body exceeded max_body_bytes',
+  E_HTTP_METHOD_NOT_ALLOWED: 'HTTP 405: the path exists but not for this method',
   E_INTERNAL: 'unexpected internal error',
 } as const;
 
