@@ -1,0 +1,99 @@
+/**
+ * The `link` worker: creates, resolves and updates short links, records clicks, and serves the dashboard.
+ * Wiring only: the logic lives in handlers.ts / http-handlers.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { Logger } from '@iii-dev/helpers/observability';
+import { registerWorker } from 'iii-sdk';
+import { createHandlers } from './handlers.ts';
+import { createHttpHandlers } from './http-handlers.ts';
+import { DB, SCHEMA } from './sql.ts';
+
+const worker = registerWorker(process.env.III_URL ?? 'ws://localhost:49134', {
+  workerName: 'link',
+});
+const logger = new Logger();
+
+const link = createHandlers({
+  trigger: (call) => worker.trigger(call),
+  logger,
+  slowClickMs: Number(process.env.LINKLY_SLOW_CLICK_MS ?? 0) || 0,
+});
+
+const page = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
+// The page finds the stream listener from this; `?stream=ws://host:port` in its URL overrides it.
+const pageConfig = JSON.stringify({
+  streamPort: process.env.LINKLY_STREAM_PORT ?? '3112',
+  streamUrl: process.env.LINKLY_STREAM_URL ?? null,
+});
+const dashboardHtml = page.replace('/*__LINKLY_CONFIG__*/ {}', pageConfig.replaceAll('<', '\\u003c'));
+
+const http = createHttpHandlers({
+  trigger: (call) => worker.trigger(call),
+  list: (limit) => link.list(limit),
+  dashboardHtml: () => dashboardHtml,
+  logger,
+});
+
+const codeParam = { name: 'code', type: 'string', description: '1-64 characters of A-Z a-z 0-9 _ -' } as const;
+const urlParam = { name: 'url', type: 'string', description: 'http(s) URL; https:// is added when the scheme is missing' } as const;
+
+worker.registerFunction('link::create', (input) => link.create(input), {
+  description: 'Create a short link: {url, code?} → {code, url}',
+  request_format: { type: 'object', body: [{ ...urlParam, required: true }, codeParam] },
+});
+worker.registerFunction('link::resolve', (input) => link.resolve(input), {
+  description: 'Resolve a code: {code} → {url} or {url: null}',
+  request_format: { type: 'object', body: [{ ...codeParam, required: true }] },
+});
+worker.registerFunction('link::record_click', (input) => link.recordClick(input), {
+  description: 'Record one click (runs from the clicks queue)',
+});
+worker.registerFunction('link::update', (input) => link.update(input), {
+  description: 'Point a code at a new URL: {code, url} → {code, url}',
+  request_format: {
+    type: 'object',
+    body: [
+      { ...codeParam, required: true },
+      { ...urlParam, required: true },
+    ],
+  },
+});
+worker.registerFunction('link::on_link_updated', (input) => link.onLinkUpdated(input), {
+  description: 'Refresh the cache on link.updated',
+});
+
+worker.registerFunction('http::create', (req) => http.create(req));
+worker.registerFunction('http::redirect', (req) => http.redirect(req));
+worker.registerFunction('http::update', (req) => http.update(req));
+worker.registerFunction('http::list_links', (req) => http.list(req));
+worker.registerFunction('http::dashboard', () => http.dashboard());
+
+/** The database worker may still be starting when we connect: retry the DDL until it answers. */
+async function ensureSchema(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      for (const sql of SCHEMA) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
+      return;
+    } catch (err) {
+      if (attempt % 10 === 1) logger.warn('database not ready, retrying', { attempt, error: String(err) });
+      await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 2000)));
+    }
+  }
+}
+
+function route(function_id: string, http_method: string, api_path: string): void {
+  worker.registerTrigger({ type: 'http', function_id, config: { api_path, http_method } });
+}
+
+// Routes go live only once the tables exist, so a request never meets a missing table.
+await ensureSchema();
+route('http::create', 'POST', '/links');
+route('http::redirect', 'GET', '/s/:code');
+route('http::update', 'PUT', '/links/:code');
+route('http::list_links', 'GET', '/links');
+route('http::dashboard', 'GET', '/');
+route('http::dashboard', 'GET', '/dashboard');
+worker.registerTrigger({ type: 'durable:subscriber', function_id: 'link::on_link_updated', config: { topic: 'link.updated' } });
+
+logger.info('link worker ready');

@@ -1,0 +1,26 @@
+/** The SQL the link worker runs (database `primary`). `?` placeholders: SQLite is the embedded default. */
+export const DB = 'primary';
+
+export const SCHEMA = [
+  'CREATE TABLE IF NOT EXISTS links (code TEXT PRIMARY KEY, url TEXT NOT NULL, created_at TEXT NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS clicks (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, clicked_at TEXT NOT NULL)',
+  // The dashboard counts clicks per code; without this index every listing scans the whole clicks table.
+  'CREATE INDEX IF NOT EXISTS clicks_code ON clicks (code)',
+];
+
+export const INSERT_LINK = 'INSERT INTO links (code, url, created_at) VALUES (?, ?, ?)';
+export const SELECT_URL = 'SELECT url FROM links WHERE code = ?';
+export const UPDATE_URL = 'UPDATE links SET url = ? WHERE code = ?';
+export const INSERT_CLICK = 'INSERT INTO clicks (code, clicked_at) VALUES (?, ?)';
+export const LIST_LINKS = `SELECT l.code AS code, l.url AS url, l.created_at AS created_at,
+  COUNT(c.id) AS clicks, MAX(c.clicked_at) AS last_click_at
+  FROM links l LEFT JOIN clicks c ON c.code = l.code
+  GROUP BY l.code, l.url, l.created_at
+  ORDER BY l.created_at DESC, l.code
+  LIMIT ?`;
+
+/** True when a database error is the duplicate-key failure of INSERT_LINK (SQLite or PostgreSQL wording). */
+export function isUniqueViolation(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /UNIQUE constraint|SQLITE_CONSTRAINT|duplicate key|23505/i.test(message);
+}
