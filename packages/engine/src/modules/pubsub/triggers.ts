@@ -1,0 +1,31 @@
+import type { Logger } from '../../util/logger.ts';
+import type { TriggerInstance, TriggerTypeDef } from '../module.ts';
+import type { PubSubAdapter } from './adapters/adapter.ts';
+import { subscribeConfigSchema } from './config.ts';
+import type { Subscriptions } from './subscriptions.ts';
+
+/**
+ * Trigger type `subscribe` {topic}. A missing or empty topic is accepted but inert (reference
+ * behaviour: a warning, nothing registered), so a worker's registration never fails for it.
+ */
+export function subscribeTriggerType(subs: Subscriptions, getAdapter: () => PubSubAdapter, log: Logger): TriggerTypeDef {
+  return {
+    id: 'subscribe',
+    description: 'Invoke the function with the data of every message published to a topic',
+    configuration_schema: subscribeConfigSchema.toJSONSchema(),
+    async register(trigger: TriggerInstance) {
+      const parsed = subscribeConfigSchema.parse(trigger.config ?? {});
+      const topic = parsed.ok ? parsed.value.topic : undefined;
+      if (!topic) {
+        log.warn('subscribe trigger without a topic ignored', { trigger_id: trigger.id, function_id: trigger.function_id });
+        subs.remove(trigger.id);
+        return;
+      }
+      if (subs.add(topic, trigger.id, trigger.function_id)) await getAdapter().listen(topic);
+    },
+    async unregister(trigger: TriggerInstance) {
+      const lastOfTopic = subs.remove(trigger.id);
+      if (lastOfTopic !== undefined) await getAdapter().unlisten(lastOfTopic);
+    },
+  };
+}

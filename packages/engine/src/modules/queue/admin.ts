@@ -1,0 +1,152 @@
+/** DLQ and inspection functions: `iii::queue::redrive*`, `iii::queue::discard_message`, `engine::queue::*`. */
+import { s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { LocalFunction } from '../module.ts';
+import type { QueueStore } from './adapters/store.ts';
+import type { NamedQueueConfig } from './config.ts';
+import { errorText } from './consumer.ts';
+import type { DurableTopics } from './durable.ts';
+import { parseInput } from './functions.ts';
+
+export interface AdminDeps {
+  store: QueueStore;
+  durable: DurableTopics;
+  namedQueues: () => ReadonlyMap<string, NamedQueueConfig>;
+}
+
+const queueInput = s.looseObject({ queue: s.string().optional(), topic: s.string().optional() });
+const messageInput = s.looseObject({ queue: s.string().optional(), topic: s.string().optional(), message_id: s.string().optional() });
+const dlqInput = s.looseObject({
+  topic: s.string().optional(),
+  queue: s.string().optional(),
+  offset: s.integer().min(0).default(0),
+  limit: s.integer().min(1).default(50),
+});
+
+/** A durable topic name stands for its per-function queues; anything else is one queue. */
+function queuesFor(deps: AdminDeps, name: string): string[] {
+  const internal = deps.durable.subscriptionsOf(name).map(([q]) => q);
+  return [name, ...internal];
+}
+
+function brokerType(deps: AdminDeps, queue: string): string {
+  return deps.namedQueues().has(queue) ? 'function_queue' : 'topic';
+}
+
+/** Run a store operation, mapping any failure to the function's reference error code. */
+async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof EngineError && err.code === 'deserialization_error') throw err;
+    throw new EngineError(code, errorText(err), { cause: err });
+  }
+}
+
+function redrive(deps: AdminDeps): LocalFunction {
+  return {
+    id: 'iii::queue::redrive',
+    description: 'Move every dead-lettered message of a queue back to the queue',
+    async handler(input) {
+      const req = parseInput(queueInput, input);
+      const queue = req.queue || req.topic;
+      if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
+      return guarded('redrive_failed', async () => {
+        let redriven = 0;
+        for (const q of queuesFor(deps, queue)) redriven += await deps.store.redrive(q);
+        return { queue, redriven };
+      });
+    },
+  };
+}
+
+function messageOp(deps: AdminDeps, id: string, code: string, op: (q: string, m: string) => Promise<0 | 1>): LocalFunction {
+  return {
+    id,
+    async handler(input) {
+      const req = parseInput(messageInput, input);
+      const queue = req.queue || req.topic;
+      if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
+      if (!req.message_id) throw new EngineError('message_id_not_set', 'Message id is not set');
+      const messageId = req.message_id;
+      return guarded(code, async () => {
+        let redriven: 0 | 1 = 0;
+        for (const q of queuesFor(deps, queue)) if (redriven === 0) redriven = await op(q, messageId);
+        return { queue, message_id: messageId, redriven };
+      });
+    },
+  };
+}
+
+function listTopics(deps: AdminDeps): LocalFunction {
+  return {
+    id: 'engine::queue::list_topics',
+    description: 'Named queues and durable topics',
+    handler() {
+      const named = [...deps.namedQueues().keys()].map((name) => ({ name, broker_type: 'function_queue', subscriber_count: 1 }));
+      const topics = [...deps.durable.topics()].map(([name, n]) => ({ name, broker_type: 'topic', subscriber_count: n }));
+      return [...named, ...topics].sort((a, b) => a.name.localeCompare(b.name));
+    },
+  };
+}
+
+function topicStats(deps: AdminDeps): LocalFunction {
+  return {
+    id: 'engine::queue::topic_stats',
+    description: 'Depth, consumers and DLQ depth of a queue or durable topic',
+    handler(input) {
+      const req = parseInput(queueInput, input);
+      const name = req.topic || req.queue;
+      if (!name) throw new EngineError('topic_required', 'Topic is required');
+      const cfg = deps.namedQueues().get(name);
+      let depth = 0;
+      let dlqDepth = 0;
+      for (const q of queuesFor(deps, name)) {
+        const d = deps.store.depth(q);
+        depth += d.waiting + d.delayed + d.active;
+        dlqDepth += deps.store.dlqCount(q);
+      }
+      const consumers = cfg ? cfg.concurrency : deps.durable.subscriptionsOf(name).length;
+      return { depth, consumer_count: consumers, dlq_depth: dlqDepth, config: cfg ?? null };
+    },
+  };
+}
+
+function dlqTopics(deps: AdminDeps): LocalFunction {
+  return {
+    id: 'engine::queue::dlq_topics',
+    description: 'Queues holding dead-lettered messages',
+    handler() {
+      return deps.store
+        .dlqQueues()
+        .map(({ queue, count }) => ({ topic: queue, broker_type: brokerType(deps, queue), message_count: count }));
+    },
+  };
+}
+
+function dlqMessages(deps: AdminDeps): LocalFunction {
+  return {
+    id: 'engine::queue::dlq_messages',
+    description: 'Dead-lettered messages of a queue: { id, payload, error, failed_at }',
+    handler(input) {
+      const req = parseInput(dlqInput, input);
+      const name = req.topic || req.queue;
+      if (!name) throw new EngineError('topic_required', 'Topic is required');
+      return queuesFor(deps, name)
+        .flatMap((q) => deps.store.dlqList(q, 0, req.offset + req.limit))
+        .slice(req.offset, req.offset + req.limit);
+    },
+  };
+}
+
+export function adminFunctions(deps: AdminDeps): LocalFunction[] {
+  return [
+    redrive(deps),
+    messageOp(deps, 'iii::queue::redrive_message', 'redrive_message_failed', (q, m) => deps.store.redriveMessage(q, m)),
+    messageOp(deps, 'iii::queue::discard_message', 'discard_message_failed', (q, m) => deps.store.discardMessage(q, m)),
+    listTopics(deps),
+    topicStats(deps),
+    dlqTopics(deps),
+    dlqMessages(deps),
+  ];
+}

@@ -1,0 +1,90 @@
+/** `config/queue.yaml` (id `queue`): named queues and the storage adapter. */
+import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import { BACKOFF_TYPES, type BackoffType } from './backoff.ts';
+
+export interface NamedQueueConfig {
+  /** @default 'standard' */
+  type: 'standard' | 'fifo';
+  /** Total attempts before the DLQ (named queues count the first attempt). @default 3 */
+  max_retries: number;
+  /** Jobs in flight at once (fifo: at most one per message group). @default 10 */
+  concurrency: number;
+  /** Required for fifo: the `data` field whose value names the message group. */
+  message_group_field?: string | undefined;
+  /** Base retry delay. @default 1000 */
+  backoff_ms: number;
+  /** Triad extension: retry strategy name. @default 'exponential' */
+  backoff_type: BackoffType;
+  /** Triad extension: 0..1 spread of retry delays. @default 0 */
+  backoff_jitter: number;
+  /** Safety re-check interval when idle (dispatch is event driven). @default 100 */
+  poll_interval_ms: number;
+  /** RabbitMQ only; accepted so reference configs validate. */
+  max_priority?: number | undefined;
+  priority_field?: string | undefined;
+}
+
+export const namedQueueSchema: Schema<NamedQueueConfig> = s.object({
+  type: s.enum(['standard', 'fifo'] as const).default('standard'),
+  max_retries: s.integer().min(1).default(3),
+  concurrency: s.integer().min(1).default(10),
+  message_group_field: s.string().nonEmpty().optional(),
+  backoff_ms: s.integer().min(0).default(1000),
+  backoff_type: s.enum(BACKOFF_TYPES).default('exponential'),
+  backoff_jitter: s.number().min(0).max(1).default(0),
+  poll_interval_ms: s.integer().min(1).default(100),
+  max_priority: s.integer().optional(),
+  priority_field: s.string().optional(),
+});
+
+export type AdapterName = 'builtin' | 'in_memory' | 'file_based';
+
+export interface QueueAdapterConfig {
+  name: AdapterName;
+  config?:
+    | {
+        store_method?: 'in_memory' | 'file_based' | undefined;
+        /** SQLite file, relative to the project dir. @default `<dataDir>/queue.db` */
+        file_path?: string | undefined;
+        /** Accepted for reference compatibility; writes are group-committed every event-loop turn instead. */
+        save_interval_ms?: number | undefined;
+      }
+    | undefined;
+}
+
+export interface QueueConfig {
+  queue_configs: Record<string, NamedQueueConfig>;
+  adapter: QueueAdapterConfig;
+}
+
+export const queueConfigSchema: Schema<QueueConfig> = s.object({
+  queue_configs: s.record(namedQueueSchema).default({}),
+  adapter: s
+    .object({
+      name: s.enum(['builtin', 'in_memory', 'file_based'] as const).default('builtin'),
+      config: s
+        .object({
+          store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
+          file_path: s.string().nonEmpty().optional(),
+          save_interval_ms: s.integer().min(0).optional(),
+        })
+        .optional(),
+    })
+    .default({ name: 'builtin', config: undefined }),
+});
+
+/** Named queue `default` always exists, with the defaults. */
+export function withDefaultQueue(configs: Record<string, NamedQueueConfig>): Record<string, NamedQueueConfig> {
+  if (configs.default) return configs;
+  const parsed = namedQueueSchema.parse({});
+  if (!parsed.ok) throw new EngineError('E_INTERNAL', formatIssues(parsed.issues));
+  return { default: parsed.value, ...configs };
+}
+
+/** Resolve where the store lives: `:memory:` or a file. */
+export function storePath(adapter: QueueAdapterConfig, dataDir: string, resolve: (p: string) => string): string {
+  const method = adapter.config?.store_method ?? (adapter.name === 'in_memory' ? 'in_memory' : 'file_based');
+  if (method === 'in_memory') return ':memory:';
+  return adapter.config?.file_path ? resolve(adapter.config.file_path) : `${dataDir}/queue.db`;
+}

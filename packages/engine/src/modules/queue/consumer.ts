@@ -1,0 +1,160 @@
+/**
+ * One consumer per queue: leases up to `concurrency` jobs, runs them, and settles each one
+ * (ack on success; on failure retry with the job's backoff or move it to the DLQ once its attempt
+ * budget is spent). Dispatch is event driven (store `onReady`, job completion, a timer for the
+ * next retry); `pollIntervalMs` is only a safety net.
+ *
+ * A job whose function is not registered (its worker has not connected yet, e.g. right after an
+ * engine restart) is parked without spending an attempt and released when the function appears.
+ */
+import { EngineError } from '../../core/errors/index.ts';
+import type { Logger } from '../../util/logger.ts';
+import type { QueueStore } from './adapters/store.ts';
+import { computeBackoff } from './backoff.ts';
+import type { Job } from './job.ts';
+
+export interface ConsumerOptions {
+  queue: string;
+  /** 0 pauses the consumer (durable `queue_config.concurrency: 0`). */
+  concurrency: number;
+  pollIntervalMs: number;
+  store: QueueStore;
+  /** Run the job: resolve → ack, reject → failed attempt. */
+  handle: (job: Job) => Promise<void>;
+  hasFunction: (id: string) => boolean;
+  log: Logger;
+  now?: () => number;
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string')
+    return (err as { message: string }).message;
+  return String(err);
+}
+
+export class QueueConsumer {
+  private inflight = 0;
+  private stopped = true;
+  private wakeQueued = false;
+  private parked: Job[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAt = Number.POSITIVE_INFINITY;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(private opts: ConsumerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  get queue(): string {
+    return this.opts.queue;
+  }
+
+  get concurrency(): number {
+    return this.opts.concurrency;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.pollTimer = setInterval(() => this.wake(), this.opts.pollIntervalMs);
+    this.pollTimer.unref();
+    this.wake();
+  }
+
+  /** Stop leasing; running jobs finish and settle normally; parked jobs go back to the store. */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
+    this.retryAt = Number.POSITIVE_INFINITY;
+    const parked = this.parked;
+    this.parked = [];
+    for (const job of parked) this.opts.store.release(job, this.now());
+  }
+
+  update(patch: Partial<Pick<ConsumerOptions, 'concurrency' | 'pollIntervalMs' | 'handle'>>): void {
+    const pollChanged = patch.pollIntervalMs !== undefined && patch.pollIntervalMs !== this.opts.pollIntervalMs;
+    this.opts = { ...this.opts, ...patch };
+    if (pollChanged && !this.stopped) {
+      this.stop();
+      this.start();
+    } else this.wake();
+  }
+
+  /** Coalesce wake-ups of one turn into one pump. */
+  wake(): void {
+    if (this.wakeQueued || this.stopped) return;
+    this.wakeQueued = true;
+    queueMicrotask(() => {
+      this.wakeQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Functions changed: release parked jobs whose function now exists. */
+  functionsChanged(): void {
+    if (this.parked.length === 0) return;
+    const still: Job[] = [];
+    for (const job of this.parked) {
+      if (this.opts.hasFunction(job.functionId)) this.opts.store.release(job, this.now());
+      else still.push(job);
+    }
+    this.parked = still;
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    this.functionsChanged();
+    const free = this.opts.concurrency - this.inflight;
+    if (free > 0) {
+      for (const job of this.opts.store.lease(this.opts.queue, free, this.now())) this.run(job);
+    }
+    this.armRetryTimer();
+  }
+
+  private run(job: Job): void {
+    if (!this.opts.hasFunction(job.functionId)) {
+      this.parked.push(job);
+      return;
+    }
+    this.inflight++;
+    this.opts.handle(job).then(
+      () => this.settle(job, undefined),
+      (err: unknown) => this.settle(job, err ?? new EngineError('E_INTERNAL', 'job failed')),
+    );
+  }
+
+  private settle(job: Job, err: unknown): void {
+    this.inflight--;
+    const { store } = this.opts;
+    if (err === undefined) store.ack(job);
+    else {
+      const now = this.now();
+      const attemptsMade = job.attempts + 1;
+      const text = errorText(err);
+      if (attemptsMade >= job.maxAttempts) {
+        this.opts.log.warn('job moved to the DLQ', { queue: job.queue, message_id: job.id, function_id: job.functionId, error: text });
+        store.fail(job, text, now);
+      } else store.retry(job, now + computeBackoff(job.backoff, attemptsMade), text);
+    }
+    this.wake();
+  }
+
+  /** Wake exactly when the next delayed job becomes due. */
+  private armRetryTimer(): void {
+    const next = this.opts.store.nextAvailableAt(this.opts.queue);
+    if (next === undefined || next >= this.retryAt) return;
+    clearTimeout(this.retryTimer);
+    this.retryAt = next;
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryAt = Number.POSITIVE_INFINITY;
+        this.wake();
+      },
+      Math.max(0, next - this.now()),
+    );
+    this.retryTimer.unref();
+  }
+}

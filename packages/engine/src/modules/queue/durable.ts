@@ -1,0 +1,168 @@
+/**
+ * Durable pub/sub: `iii::durable::publish {topic, data}` and trigger type `durable:subscriber`.
+ * Each distinct subscribed function gets its own internal queue `<topic>::<function_id>`, so every
+ * function receives every message, while several triggers of one function share (compete on) it.
+ * A message for a topic with no subscriber is parked on the bare `<topic>` queue (no consumer).
+ */
+import { randomUUID } from 'node:crypto';
+import { formatIssues, s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { Logger } from '../../util/logger.ts';
+import type { EngineApi, TriggerInstance } from '../module.ts';
+import type { QueueStore } from './adapters/store.ts';
+import type { ConsumerSet } from './consumers.ts';
+import type { Job } from './job.ts';
+
+const queueConfigSchema = s.looseObject({
+  type: s.enum(['concurrent', 'fifo'] as const).optional(),
+  /** Retries after the first attempt. */
+  maxRetries: s.integer().min(0).optional(),
+  /** 0 pauses consumption. */
+  concurrency: s.integer().min(0).optional(),
+  backoffDelayMs: s.integer().min(0).optional(),
+  visibilityTimeout: s.number().optional(),
+  delaySeconds: s.number().optional(),
+  backoffType: s.string().optional(),
+  maxPriority: s.integer().optional(),
+});
+
+type DurableQueueConfig = {
+  type?: 'concurrent' | 'fifo' | undefined;
+  maxRetries?: number | undefined;
+  concurrency?: number | undefined;
+  backoffDelayMs?: number | undefined;
+};
+
+export const durableTriggerConfigSchema = s.looseObject({
+  topic: s.string().optional(),
+  queue: s.string().optional(),
+  condition_function_id: s.string().optional(),
+  queue_config: queueConfigSchema.optional(),
+});
+
+interface Subscription {
+  topic: string;
+  functionId: string;
+  triggers: Set<string>;
+  maxAttempts: number;
+  backoffMs: number;
+  concurrency: number;
+  conditionFunctionId: string | undefined;
+}
+
+export const DURABLE_DEFAULTS = { maxRetries: 2, concurrency: 10, backoffDelayMs: 1000, pollIntervalMs: 100 } as const;
+
+export function internalQueue(topic: string, functionId: string): string {
+  return `${topic}::${functionId}`;
+}
+
+export class DurableTopics {
+  /** Internal queue name → subscription. */
+  private readonly subs = new Map<string, Subscription>();
+  private readonly queueOfTrigger = new Map<string, string>();
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly consumers: ConsumerSet,
+    private readonly engine: EngineApi,
+    private readonly log: Logger,
+  ) {}
+
+  register(trigger: TriggerInstance): void {
+    const parsed = durableTriggerConfigSchema.parse(trigger.config ?? {});
+    if (!parsed.ok) throw new EngineError('trigger_registration_failed', formatIssues(parsed.issues));
+    const cfg = parsed.value;
+    const topic = cfg.topic || cfg.queue;
+    if (!topic) throw new EngineError('trigger_registration_failed', 'durable:subscriber requires a topic');
+    this.unregister(trigger);
+    const qc: DurableQueueConfig = cfg.queue_config ?? {};
+    const queue = internalQueue(topic, trigger.function_id);
+    const sub: Subscription = this.subs.get(queue) ?? {
+      topic,
+      functionId: trigger.function_id,
+      triggers: new Set(),
+      maxAttempts: 0,
+      backoffMs: 0,
+      concurrency: 0,
+      conditionFunctionId: undefined,
+    };
+    sub.triggers.add(trigger.id);
+    // The latest registration's queue_config wins for the shared per-function queue.
+    sub.maxAttempts = (qc.maxRetries ?? DURABLE_DEFAULTS.maxRetries) + 1;
+    sub.backoffMs = qc.backoffDelayMs ?? DURABLE_DEFAULTS.backoffDelayMs;
+    sub.concurrency = qc.type === 'fifo' ? Math.min(1, qc.concurrency ?? 1) : (qc.concurrency ?? DURABLE_DEFAULTS.concurrency);
+    sub.conditionFunctionId = cfg.condition_function_id || undefined;
+    this.subs.set(queue, sub);
+    this.queueOfTrigger.set(trigger.id, queue);
+    this.consumers.ensure(queue, {
+      concurrency: sub.concurrency,
+      pollIntervalMs: DURABLE_DEFAULTS.pollIntervalMs,
+      handle: (job) => this.handle(sub, job),
+    });
+  }
+
+  unregister(trigger: TriggerInstance): void {
+    const queue = this.queueOfTrigger.get(trigger.id);
+    if (queue === undefined) return;
+    this.queueOfTrigger.delete(trigger.id);
+    const sub = this.subs.get(queue);
+    sub?.triggers.delete(trigger.id);
+    if (sub && sub.triggers.size === 0) {
+      this.subs.delete(queue);
+      this.consumers.drop(queue);
+    }
+  }
+
+  /** One job per subscribed function; all durable before this resolves. */
+  async publish(topic: string, data: unknown): Promise<void> {
+    const id = randomUUID();
+    const targets = this.subscriptionsOf(topic);
+    if (targets.length === 0) {
+      await this.store.add({
+        id,
+        queue: topic,
+        functionId: '',
+        data,
+        maxAttempts: DURABLE_DEFAULTS.maxRetries + 1,
+        backoff: { type: 'exponential', delay: DURABLE_DEFAULTS.backoffDelayMs },
+      });
+      return;
+    }
+    await Promise.all(
+      targets.map(([queue, sub]) =>
+        this.store.add({
+          id,
+          queue,
+          functionId: sub.functionId,
+          data,
+          maxAttempts: sub.maxAttempts,
+          backoff: { type: 'exponential', delay: sub.backoffMs },
+        }),
+      ),
+    );
+  }
+
+  subscriptionsOf(topic: string): Array<[string, Subscription]> {
+    return [...this.subs].filter(([, sub]) => sub.topic === topic);
+  }
+
+  topics(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const sub of this.subs.values()) out.set(sub.topic, (out.get(sub.topic) ?? 0) + 1);
+    return out;
+  }
+
+  /** Condition first (exactly `false` skips; an error skips and is logged), then the handler. */
+  private async handle(sub: Subscription, job: Job): Promise<void> {
+    const opts = { traceparent: job.traceparent, baggage: job.baggage };
+    if (sub.conditionFunctionId) {
+      try {
+        if ((await this.engine.invoke(sub.conditionFunctionId, job.data, opts)) === false) return;
+      } catch (err) {
+        this.log.warn('durable:subscriber condition failed; message skipped', { function_id: sub.conditionFunctionId, error: String(err) });
+        return;
+      }
+    }
+    await this.engine.invoke(job.functionId, job.data, opts);
+  }
+}

@@ -1,0 +1,80 @@
+/** Producer functions: `engine::queue::enqueue` (the engine's Enqueue action) and `iii::durable::publish`. */
+import { randomUUID } from 'node:crypto';
+import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { LocalFunction } from '../module.ts';
+import type { QueueStore } from './adapters/store.ts';
+import type { NamedQueueConfig } from './config.ts';
+import type { DurableTopics } from './durable.ts';
+import type { NewJob } from './job.ts';
+
+/** Parse a built-in function input or fail the way the reference does (`deserialization_error`). */
+export function parseInput<T>(schema: Schema<T>, input: unknown): T {
+  const r = schema.parse(input);
+  if (!r.ok) throw new EngineError('deserialization_error', formatIssues(r.issues));
+  return r.value;
+}
+
+const enqueueInput = s.looseObject({
+  queue: s.string(),
+  function_id: s.string().nonEmpty(),
+  data: s.any().optional(),
+  messageReceiptId: s.string().optional(),
+  traceparent: s.string().optional(),
+  baggage: s.string().optional(),
+});
+
+/** FIFO queues name the message group by a field of `data`; it must be present and non-null. */
+function groupKeyOf(queue: string, cfg: NamedQueueConfig, data: unknown): string | undefined {
+  if (cfg.type !== 'fifo') return undefined;
+  const field = cfg.message_group_field;
+  if (!field) throw new EngineError('E_QUEUE_GROUP_MISSING', `FIFO queue '${queue}' has no message_group_field configured`);
+  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[field] : undefined;
+  if (value === undefined || value === null)
+    throw new EngineError('E_QUEUE_GROUP_MISSING', `Message for FIFO queue '${queue}' has no '${field}' field`);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function enqueueFunction(store: QueueStore, namedQueues: () => ReadonlyMap<string, NamedQueueConfig>): LocalFunction {
+  return {
+    id: 'engine::queue::enqueue',
+    description: 'Queue provider used by the engine for TriggerAction.Enqueue',
+    request_format: enqueueInput.toJSONSchema(),
+    async handler(input) {
+      const req = parseInput(enqueueInput, input);
+      const cfg = namedQueues().get(req.queue);
+      if (!cfg) throw new EngineError('E_QUEUE_NOT_FOUND', `Queue '${req.queue}' not found`);
+      const data = req.data ?? null;
+      const job: NewJob = {
+        id: req.messageReceiptId ?? randomUUID(),
+        queue: req.queue,
+        functionId: req.function_id,
+        data,
+        groupKey: groupKeyOf(req.queue, cfg, data),
+        maxAttempts: cfg.max_retries,
+        backoff: { type: cfg.backoff_type, delay: cfg.backoff_ms, jitter: cfg.backoff_jitter },
+        traceparent: req.traceparent,
+        baggage: req.baggage,
+      };
+      await store.add(job);
+      return null;
+    },
+  };
+}
+
+const publishInput = s.looseObject({ topic: s.string().optional(), queue: s.string().optional(), data: s.any().optional() });
+
+export function durablePublishFunction(durable: DurableTopics): LocalFunction {
+  return {
+    id: 'iii::durable::publish',
+    description: 'Publish a message to every durable:subscriber of a topic (queued, retried, at-least-once)',
+    request_format: publishInput.toJSONSchema(),
+    async handler(input) {
+      const req = parseInput(publishInput, input);
+      const topic = req.topic || req.queue;
+      if (!topic) throw new EngineError('topic_not_set', 'Topic is not set');
+      await durable.publish(topic, req.data ?? null);
+      return null;
+    },
+  };
+}
