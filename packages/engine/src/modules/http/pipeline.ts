@@ -1,0 +1,167 @@
+/**
+ * One HTTP request through the pipeline of workers.md §1.3:
+ * CORS preflight → route match (404 / 405) → global middleware → body (400 / 413) → channels →
+ * condition (422) → per-route middleware → handler → buffered or streamed reply.
+ * `default_timeout` bounds everything up to the response head (504).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EngineError, toErrorBody } from '../../core/errors/index.ts';
+import type { Logger } from '../../util/logger.ts';
+import type { EngineApi, EngineChannel } from '../module.ts';
+import { bodyModeOf, type ParsedBody, parseBody, readBody } from './body.ts';
+import type { HttpConfig } from './config.ts';
+import type { CorsPolicy } from './cors.ts';
+import { middlewareTimeoutReply, runCondition, runMiddleware } from './gates.ts';
+import { awaitOutcome } from './outcome.ts';
+import { conditionPayloadOf, headersOf, queryParamsOf, type RequestBase, type RouteTarget, splitTarget } from './request.ts';
+import { errorReply, type HttpReply } from './response.ts';
+import type { Router } from './router.ts';
+import { sendReply, sendStream } from './send.ts';
+
+/** Everything a request needs from its module instance; `config` may change between requests. */
+export interface PipelineDeps {
+  engine: EngineApi;
+  log: Logger;
+  router: Router<RouteTarget>;
+  config: () => Readonly<HttpConfig>;
+  cors: () => CorsPolicy;
+  /** Global preHandler middleware ids, sorted by priority. */
+  globalMiddleware: () => readonly string[];
+}
+
+const CHUNK = 64 * 1024;
+
+/** Per-request state shared with the timeout. */
+class RequestState {
+  phase: 'middleware' | 'other' = 'other';
+  finished = false;
+  readonly deadline: number;
+  readonly channels: EngineChannel[] = [];
+  constructor(timeoutMs: number) {
+    this.deadline = Date.now() + timeoutMs;
+  }
+  remaining = (): number => this.deadline - Date.now();
+}
+
+export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const cors = deps.cors();
+  if (cors.isPreflight(method, req.headers))
+    return sendReply(res, { status: 200, headers: [], body: Buffer.alloc(0) }, cors.preflight(req.headers));
+  const corsHeaders = cors.actual(req.headers);
+  const { path, query } = splitTarget(req.url ?? '/');
+  const match = deps.router.match(method, path);
+  if (match.kind === 'not_found') return sendReply(res, errorReply(404, 'NOT_FOUND', 'Not Found'), corsHeaders);
+  if (match.kind === 'method_not_allowed') {
+    const reply = errorReply(
+      405,
+      'E_HTTP_METHOD_NOT_ALLOWED',
+      `Method ${method} not allowed for ${path}; allowed: ${match.allowed.join(', ')}`,
+    );
+    return sendReply(res, reply, [...corsHeaders, ['allow', match.allowed.join(', ')]]);
+  }
+  const state = new RequestState(deps.config().default_timeout);
+  const timer = setTimeout(() => onTimeout(state, res, corsHeaders), state.remaining());
+  res.once('close', () => {
+    clearTimeout(timer);
+    state.finished = true;
+    for (const ch of state.channels) ch.destroy();
+  });
+  const base: RequestBase = { path_params: match.params, query_params: queryParamsOf(query), headers: headersOf(req.headers), method };
+  try {
+    await serveRoute(deps, state, match.route.value, base, req, res, corsHeaders);
+  } catch (err) {
+    if (state.finished || res.headersSent)
+      return deps.log.warn('http request failed after its response began', { error: toErrorBody(err) });
+    deps.log.error('http request failed inside the engine', { error: toErrorBody(err) });
+    sendReply(res, errorReply(500, 'INTERNAL_ERROR', 'internal server error'), corsHeaders);
+  }
+}
+
+function onTimeout(state: RequestState, res: ServerResponse, corsHeaders: Array<[string, string]>): void {
+  if (res.headersSent) return;
+  // Middleware has its own coded answer; the whole-request timeout answers with an empty body, as the reference does.
+  const reply: HttpReply = state.phase === 'middleware' ? middlewareTimeoutReply() : { status: 504, headers: [], body: Buffer.alloc(0) };
+  sendReply(res, reply, corsHeaders);
+  state.finished = true;
+}
+
+async function serveRoute(
+  deps: PipelineDeps,
+  state: RequestState,
+  target: RouteTarget,
+  base: RequestBase,
+  req: IncomingMessage,
+  res: ServerResponse,
+  corsHeaders: Array<[string, string]>,
+): Promise<void> {
+  const reply = (r: HttpReply): void => {
+    if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
+    if (!state.finished) sendReply(res, r, r.status === 413 ? [...corsHeaders, ['connection', 'close']] : corsHeaders);
+  };
+  state.phase = 'middleware';
+  const early = await runMiddleware(deps.engine, deps.globalMiddleware(), base, state.remaining);
+  state.phase = 'other';
+  if (early) return reply(early);
+  if (state.finished) return;
+
+  const maxBytes = deps.config().max_body_bytes;
+  const mode = bodyModeOf(req, maxBytes);
+  let raw: Buffer = Buffer.alloc(0);
+  let parsed: ParsedBody = { body: null };
+  try {
+    if (mode === 'buffer') raw = await readBody(req, maxBytes);
+    parsed = parseBody(raw, req.headers['content-type']);
+  } catch (err) {
+    if (err instanceof EngineError && err.code === 'E_HTTP_BODY_TOO_LARGE') return reply(errorReply(413, err.code, err.message));
+    if (err instanceof EngineError) return reply(errorReply(400, err.code, err.message));
+    throw err;
+  }
+  if (state.finished) return;
+
+  const payload = conditionPayloadOf(base, target, parsed);
+  const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, state.remaining);
+  if (condition) return reply(condition);
+  state.phase = 'middleware';
+  const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, state.remaining);
+  state.phase = 'other';
+  if (routeEarly) return reply(routeEarly);
+  if (state.finished) return;
+
+  const requestChannel = deps.engine.channels.create();
+  const responseChannel = deps.engine.channels.create();
+  state.channels.push(requestChannel, responseChannel);
+  void feedRequestChannel(requestChannel, mode === 'stream' ? req : raw);
+  const invocation = deps.engine.invoke(
+    target.functionId,
+    { ...payload, request_body: requestChannel.readerRef, response: responseChannel.writerRef },
+    // The outer timer answers 504 first; this later bound only frees the engine's waiter.
+    { metadata: target.metadata, timeoutMs: state.remaining() + 1000, ...traceOf(base.headers) },
+  );
+  const outcome = await awaitOutcome(invocation, responseChannel, deps.log);
+  if (state.finished) return;
+  if (outcome.kind === 'buffered') return reply(outcome.reply);
+  await sendStream(res, outcome.stream, corsHeaders);
+}
+
+/** The raw body goes to the `request_body` channel: buffered bytes in ≤64 KiB items, or the live request stream. */
+async function feedRequestChannel(channel: EngineChannel, source: Buffer | IncomingMessage): Promise<void> {
+  try {
+    if (Buffer.isBuffer(source)) {
+      for (let off = 0; off < source.length; off += CHUNK) await channel.write({ kind: 'binary', data: source.subarray(off, off + CHUNK) });
+    } else {
+      for await (const chunk of source) await channel.write({ kind: 'binary', data: chunk as Buffer });
+    }
+  } catch {
+    // The client went away or the channel was dropped with the request: nothing left to feed.
+  } finally {
+    channel.end();
+  }
+}
+
+function traceOf(headers: Record<string, string>): { traceparent?: string; baggage?: string } {
+  return {
+    ...(headers.traceparent ? { traceparent: headers.traceparent } : {}),
+    ...(headers.baggage ? { baggage: headers.baggage } : {}),
+  };
+}

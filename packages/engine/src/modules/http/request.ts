@@ -1,0 +1,76 @@
+/**
+ * The request side of workers.md §1.3: the URL split, single-valued query params, lower-cased
+ * headers, and the payload shapes handed to handlers, conditions and middleware.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChannelRef } from '../module.ts';
+import type { ParsedBody } from './body.ts';
+
+/** What the trigger type stores per route (the router's value). */
+export interface RouteTarget {
+  triggerId: string;
+  functionId: string;
+  /** Registered pattern with a leading `/`. */
+  path: string;
+  method: string;
+  conditionFunctionId?: string;
+  middlewareFunctionIds: string[];
+  metadata?: unknown;
+}
+
+/** `/s/abc?x=1` → `{ path: '/s/abc', query: 'x=1' }` without building a URL object. */
+export function splitTarget(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
+}
+
+/** Single string per key; a repeated key keeps the last value. */
+export function queryParamsOf(query: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (query === '') return out;
+  for (const [k, v] of new URLSearchParams(query)) out[k] = v;
+  return out;
+}
+
+/** Node already lower-cases names; repeated headers (set-cookie) are joined with `, `. */
+export function headersOf(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.join(', ');
+  }
+  return out;
+}
+
+/** The part of the request every stage sees (middleware gets exactly these four fields). */
+export interface RequestBase {
+  path_params: Record<string, string>;
+  query_params: Record<string, string>;
+  headers: Record<string, string>;
+  method: string;
+}
+
+/** The payload of condition functions: the handler payload without the channel refs. */
+export type ConditionPayload = RequestBase &
+  ParsedBody & {
+    path: string;
+    trigger: { type: 'http'; path: string; method: string };
+  };
+
+export type HandlerPayload = ConditionPayload & { request_body: ChannelRef; response: ChannelRef };
+
+export function conditionPayloadOf(base: RequestBase, target: RouteTarget, parsed: ParsedBody): ConditionPayload {
+  return {
+    query_params: base.query_params,
+    path_params: base.path_params,
+    headers: base.headers,
+    path: target.path,
+    method: base.method,
+    ...parsed,
+    trigger: { type: 'http', path: target.path, method: target.method },
+  };
+}
+
+export function middlewarePayloadOf(base: RequestBase): { phase: 'preHandler'; request: RequestBase; context: Record<string, never> } {
+  return { phase: 'preHandler', request: base, context: {} };
+}

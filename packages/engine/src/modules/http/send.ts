@@ -1,0 +1,56 @@
+/** Writing replies to Node's `ServerResponse`: buffered bodies, and streamed ones with backpressure. */
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { StreamedReply } from './outcome.ts';
+import type { HttpReply } from './response.ts';
+
+function toHeaderObject(pairs: ReadonlyArray<readonly [string, string]>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of pairs) {
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else out[name] = Array.isArray(prev) ? [...prev, value] : [String(prev), value];
+  }
+  return out;
+}
+
+/** Send a buffered reply; `extra` headers (CORS) come after the handler's own. */
+export function sendReply(res: ServerResponse, reply: HttpReply, extra: ReadonlyArray<readonly [string, string]> = []): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers = toHeaderObject([...reply.headers, ...extra]);
+  headers['content-length'] = reply.body.length;
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** Send the head of a streamed reply, then every binary chunk as it arrives (chunked encoding). */
+export async function sendStream(
+  res: ServerResponse,
+  stream: StreamedReply,
+  extra: ReadonlyArray<readonly [string, string]> = [],
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(stream.status, toHeaderObject([...stream.headers, ...extra]));
+  if (stream.first) await write(res, stream.first);
+  for (;;) {
+    if (res.destroyed) return;
+    const next = await stream.rest.next();
+    if (next.done) break;
+    // Control frames after the head is sent have nothing left to change.
+    if (next.value.kind === 'binary') await write(res, next.value.data);
+  }
+  res.end();
+}
+
+/** Resolve once the chunk is accepted, waiting for `drain` when the client reads slowly. */
+function write(res: ServerResponse, chunk: Buffer): Promise<void> {
+  if (res.write(chunk)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
