@@ -34,8 +34,11 @@ export interface TestEngine extends RunningEngine {
 
 export async function startTestEngine(opts: TestEngineOptions = {}): Promise<TestEngine> {
   const projectDir = opts.projectDir ?? mkdtempSync(join(tmpdir(), 'triad-test-'));
-  const workers = (opts.workers ?? []).map((w) => (LISTENERS.has(w.name) ? { ...w, config: { host: '127.0.0.1', port: 0, ...(w.config ?? {}) } } : w));
-  if (!workers.some((w) => w.name === 'iii-worker-manager')) workers.unshift({ name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } });
+  const workers = (opts.workers ?? []).map((w) =>
+    LISTENERS.has(w.name) ? { ...w, config: { host: '127.0.0.1', port: 0, ...(w.config ?? {}) } } : w,
+  );
+  if (!workers.some((w) => w.name === 'iii-worker-manager'))
+    workers.unshift({ name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } });
   const running = await startEngine({ logLevel: 'warn', ...opts, projectDir, workers });
   const workerUrl = running.addresses.worker;
   if (!workerUrl) throw new Error('engine published no worker address');

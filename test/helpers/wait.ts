@@ -2,7 +2,10 @@
 import type { EventEmitter } from 'node:events';
 
 /** Poll `fn` until it returns a truthy value (or resolves to one); reject after `timeoutMs`. */
-export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const interval = opts.intervalMs ?? 10;
   const deadline = Date.now() + timeoutMs;
@@ -15,7 +18,9 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: n
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'condition'}${lastError ? `: ${String(lastError)}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'condition'}${lastError ? `: ${String(lastError)}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, interval));
   }
@@ -37,7 +42,10 @@ export function onceEvent<T = unknown>(emitter: EventEmitter, event: string, tim
 }
 
 /** A promise you resolve from outside, with a timeout guard. */
-export function deferred<T = void>(timeoutMs = 10_000, what = 'deferred'): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+export function deferred<T = void>(
+  timeoutMs = 10_000,
+  what = 'deferred',
+): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
   let resolve!: (v: T) => void;
   let reject!: (e: unknown) => void;
   const promise = new Promise<T>((res, rej) => {

@@ -167,7 +167,8 @@ class StringSchema extends BaseSchema<string> {
 }
 
 type Shape = Record<string, Schema<unknown>>;
-type Infer<S> = S extends Schema<infer T> ? T : never;
+/** The value type a schema produces. */
+export type Infer<S> = S extends Schema<infer T> ? T : never;
 type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
 
 function runChild(schema: Schema<unknown>, value: unknown, path: string, issues: Issue[]): unknown {

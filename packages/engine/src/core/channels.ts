@@ -1,0 +1,217 @@
+/**
+ * Channels (protocol.md §6): a bounded, ordered pipe between one writer and one reader. Either end can be
+ * a WebSocket (`/ws/channels/{id}`) or the engine itself (HTTP request/response bodies).
+ *
+ * Back-pressure: the buffer holds at most `bufferSize` items; when full, a WebSocket writer's TCP socket
+ * is paused and an engine writer's `write()` waits. Unlike the reference, a channel whose both ends have
+ * finished is deleted at once (no leak), and a channel with a side that never connected is swept.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChannelApi, ChannelItem, ChannelRef, EngineChannel } from '../modules/module.ts';
+
+export const DEFAULT_BUFFER = 64;
+const MAX_BUFFER = 1024;
+const SWEEP_AGE_MS = 5 * 60_000;
+
+/** The socket operations a channel needs from the transport. */
+export interface ChannelSocket {
+  send(item: ChannelItem, done: (err?: Error) => void): void;
+  close(code: number, reason: string): void;
+  pause(): void;
+  resume(): void;
+}
+
+type Side = 'open' | 'taken' | 'done';
+
+export class Channel implements EngineChannel {
+  readonly id = randomUUID();
+  readonly key = randomUUID();
+  readonly createdAt = Date.now();
+  readonly readerRef: ChannelRef;
+  readonly writerRef: ChannelRef;
+  private readonly items: ChannelItem[] = [];
+  private writer: Side = 'open';
+  private reader: Side = 'open';
+  private ended = false;
+  private wsWriter: ChannelSocket | undefined;
+  private wsReader: ChannelSocket | undefined;
+  private inFlight = 0;
+  private readonly spaceWaiters: Array<() => void> = [];
+  private itemWaiter: (() => void) | undefined;
+
+  constructor(
+    readonly bufferSize: number,
+    private readonly onDone: (c: Channel) => void,
+  ) {
+    this.readerRef = { channel_id: this.id, access_key: this.key, direction: 'read' };
+    this.writerRef = { channel_id: this.id, access_key: this.key, direction: 'write' };
+  }
+
+  /** A side never connected: the sweeper may drop it. */
+  get stale(): boolean {
+    return this.writer === 'open' || this.reader === 'open';
+  }
+
+  // ---- writer side ----
+
+  attachWriter(ws: ChannelSocket): boolean {
+    if (this.writer !== 'open') return false;
+    this.writer = 'taken';
+    this.wsWriter = ws;
+    return true;
+  }
+
+  /** From the writer socket. */
+  push(item: ChannelItem): void {
+    if (this.ended) return;
+    this.items.push(item);
+    if (this.items.length >= this.bufferSize) this.wsWriter?.pause();
+    this.flush();
+  }
+
+  async write(item: ChannelItem): Promise<void> {
+    if (this.writer === 'open') this.writer = 'taken';
+    while (this.items.length >= this.bufferSize && this.reader !== 'done') await new Promise<void>((r) => this.spaceWaiters.push(r));
+    this.push(item);
+  }
+
+  end(): void {
+    if (this.writer === 'open') this.writer = 'taken';
+    if (this.ended) return;
+    this.ended = true;
+    this.writer = 'done';
+    this.flush();
+  }
+
+  // ---- reader side ----
+
+  attachReader(ws: ChannelSocket): boolean {
+    if (this.reader !== 'open') return false;
+    this.reader = 'taken';
+    this.wsReader = ws;
+    this.flush();
+    return true;
+  }
+
+  async *read(): AsyncIterable<ChannelItem> {
+    if (this.reader !== 'open') throw new Error('channel reader already taken');
+    this.reader = 'taken';
+    try {
+      for (;;) {
+        const item = this.items.shift();
+        if (item) {
+          this.released();
+          yield item;
+          continue;
+        }
+        if (this.ended) return;
+        await new Promise<void>((r) => {
+          this.itemWaiter = r;
+        });
+      }
+    } finally {
+      this.readerDone();
+    }
+  }
+
+  /** The reader socket went away. */
+  readerDone(): void {
+    if (this.reader === 'done') return;
+    this.reader = 'done';
+    this.items.length = 0;
+    this.released();
+    this.maybeDone();
+  }
+
+  destroy(): void {
+    this.ended = true;
+    this.writer = 'done';
+    this.wsWriter?.close(1001, 'channel destroyed');
+    this.wsReader?.close(1001, 'channel destroyed');
+    this.readerDone();
+  }
+
+  private flush(): void {
+    if (this.itemWaiter) {
+      const w = this.itemWaiter;
+      this.itemWaiter = undefined;
+      w();
+    }
+    const ws = this.wsReader;
+    if (!ws) return;
+    // Keep a small window of frames in flight so a slow reader pushes back on the writer.
+    while (this.inFlight < 16 && this.items.length > 0) {
+      const item = this.items.shift() as ChannelItem;
+      this.inFlight++;
+      ws.send(item, (err) => {
+        this.inFlight--;
+        if (err) return this.readerDone();
+        this.flush();
+      });
+      this.released();
+    }
+    if (this.ended && this.items.length === 0 && this.inFlight === 0 && this.reader === 'taken') {
+      ws.close(1000, 'stream_complete');
+      this.readerDone();
+    }
+  }
+
+  private released(): void {
+    if (this.items.length < this.bufferSize) {
+      this.wsWriter?.resume();
+      for (const w of this.spaceWaiters.splice(0)) w();
+    }
+  }
+
+  private maybeDone(): void {
+    if (this.reader === 'done' && (this.writer === 'done' || this.ended)) this.onDone(this);
+  }
+
+  /** Writer socket closed or errored: end of stream. */
+  writerClosed(): void {
+    this.end();
+    this.maybeDone();
+  }
+}
+
+export class ChannelHub implements ChannelApi {
+  private readonly channels = new Map<string, Channel>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+
+  create(bufferSize?: number): Channel {
+    const size = Math.min(MAX_BUFFER, Math.max(1, Math.floor(bufferSize ?? DEFAULT_BUFFER)));
+    const ch = new Channel(size, (c) => this.channels.delete(c.id));
+    this.channels.set(ch.id, ch);
+    return ch;
+  }
+
+  /** Look a channel up for a socket; undefined for an unknown id or a wrong key. */
+  lookup(id: string, key: string): Channel | undefined {
+    const ch = this.channels.get(id);
+    return ch && ch.key === key ? ch : undefined;
+  }
+
+  sweep(now = Date.now()): void {
+    for (const ch of this.channels.values()) {
+      if (ch.stale && now - ch.createdAt > SWEEP_AGE_MS) {
+        ch.destroy();
+        this.channels.delete(ch.id);
+      }
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const ch of this.channels.values()) ch.destroy();
+    this.channels.clear();
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * Invocation routing (protocol.md §3): one global namespace, calls go to whoever owns the id.
+ *
+ * Two entry points: `fromWorker` for `invokefunction` frames (sync, Void, Enqueue) and `invoke` for the
+ * engine's internal call path (trigger fires, hooks). Results of remote calls come back through
+ * `onResult`. Invocation ids travel end to end: a worker's call X is forwarded to the target as X.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CallInfo, InvokeOptions } from '../modules/module.ts';
+import type { InvocationResultMsg, InvokeFunctionMsg } from '../protocol/messages.ts';
+import type { Logger } from '../util/logger.ts';
+import { EngineError, type ErrorBody, toErrorBody } from './errors/index.ts';
+import type { FunctionEntry, FunctionRegistry } from './functions.ts';
+import type { Completion, InvocationTable } from './invocations/table.ts';
+
+/** The parts of a worker connection the router needs. */
+export interface RoutablePeer {
+  readonly id: string;
+  /** False when the frame could not be queued (socket closing). */
+  send(msg: InvokeFunctionMsg | InvocationResultMsg): boolean;
+}
+
+export const ENQUEUE_PROVIDER = 'engine::queue::enqueue';
+
+export class Router {
+  constructor(
+    private readonly functions: FunctionRegistry,
+    private readonly table: InvocationTable,
+    private readonly peers: ReadonlyMap<string, RoutablePeer>,
+    private readonly log: Logger,
+  ) {}
+
+  /** A worker's `invokefunction`. Never throws; every failure is answered on the wire (unless Void). */
+  fromWorker(caller: RoutablePeer, msg: InvokeFunctionMsg): void {
+    const action = msg.action;
+    if (action?.type === 'enqueue') {
+      this.enqueue(caller, msg, action.queue);
+      return;
+    }
+    const data = withCaller(msg.data, caller.id);
+    const call: CallInfo = {
+      functionId: msg.function_id,
+      callerWorkerId: caller.id,
+      metadata: msg.metadata,
+      traceparent: msg.traceparent,
+      baggage: msg.baggage,
+    };
+    const isVoid = action?.type === 'void' || msg.invocation_id === undefined;
+    const reply = isVoid ? undefined : (c: Completion) => caller.send(resultFrame(msg.invocation_id as string, msg.function_id, c));
+    const id = isVoid ? randomUUID() : (msg.invocation_id as string);
+    this.dispatch(id, data, call, isVoid ? undefined : caller.id, reply ?? noop);
+  }
+
+  /** The engine's internal call path. */
+  invoke(functionId: string, data: unknown, opts: InvokeOptions = {}): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const call: CallInfo = { functionId, metadata: opts.metadata, traceparent: opts.traceparent, baggage: opts.baggage };
+      this.dispatch(
+        randomUUID(),
+        data,
+        call,
+        undefined,
+        (c) => {
+          if (c.error)
+            reject(
+              new EngineError(
+                c.error.code,
+                c.error.message,
+                c.error.stacktrace ? { details: { stacktrace: c.error.stacktrace } } : undefined,
+              ),
+            );
+          else resolve(c.result);
+        },
+        opts.timeoutMs,
+      );
+    });
+  }
+
+  /** A worker's `invocationresult`. Late or unknown ids are ignored. */
+  onResult(msg: InvocationResultMsg): void {
+    this.table.complete(msg.invocation_id, {
+      ...(msg.error ? { error: msg.error } : { result: msg.result }),
+      ...(msg.traceparent ? { traceparent: msg.traceparent } : {}),
+      ...(msg.baggage ? { baggage: msg.baggage } : {}),
+    });
+  }
+
+  private dispatch(
+    id: string,
+    data: unknown,
+    call: CallInfo,
+    callerId: string | undefined,
+    settle: (c: Completion) => void,
+    timeoutMs?: number,
+  ): void {
+    const fn = this.functions.get(call.functionId);
+    if (!fn) {
+      settle({ error: { code: 'function_not_found', message: `Function ${call.functionId} not found` } });
+      return;
+    }
+    if (fn.target.kind === 'local') {
+      runLocal(fn, data, call, settle, this.log);
+      return;
+    }
+    const target = this.peers.get(fn.target.workerId);
+    if (!target) {
+      settle({ error: { code: 'invocation_stopped', message: 'Invocation stopped' } });
+      return;
+    }
+    if (this.table.has(id)) {
+      settle({ error: { code: 'E_PROTOCOL_BAD_MESSAGE', message: `invocation_id ${id} is already in flight` } });
+      return;
+    }
+    this.table.add({ id, functionId: call.functionId, target: target.id, caller: callerId, settle }, timeoutMs);
+    const sent = target.send(invokeFrame(id, stripPrefix(fn), data, call));
+    if (!sent)
+      this.table.complete(id, { error: { code: 'channel_send_failed', message: `could not deliver the call to worker ${target.id}` } });
+  }
+
+  private enqueue(caller: RoutablePeer, msg: InvokeFunctionMsg, queue: string): void {
+    const receipt = randomUUID();
+    const input = {
+      queue,
+      function_id: msg.function_id,
+      data: msg.data ?? null,
+      messageReceiptId: receipt,
+      ...(msg.traceparent ? { traceparent: msg.traceparent } : {}),
+      ...(msg.baggage ? { baggage: msg.baggage } : {}),
+    };
+    const reply = (c: Completion): void => {
+      if (msg.invocation_id !== undefined) caller.send(resultFrame(msg.invocation_id, msg.function_id, c));
+    };
+    this.invoke(ENQUEUE_PROVIDER, input, { traceparent: msg.traceparent, baggage: msg.baggage }).then(
+      () => reply({ result: { messageReceiptId: receipt } }),
+      (err: unknown) => {
+        const body = toErrorBody(err);
+        const message =
+          body.code === 'function_not_found'
+            ? `no queue provider is running: add the queue worker (\`iii worker add queue\`) (${body.message})`
+            : body.message;
+        reply({ error: { code: 'enqueue_error', message } });
+      },
+    );
+  }
+}
+
+function noop(): void {}
+
+/** protocol.md §3.8: object payloads of worker-initiated sync/Void calls carry the caller's id. */
+function withCaller(data: unknown, callerId: string): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  return { ...(data as Record<string, unknown>), _caller_worker_id: callerId };
+}
+
+function stripPrefix(fn: FunctionEntry): string {
+  const prefix = fn.target.kind === 'remote' ? fn.target.prefix : undefined;
+  return prefix && fn.id.startsWith(`${prefix}::`) ? fn.id.slice(prefix.length + 2) : fn.id;
+}
+
+function invokeFrame(id: string, functionId: string, data: unknown, call: CallInfo): InvokeFunctionMsg {
+  const frame: InvokeFunctionMsg = { type: 'invokefunction', invocation_id: id, function_id: functionId, data };
+  if (call.traceparent) frame.traceparent = call.traceparent;
+  if (call.baggage) frame.baggage = call.baggage;
+  if (call.metadata !== undefined) frame.metadata = call.metadata;
+  return frame;
+}
+
+export function resultFrame(id: string, functionId: string, c: Completion): InvocationResultMsg {
+  const frame: InvocationResultMsg = { type: 'invocationresult', invocation_id: id, function_id: functionId };
+  if (c.error) frame.error = c.error;
+  else if (c.result !== undefined && c.result !== null) frame.result = c.result;
+  if (c.traceparent) frame.traceparent = c.traceparent;
+  if (c.baggage) frame.baggage = c.baggage;
+  return frame;
+}
+
+function runLocal(fn: FunctionEntry, data: unknown, call: CallInfo, settle: (c: Completion) => void, log: Logger): void {
+  const handler = (fn.target as { handler: (i: unknown, c: CallInfo) => unknown }).handler;
+  let out: unknown;
+  try {
+    out = handler(data, call);
+  } catch (err) {
+    settle({ error: errorOf(err, fn.id, log) });
+    return;
+  }
+  if (out instanceof Promise) {
+    out.then(
+      (result: unknown) => settle({ result }),
+      (err: unknown) => settle({ error: errorOf(err, fn.id, log) }),
+    );
+  } else {
+    settle({ result: out });
+  }
+}
+
+function errorOf(err: unknown, functionId: string, log: Logger): ErrorBody {
+  if (!(err instanceof EngineError)) log.warn('built-in function failed unexpectedly', { function_id: functionId, error: String(err) });
+  return toErrorBody(err);
+}

@@ -1,0 +1,80 @@
+/**
+ * `iii-engine-functions` (mandatory): `engine::functions|triggers|registered-triggers|workers::*`,
+ * `engine::channels::create`, `engine::register_trigger` / `engine::unregister_trigger`, and the
+ * `engine::functions-available` / `engine::workers-available` trigger types (protocol.md §5.1).
+ */
+import { s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { EngineModule } from '../module.ts';
+import { registerAvailabilityTriggers } from './availability.ts';
+import { registerListings } from './listings.ts';
+
+const empty = s.object({});
+
+export const engineFunctionsModule: EngineModule<Record<string, never>> = {
+  name: 'iii-engine-functions',
+  displayName: 'Engine functions',
+  description: 'introspection of functions, triggers and workers; channels; engine::register_trigger',
+  mandatory: true,
+  configSchema: empty as never,
+  create(ctx) {
+    const intro = ctx.engine.services.get('introspection');
+    if (!intro) throw new EngineError('E_INTERNAL', 'introspection service missing');
+    registerListings(ctx, intro);
+    const stopAvailability = registerAvailabilityTriggers(ctx, intro);
+
+    ctx.engine.registerFunction({
+      id: 'engine::channels::create',
+      description: 'Create a streaming channel; returns a writer and a reader ref',
+      request_format: { type: 'object', properties: { buffer_size: { type: 'integer', minimum: 1, maximum: 1024 } } },
+      handler: (input) => {
+        const size = typeof input === 'object' && input !== null ? (input as { buffer_size?: unknown }).buffer_size : undefined;
+        const ch = ctx.engine.channels.create(typeof size === 'number' ? size : undefined);
+        return { writer: ch.writerRef, reader: ch.readerRef };
+      },
+    });
+
+    const registerInput = s.looseObject({
+      trigger_type: s.string().nonEmpty(),
+      function_id: s.string().nonEmpty(),
+      config: s.any(),
+      metadata: s.any(),
+    });
+    ctx.engine.registerFunction({
+      id: 'engine::register_trigger',
+      description: 'Register an engine-owned trigger (survives worker disconnects)',
+      request_format: registerInput.toJSONSchema(),
+      handler: async (input) => {
+        const p = registerInput.parse(input);
+        if (!p.ok)
+          throw new EngineError(
+            'deserialization_error',
+            `Failed to deserialize input for engine::register_trigger: ${p.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          );
+        const id = await intro.registerTrigger({
+          trigger_type: p.value.trigger_type,
+          function_id: p.value.function_id,
+          config: p.value.config ?? null,
+          ...(p.value.metadata !== undefined ? { metadata: p.value.metadata } : {}),
+        });
+        return { id };
+      },
+    });
+    const unregisterInput = s.looseObject({ id: s.string().nonEmpty(), trigger_type: s.string().optional() });
+    ctx.engine.registerFunction({
+      id: 'engine::unregister_trigger',
+      description: 'Unregister a trigger by id',
+      request_format: unregisterInput.toJSONSchema(),
+      handler: async (input) => {
+        const p = unregisterInput.parse(input);
+        if (!p.ok)
+          throw new EngineError(
+            'deserialization_error',
+            `Failed to deserialize input for engine::unregister_trigger: ${p.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+          );
+        return { removed: await intro.unregisterTrigger(p.value.id) };
+      },
+    });
+    return { stop: stopAvailability };
+  },
+};

@@ -1,0 +1,264 @@
+/** The read side of `engine::*`: functions, trigger types, registered triggers and workers (protocol.md §5.1). */
+import { type Schema, s } from '../../core/config/schema.ts';
+import { ENGINE_VERSION } from '../../core/engine-core.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { FunctionEntry } from '../../core/functions.ts';
+import type { IntrospectionService } from '../../core/introspection.ts';
+import type { TriggerTypeEntry } from '../../core/triggers.ts';
+import type { CallInfo, ModuleContext, TriggerInstance } from '../module.ts';
+
+function parse<T>(schema: Schema<T>, id: string, input: unknown): T {
+  const r = schema.parse(input ?? {});
+  if (!r.ok)
+    throw new EngineError(
+      'deserialization_error',
+      `Failed to deserialize input for ${id}: ${r.issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ')}`,
+    );
+  return r.value;
+}
+
+const isInternalFn = (f: FunctionEntry): boolean =>
+  (f.id.startsWith('engine::') && !f.id.startsWith('engine::queue::')) || f.metadata?.internal === true;
+
+export function registerListings(ctx: ModuleContext, intro: IntrospectionService): void {
+  const fn = <T>(id: string, description: string, schema: Schema<T>, handler: (input: T, call: CallInfo) => unknown): void => {
+    ctx.engine.registerFunction({
+      id,
+      description,
+      request_format: schema.toJSONSchema(),
+      handler: (input, call) => handler(parse(schema, id, input), call),
+    });
+  };
+  const summary = (f: FunctionEntry) => ({
+    function_id: f.id,
+    worker_name: intro.functionWorkerName(f),
+    ...(f.description !== undefined ? { description: f.description } : {}),
+    ...(f.metadata ? { metadata: f.metadata } : {}),
+  });
+  const detail = (f: FunctionEntry) => ({
+    ...summary(f),
+    ...(f.request_format ? { request_schema: f.request_format } : {}),
+    ...(f.response_format ? { response_schema: f.response_format } : {}),
+    registered_triggers: intro
+      .liveTriggers()
+      .filter((t) => t.function_id === f.id)
+      .map((t) => ({ id: t.id, trigger_type: t.trigger_type, config: t.config })),
+  });
+  const typeSummary = (t: TriggerTypeEntry) => ({
+    id: t.id,
+    worker_name: intro.triggerTypeWorkerName(t),
+    description: t.description ?? '',
+  });
+  const typeDetail = (t: TriggerTypeEntry) => ({
+    ...typeSummary(t),
+    ...(t.configuration_schema ? { configuration_schema: t.configuration_schema } : {}),
+    ...(t.request_schema ? { request_schema: t.request_schema } : {}),
+    ...(t.response_schema ? { response_schema: t.response_schema } : {}),
+    instance_count: intro.liveTriggers().filter((x) => x.trigger_type === t.id).length,
+  });
+  const triggerWorker = (t: TriggerInstance): string => {
+    const f = intro.functions().find((x) => x.id === t.function_id);
+    return f ? intro.functionWorkerName(f) : (t.function_id.split('::')[0] ?? t.function_id);
+  };
+  const triggerSummary = (t: TriggerInstance) => {
+    const json = JSON.stringify(t.config ?? null);
+    return {
+      id: t.id,
+      trigger_type: t.trigger_type,
+      function_id: t.function_id,
+      worker_name: triggerWorker(t),
+      config: t.config ?? null,
+      config_summary: json.length > 80 ? `${json.slice(0, 80)}…` : json,
+    };
+  };
+
+  fn(
+    'engine::functions::list',
+    'List registered functions',
+    s.looseObject({
+      search: s.string().optional(),
+      prefix: s.string().optional(),
+      worker: s.string().optional(),
+      workers: s.array(s.string()).optional(),
+      include_internal: s.boolean().optional(),
+    }),
+    (q) => {
+      let rows = intro.functions().filter((f) => q.include_internal || !isInternalFn(f));
+      if (q.prefix) rows = rows.filter((f) => f.id.startsWith(q.prefix as string));
+      const names = [...(q.worker ? [q.worker] : []), ...(q.workers ?? [])];
+      if (names.length) rows = rows.filter((f) => names.includes(intro.functionWorkerName(f)));
+      if (q.search) {
+        const needle = q.search.toLowerCase();
+        const rank = (f: FunctionEntry): number => {
+          const id = f.id.toLowerCase();
+          if (id.startsWith(needle) || id.split('::').some((seg) => seg.startsWith(needle))) return 0;
+          if (id.includes(needle)) return 1;
+          return (f.description ?? '').toLowerCase().includes(needle) ? 2 : 3;
+        };
+        rows = rows.filter((f) => rank(f) < 3).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+      } else rows.sort((a, b) => a.id.localeCompare(b.id));
+      return { functions: rows.map(summary) };
+    },
+  );
+
+  fn(
+    'engine::functions::info',
+    'Describe one function, or up to 32',
+    s.looseObject({ function_id: s.string().optional(), function_ids: s.array(s.string()).optional() }),
+    (q) => {
+      if ((q.function_id === undefined) === (q.function_ids === undefined))
+        throw new EngineError('INVALID_ARGUMENTS', 'pass exactly one of function_id or function_ids');
+      const find = (id: string) => intro.functions().find((f) => f.id === id);
+      if (q.function_id !== undefined) {
+        const f = find(q.function_id);
+        if (!f) throw new EngineError('NOT_FOUND', `Function '${q.function_id}' is not registered.`);
+        return detail(f);
+      }
+      const ids = [...new Set(q.function_ids)];
+      if (ids.length === 0 || ids.length > 32) throw new EngineError('INVALID_ARGUMENTS', 'function_ids must hold 1 to 32 ids');
+      return { functions: ids.map((id) => (find(id) ? detail(find(id) as FunctionEntry) : { function_id: id, error: 'not_found' })) };
+    },
+  );
+
+  fn(
+    'engine::triggers::list',
+    'List trigger types',
+    s.looseObject({
+      search: s.string().optional(),
+      prefix: s.string().optional(),
+      worker: s.string().optional(),
+      include_internal: s.boolean().optional(),
+    }),
+    (q) => {
+      let rows = intro.triggerTypes().filter((t) => q.include_internal || !t.id.startsWith('engine::'));
+      if (q.prefix) rows = rows.filter((t) => t.id.startsWith(q.prefix as string));
+      if (q.worker) rows = rows.filter((t) => intro.triggerTypeWorkerName(t) === q.worker);
+      if (q.search) rows = rows.filter((t) => `${t.id} ${t.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
+      return { triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(typeSummary) };
+    },
+  );
+
+  fn('engine::triggers::info', 'Describe a trigger type', s.looseObject({ id: s.string() }), (q) => {
+    const t = intro.triggerTypes().find((x) => x.id === q.id);
+    if (!t) throw new EngineError('NOT_FOUND', `Trigger type '${q.id}' is not registered.`);
+    return typeDetail(t);
+  });
+
+  fn(
+    'engine::registered-triggers::list',
+    'List registered triggers',
+    s.looseObject({
+      search: s.string().optional(),
+      trigger_type: s.string().optional(),
+      function_id: s.string().optional(),
+      worker: s.string().optional(),
+      include_internal: s.boolean().optional(),
+    }),
+    (q) => {
+      let rows = intro.liveTriggers().filter((t) => q.include_internal || !t.function_id.startsWith('engine::'));
+      if (q.trigger_type) rows = rows.filter((t) => t.trigger_type === q.trigger_type);
+      if (q.function_id) rows = rows.filter((t) => t.function_id === q.function_id);
+      if (q.worker) rows = rows.filter((t) => triggerWorker(t) === q.worker);
+      if (q.search)
+        rows = rows.filter((t) => `${t.id} ${t.trigger_type} ${t.function_id}`.toLowerCase().includes((q.search as string).toLowerCase()));
+      return { registered_triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(triggerSummary) };
+    },
+  );
+
+  fn('engine::registered-triggers::info', 'Describe a registered trigger', s.looseObject({ id: s.string() }), (q) => {
+    const t = intro.liveTriggers().find((x) => x.id === q.id);
+    if (!t) throw new EngineError('NOT_FOUND', `Registered trigger '${q.id}' was not found.`);
+    const type = intro.triggerTypes().find((x) => x.id === t.trigger_type);
+    const f = intro.functions().find((x) => x.id === t.function_id);
+    return {
+      ...triggerSummary(t),
+      ...(t.metadata !== undefined ? { metadata: t.metadata } : {}),
+      trigger: type ? typeDetail(type) : null,
+      function: f ? detail(f) : null,
+    };
+  });
+
+  const workerRows = () => {
+    const ws = intro
+      .workers()
+      .filter((w) => w.pid !== null)
+      .map((w) => ({
+        name: w.name ?? w.id,
+        description: w.description,
+        version: w.version,
+        id: w.id,
+        runtime: w.runtime,
+        os: w.os,
+        status: 'connected',
+        function_count: w.functionCount,
+        connected_at_ms: w.connectedAtMs,
+        active_invocations: w.activeInvocations,
+        isolation: w.isolation,
+        ip_address: w.ipAddress,
+        pid: w.pid,
+      }));
+    const builtins = intro.moduleInstances().map((name) => ({
+      name,
+      description: null,
+      version: ENGINE_VERSION,
+      id: name,
+      runtime: 'engine',
+      os: null,
+      status: 'available',
+      function_count: intro.functions().filter((f) => f.target.kind === 'local' && f.target.owner === name).length,
+      connected_at_ms: null,
+      active_invocations: 0,
+      isolation: 'in-process',
+      ip_address: null,
+      pid: process.pid,
+    }));
+    return [...ws, ...builtins].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  };
+
+  fn(
+    'engine::workers::list',
+    'List connected workers and built-in workers',
+    s.looseObject({ search: s.string().optional(), runtime: s.string().optional(), status: s.string().optional() }),
+    (q) => {
+      let rows = workerRows();
+      if (q.runtime) rows = rows.filter((w) => w.runtime === q.runtime);
+      if (q.status) rows = rows.filter((w) => w.status === q.status);
+      if (q.search)
+        rows = rows.filter((w) => `${w.name} ${w.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
+      return { workers: rows.map(({ pid: _pid, ...w }) => w) };
+    },
+  );
+
+  fn('engine::workers::info', 'Describe a worker by name', s.looseObject({ name: s.string() }), (q) => {
+    const w = workerRows().find((x) => x.name === q.name);
+    if (!w) throw new EngineError('NOT_FOUND', `Worker '${q.name}' is not connected.`);
+    const owned = intro
+      .functions()
+      .filter((f) => (w.runtime === 'engine' ? f.target.kind === 'local' && f.target.owner === w.name : f.target.workerId === w.id));
+    const ownedIds = new Set(owned.map((f) => f.id));
+    return {
+      worker: { ...w, internal: w.runtime === 'engine' },
+      functions: owned.map(summary),
+      trigger_types: intro
+        .triggerTypes()
+        .filter((t) => t.ownerWorkerId === w.id || t.ownerModule === w.name)
+        .map(typeSummary),
+      registered_triggers: intro
+        .liveTriggers()
+        .filter((t) => ownedIds.has(t.function_id))
+        .map(triggerSummary),
+    };
+  });
+
+  fn(
+    'engine::workers::register',
+    'Report worker metadata (sent by every SDK on connect)',
+    s.looseObject({ _caller_worker_id: s.string().optional() }),
+    (q, call) => {
+      const id = call.callerWorkerId ?? q._caller_worker_id;
+      if (!id || !intro.updateWorker(id, q))
+        throw new EngineError('NOT_FOUND', 'engine::workers::register must be called by a connected worker');
+      return { success: true };
+    },
+  );
+}

@@ -1,0 +1,161 @@
+/**
+ * A worker listener (default 0.0.0.0:49134): `/` worker protocol, `/otel` telemetry, `/ws/channels/{id}`.
+ * Anything else is a JSON 404. Sessions (RBAC) are decided by `sessionFor` after the upgrade, as the
+ * reference does: a refusal is one `error` frame and a close.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type ConnectionLimits, WorkerConnection } from '../core/connection.ts';
+import type { EngineCore } from '../core/engine-core.ts';
+import type { Session } from '../core/session.ts';
+import { isTelemetryFrame } from '../protocol/codec.ts';
+import type { Logger } from '../util/logger.ts';
+import { bindChannelSocket } from './channel-socket.ts';
+import { bindWorkerSocket } from './worker-socket.ts';
+
+export interface ListenerOptions {
+  name: string;
+  host: string;
+  port: number;
+  handshakeTimeoutMs: number;
+  maxFrameBytes: number;
+  limits: ConnectionLimits;
+  /** Decide the session for a new socket; throw (with a message) to refuse it. */
+  sessionFor(req: IncomingMessage): Promise<Session> | Session;
+}
+
+export class WorkerListener {
+  private server: Server | undefined;
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Set<WebSocket>();
+
+  constructor(
+    private readonly core: EngineCore,
+    private readonly opts: ListenerOptions,
+    private readonly log: Logger,
+  ) {
+    // Frames a little over the limit are still read so the sender gets a coded answer; far over, ws closes (1009).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxFrameBytes * 2 + 4096, perMessageDeflate: false });
+  }
+
+  async listen(): Promise<string> {
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'Not Found' } }));
+    });
+    server.headersTimeout = this.opts.handshakeTimeoutMs;
+    server.requestTimeout = this.opts.handshakeTimeoutMs;
+    server.on('upgrade', (req, socket: Socket, head) => this.onUpgrade(req, socket, head));
+    server.on('connection', (s: Socket) => s.setNoDelay(true));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port, this.opts.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    const host = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
+    return `ws://${host}:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server?.closeAllConnections();
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.setNoDelay(true);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
+    if (path === '/' || path === '/otel') {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, path === '/otel'));
+      return;
+    }
+    const m = /^\/ws\/channels\/([^/]+)$/.exec(path);
+    if (m) {
+      const dir = url.searchParams.get('dir');
+      const channel = this.core.channels.lookup(decodeURIComponent(m[1] as string), url.searchParams.get('key') ?? '');
+      if (!channel || (dir !== 'read' && dir !== 'write')) {
+        socket.end(
+          `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: 'E_CHANNEL_NOT_FOUND', message: 'Channel not found' } })}`,
+        );
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => bindChannelSocket(ws, channel, dir));
+      return;
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+  }
+
+  private async onSocket(ws: WebSocket, req: IncomingMessage, telemetryOnly: boolean): Promise<void> {
+    this.sockets.add(ws);
+    ws.on('close', () => this.sockets.delete(ws));
+    // Frames that arrive while the session is being decided are held, in order.
+    const early: Array<[Buffer, boolean]> = [];
+    const hold = (d: Buffer, b: boolean): void => {
+      early.push([d, b]);
+    };
+    ws.on('message', hold);
+    let session: Session;
+    try {
+      session = await this.opts.sessionFor(req);
+    } catch (err) {
+      ws.send(JSON.stringify({ type: 'error', error: { code: 'AUTH_ERROR', message: err instanceof Error ? err.message : String(err) } }));
+      ws.close(1008, 'authentication failed');
+      return;
+    }
+    ws.off('message', hold);
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (telemetryOnly) return this.bindTelemetry(ws, early);
+    const conn = new WorkerConnection(
+      this.core,
+      { sendText: (t) => sendText(ws, t), close: (c, r) => ws.close(c, r) },
+      session,
+      { ipAddress: normaliseIp(req.socket.remoteAddress), listener: this.opts.name },
+      this.opts.limits,
+    );
+    bindWorkerSocket(ws, conn, { maxFrameBytes: this.opts.maxFrameBytes, log: this.log, telemetry: (f, s) => this.ingest(f, s) });
+    conn.open();
+    for (const [d, b] of early) ws.emit('message', d, b);
+  }
+
+  private bindTelemetry(ws: WebSocket, early: Array<[Buffer, boolean]>): void {
+    const onFrame = (d: Buffer, isBinary: boolean): void => {
+      if (isBinary && isTelemetryFrame(d)) this.ingest(d, {});
+    };
+    ws.on('message', onFrame);
+    for (const [d, b] of early) onFrame(d, b);
+  }
+
+  private ingest(frame: Buffer, source: { workerId?: string }): void {
+    // The observability module declares and provides the `telemetry` service; the transport only needs its shape.
+    const sink = (this.core.services.get as (name: string) => unknown)('telemetry') as Partial<TelemetrySink> | undefined;
+    if (typeof sink?.ingestFrame !== 'function') return;
+    try {
+      sink.ingestFrame(frame, source);
+    } catch (err) {
+      this.log.debug('telemetry frame dropped', { error: String(err) });
+    }
+  }
+}
+
+function sendText(ws: WebSocket, text: string): boolean {
+  if (ws.readyState !== WebSocket.OPEN) return false;
+  ws.send(text);
+  return true;
+}
+
+function normaliseIp(ip: string | undefined): string | null {
+  if (!ip) return null;
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/** The shape of the `telemetry` service the observability module provides. */
+interface TelemetrySink {
+  ingestFrame(frame: Buffer, source: { workerId?: string }): void;
+}
