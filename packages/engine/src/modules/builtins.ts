@@ -3,5 +3,7 @@
  * Each is registered with the engine exactly as a third-party module would be.
  */
 import type { EngineModule } from './module.ts';
+import { stateModule } from './state/index.ts';
+import { streamModule } from './stream/index.ts';
 
-export const builtinModules: EngineModule[] = [];
+export const builtinModules: EngineModule[] = [stateModule as EngineModule, streamModule as EngineModule];

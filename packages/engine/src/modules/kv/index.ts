@@ -1,0 +1,54 @@
+/**
+ * Shared kv library for the `state` and `iii-stream` modules (the one cross-module import allowed:
+ * both built-ins use the `kv` adapter with identical semantics; see types.ts).
+ *
+ * @example
+ * const store = await openKv(config.adapter.config, { baseDir: ctx.projectDir, defaultDir: join(ctx.dataDir, 'state') });
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { s } from '../../core/config/schema.ts';
+import type { Logger } from '../../util/logger.ts';
+import { FileKv } from './file/file-kv.ts';
+import { MemoryKv } from './memory/memory-kv.ts';
+import type { KvConfig, KvStore } from './types.ts';
+
+export type { KvConfig, KvStore, KvUpdate, KvWrite } from './types.ts';
+export { applyUpdateOps, parseUpdateOps, type UpdateOp, type UpdateOpError } from './update-ops.ts';
+
+/** `adapter.config` of a kv entry. `channel_size` is accepted for stream config compatibility and unused. */
+export const kvConfigSchema = s.object({
+  store_method: s.enum(['in_memory', 'file_based'] as const).default('in_memory'),
+  file_path: s.string().nonEmpty().optional(),
+  save_interval_ms: s.integer().min(100).max(3_600_000).optional(),
+  channel_size: s.integer().min(1).optional(),
+});
+
+/** `adapter:` of a state/stream entry. Only `kv` is built in (redis/bridge are not). */
+const inMemory = () => ({ store_method: 'in_memory' as const, file_path: undefined, save_interval_ms: undefined, channel_size: undefined });
+export const kvAdapterSchema = s
+  .object({ name: s.enum(['kv'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
+  .default(() => ({ name: 'kv' as const, config: inMemory() }));
+
+export interface OpenKvOptions {
+  /** Relative `file_path` resolves against this (the project dir). */
+  baseDir: string;
+  /** Used when `file_path` is absent, e.g. `<dataDir>/state`. */
+  defaultDir: string;
+  /** Fallback compaction-check period when the adapter config has none. */
+  saveIntervalMs?: number;
+  log?: Logger;
+}
+
+export async function openKv(config: KvConfig, opts: OpenKvOptions): Promise<KvStore> {
+  if (config.store_method === 'in_memory') return new MemoryKv();
+  const dir = config.file_path
+    ? isAbsolute(config.file_path)
+      ? config.file_path
+      : resolve(opts.baseDir, config.file_path)
+    : opts.defaultDir;
+  return FileKv.open({
+    dir,
+    saveIntervalMs: config.save_interval_ms ?? opts.saveIntervalMs ?? 5000,
+    onReplay: (r) => opts.log?.warn('kv log had unusable lines (a torn last line is normal after a crash)', { dir, bad_lines: r.badLines }),
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * `state::set|get|delete|update|list|list_groups` (workers.md §2.1, protocol.md §5.3). Result shapes follow
+ * the reference exactly: get returns the bare value, delete the old value itself, list a bare array.
+ */
+import { formatIssues, type Schema } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import { type KvStore, parseUpdateOps } from '../kv/index.ts';
+import type { LocalFunction } from '../module.ts';
+import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
+import type { StateEvent } from './triggers.ts';
+
+export interface StateDeps {
+  store: () => KvStore;
+  maxValueBytes: () => number | undefined;
+  /** Called after a successful write; fans out asynchronously. */
+  emit: (event: StateEvent) => void;
+}
+
+function parse<T>(schema: Schema<T>, input: unknown, fnId: string): T {
+  const r = schema.parse(input ?? {});
+  if (!r.ok) throw new EngineError('deserialization_error', `${fnId}: ${formatIssues(r.issues)}`);
+  return r.value;
+}
+
+/** Run an adapter call; anything that is not already a coded input error becomes `code`. */
+async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof EngineError && (err.code === 'deserialization_error' || err.code === 'VALUE_TOO_LARGE')) throw err;
+    throw new EngineError(code, err instanceof Error ? err.message : String(err), { cause: err });
+  }
+}
+
+function fn<T>(id: string, description: string, schema: Schema<T>, handler: (input: T) => Promise<unknown>): LocalFunction {
+  return { id, description, request_format: schema.toJSONSchema(), handler: (input) => handler(parse(schema, input, id)) };
+}
+
+function writeEvent(scope: string, key: string, old: unknown, value: unknown): StateEvent {
+  const event_type = old === undefined ? 'state:created' : 'state:updated';
+  return { type: 'state', event_type, scope, key, old_value: old ?? null, new_value: value };
+}
+
+export function stateFunctions(deps: StateDeps): LocalFunction[] {
+  return [
+    fn('state::set', 'Store a value under scope/key; returns { old_value, new_value }', setInput, (i) =>
+      guarded('SET_ERROR', async () => {
+        const value = i.value !== undefined ? i.value : (i.data ?? null);
+        const max = deps.maxValueBytes();
+        const size = max === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+        if (max !== undefined && size > max) throw new EngineError('VALUE_TOO_LARGE', `value is ${size} bytes, max_value_bytes is ${max}`);
+        const w = await deps.store().set(i.scope, i.key, value);
+        deps.emit(writeEvent(i.scope, i.key, w.old, value));
+        return { old_value: w.old ?? null, new_value: value };
+      }),
+    ),
+    fn('state::get', 'The stored value, or null', getInput, (i) =>
+      guarded('GET_ERROR', async () => (await deps.store().get(i.scope, i.key)) ?? null),
+    ),
+    fn('state::delete', 'Delete scope/key; returns the deleted value or null', deleteInput, (i) =>
+      guarded('DELETE_ERROR', async () => {
+        const old = (await deps.store().delete(i.scope, i.key)) ?? null;
+        // Fired even when nothing existed (reference behaviour), with old_value null.
+        deps.emit({ type: 'state', event_type: 'state:deleted', scope: i.scope, key: i.key, old_value: old, new_value: null });
+        return old;
+      }),
+    ),
+    fn('state::update', 'Apply update ops atomically; returns { old_value, new_value, errors? }', updateInput, async (i) => {
+      const ops = parseUpdateOps(i.ops);
+      if (!ops.ok) throw new EngineError('deserialization_error', `state::update: ${formatIssues(ops.issues)}`);
+      return guarded('UPDATE_ERROR', async () => {
+        const u = await deps.store().update(i.scope, i.key, ops.value);
+        deps.emit(writeEvent(i.scope, i.key, u.old, u.value));
+        return { old_value: u.old ?? null, new_value: u.value, ...(u.errors.length > 0 ? { errors: u.errors } : {}) };
+      });
+    }),
+    fn('state::list', 'Every value in a scope, as a bare array', listInput, (i) => guarded('LIST_ERROR', () => deps.store().list(i.scope))),
+    fn('state::list_groups', 'Scope names, sorted and unique', listGroupsInput, () =>
+      guarded('LIST_GROUPS_ERROR', async () => ({ groups: await deps.store().listGroups() })),
+    ),
+  ];
+}

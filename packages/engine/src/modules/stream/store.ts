@@ -1,0 +1,129 @@
+/**
+ * Stream storage: the kv adapter, unless a custom backend function `stream::<op>(<stream_name>)` is
+ * registered (SDK `createStream`), in which case that function gets the same input and its result is used
+ * (protocol.md §5.4). Items live in kv scope `["<stream>","<group>"]` (JSON, so names may hold any character).
+ */
+import { s } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { KvStore, UpdateOp, UpdateOpError } from '../kv/index.ts';
+import type { EngineApi } from '../module.ts';
+
+export interface ItemRef {
+  stream_name: string;
+  group_id: string;
+  item_id: string;
+}
+
+/** Old value is `undefined` when the item did not exist. */
+export interface StoreWrite {
+  old: unknown;
+  value: unknown;
+  errors?: UpdateOpError[];
+}
+
+const opError = s.looseObject({ op_index: s.integer(), code: s.string(), message: s.string(), doc_url: s.string().optional() });
+const writeResult = s.looseObject({ old_value: s.any().optional(), new_value: s.any().optional(), errors: s.array(opError).optional() });
+const deleteResult = s.looseObject({ old_value: s.any().optional() });
+const scopeSchema = s.array(s.string());
+
+export function scopeOf(stream: string, group: string): string {
+  return JSON.stringify([stream, group]);
+}
+
+function parseScope(scope: string): [string, string] | undefined {
+  try {
+    const r = scopeSchema.parse(JSON.parse(scope));
+    return r.ok && r.value.length === 2 ? [r.value[0]!, r.value[1]!] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class StreamStore {
+  constructor(
+    private readonly engine: EngineApi,
+    private readonly kv: () => KvStore,
+  ) {}
+
+  /** The custom backend function for `op` on `stream`, if one is registered. */
+  private custom(op: string, stream: string): string | undefined {
+    const id = `stream::${op}(${stream})`;
+    return this.engine.hasFunction(id) ? id : undefined;
+  }
+
+  async get(ref: ItemRef): Promise<unknown> {
+    const fn = this.custom('get', ref.stream_name);
+    if (fn) return (await this.engine.invoke(fn, ref)) ?? null;
+    return (await this.kv().get(scopeOf(ref.stream_name, ref.group_id), ref.item_id)) ?? null;
+  }
+
+  async set(ref: ItemRef, data: unknown): Promise<StoreWrite> {
+    const fn = this.custom('set', ref.stream_name);
+    if (fn) return this.delegatedWrite(fn, { ...ref, data }, data);
+    const w = await this.kv().set(scopeOf(ref.stream_name, ref.group_id), ref.item_id, data);
+    return { old: w.old, value: w.value };
+  }
+
+  async update(ref: ItemRef, ops: UpdateOp[]): Promise<StoreWrite> {
+    const fn = this.custom('update', ref.stream_name);
+    if (fn) return this.delegatedWrite(fn, { ...ref, ops }, null);
+    const u = await this.kv().update(scopeOf(ref.stream_name, ref.group_id), ref.item_id, ops);
+    return { old: u.old, value: u.value, errors: u.errors };
+  }
+
+  async delete(ref: ItemRef): Promise<unknown> {
+    const fn = this.custom('delete', ref.stream_name);
+    if (!fn) return this.kv().delete(scopeOf(ref.stream_name, ref.group_id), ref.item_id);
+    const r = deleteResult.parse((await this.engine.invoke(fn, ref)) ?? {});
+    if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value }`);
+    return r.value.old_value ?? undefined;
+  }
+
+  async list(stream: string, group: string): Promise<unknown[]> {
+    const fn = this.custom('list', stream);
+    if (!fn) return this.kv().list(scopeOf(stream, group));
+    const out = await this.engine.invoke(fn, { stream_name: stream, group_id: group });
+    return Array.isArray(out) ? out : [];
+  }
+
+  async listGroups(stream: string): Promise<string[]> {
+    const fn = this.custom('list_groups', stream);
+    if (fn) {
+      const out = await this.engine.invoke(fn, { stream_name: stream });
+      return Array.isArray(out) ? out.filter((g): g is string => typeof g === 'string') : [];
+    }
+    const groups: string[] = [];
+    for (const scope of await this.kv().listGroups()) {
+      const parsed = parseScope(scope);
+      if (parsed && parsed[0] === stream) groups.push(parsed[1]);
+    }
+    return groups;
+  }
+
+  /** Streams held by the kv adapter (custom backends are not enumerable). */
+  async listAll(): Promise<{ stream: { id: string; groups: string[] }[]; count: number }> {
+    const byStream = new Map<string, string[]>();
+    for (const scope of await this.kv().listGroups()) {
+      const parsed = parseScope(scope);
+      if (!parsed) continue;
+      const groups = byStream.get(parsed[0]) ?? [];
+      groups.push(parsed[1]);
+      byStream.set(parsed[0], groups);
+    }
+    const stream = [...byStream].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([id, groups]) => ({ id, groups }));
+    return { stream, count: stream.length };
+  }
+
+  private async delegatedWrite(fn: string, input: unknown, fallbackValue: unknown): Promise<StoreWrite> {
+    const r = writeResult.parse((await this.engine.invoke(fn, input)) ?? {});
+    if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value, new_value }`);
+    const errors: UpdateOpError[] | undefined = r.value.errors?.map(({ op_index, code, message, doc_url }) => ({
+      op_index,
+      code,
+      message,
+      ...(doc_url ? { doc_url } : {}),
+    }));
+    const value = r.value.new_value === undefined ? fallbackValue : r.value.new_value;
+    return { old: r.value.old_value ?? undefined, value, ...(errors ? { errors } : {}) };
+  }
+}
