@@ -1,0 +1,26 @@
+/** The scheme of a database URL picks the adapter. One table, used by config validation and the pools. */
+import type { DriverOptions, SqlDialect, SqlDriver } from './driver.ts';
+import { createPostgresDriver } from './postgres/driver.ts';
+import { createSqliteDriver } from './sqlite/driver.ts';
+
+const SCHEMES: ReadonlyArray<{ prefix: string; dialect: SqlDialect }> = [
+  { prefix: 'sqlite:', dialect: 'sqlite' },
+  { prefix: 'postgres://', dialect: 'postgres' },
+  { prefix: 'postgresql://', dialect: 'postgres' },
+];
+
+/** For error messages: `sqlite:, postgres://, postgresql://`. */
+export const SUPPORTED_SCHEMES = SCHEMES.map((s) => s.prefix).join(', ');
+
+/** The dialect a URL selects, or undefined for an unsupported scheme (mysql:// included: no driver here). */
+export function dialectOf(url: string): SqlDialect | undefined {
+  const lower = url.toLowerCase();
+  return SCHEMES.find((s) => lower.startsWith(s.prefix))?.dialect;
+}
+
+export function createDriver(opts: DriverOptions): SqlDriver {
+  const dialect = dialectOf(opts.url);
+  if (dialect === 'sqlite') return createSqliteDriver(opts);
+  if (dialect === 'postgres') return createPostgresDriver(opts);
+  throw new Error(`unsupported database URL scheme for "${opts.name}"; supported: ${SUPPORTED_SCHEMES}`);
+}

@@ -1,0 +1,20 @@
+/** `tls` config → the `ssl` option of pg. Absent `tls` leaves the decision to the URL (`?sslmode=`). */
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import type { DriverOptions } from '../driver.ts';
+
+export type PgSsl = false | { rejectUnauthorized: boolean; ca?: string[] };
+
+/** `ca_cert` may be inline PEM or a path to a PEM file. */
+function loadCa(caCert: string): string {
+  return caCert.includes('-----BEGIN') ? caCert : readFileSync(caCert, 'utf8');
+}
+
+export function pgSsl(tls: DriverOptions['tls']): PgSsl | undefined {
+  if (!tls) return undefined;
+  if (tls.mode === 'disable') return false;
+  if (tls.mode === 'require') return { rejectUnauthorized: false };
+  if (!tls.ca_cert) return { rejectUnauthorized: true };
+  const ca = loadCa(tls.ca_cert);
+  return { rejectUnauthorized: true, ca: tls.trust_native ? [...rootCertificates, ca] : [ca] };
+}

@@ -1,0 +1,37 @@
+/**
+ * The `database` built-in worker (workers.md §3): named SQLite / PostgreSQL databases behind
+ * `database::query`, `database::execute`, `database::transaction`, `database::listDatabases`, and the
+ * `sql` service for other modules. Hot reload rebuilds changed pools in place; an invalid new config
+ * is refused with CONFIG_ERROR and the running pools stay.
+ */
+import type { EngineModule, ModuleInstance } from '../module.ts';
+import { type DatabaseConfig, databaseConfigSchema, parseDatabaseConfig } from './config.ts';
+import { databaseFunctions } from './functions.ts';
+import { DatabasePools } from './pools.ts';
+import type { SqlService } from './service.ts';
+
+export type { SqlService } from './service.ts';
+
+export const databaseModule: EngineModule<DatabaseConfig> = {
+  name: 'database',
+  displayName: 'Database',
+  description: 'SQL databases (SQLite, PostgreSQL): database::query, database::execute, database::transaction',
+  configSchema: databaseConfigSchema,
+  create(ctx, config): ModuleInstance {
+    const pools = new DatabasePools(parseDatabaseConfig(config), ctx.projectDir);
+    // Functions registered through ctx are removed by the core on stop; the service is ours to withdraw.
+    for (const fn of databaseFunctions(pools)) ctx.engine.registerFunction(fn);
+    const service: SqlService = { get: (db) => pools.get(db), list: () => pools.list() };
+    const withdraw = ctx.engine.services.provide('sql', service);
+    return {
+      async reconfigure(next: unknown) {
+        await pools.reconfigure(parseDatabaseConfig(next));
+        ctx.log.info(`database: now serving ${pools.names().join(', ')}`);
+      },
+      async stop() {
+        withdraw();
+        await pools.close();
+      },
+    };
+  },
+};

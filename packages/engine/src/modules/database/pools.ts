@@ -1,0 +1,88 @@
+/**
+ * The named databases of one `database` instance: name → driver, created on first use (so a SQLite
+ * file appears only when used) and rebuilt in place on reconfigure. Holders of a driver should look
+ * it up per use (`get(name)`) rather than keep it: a reconfigure may replace it.
+ */
+
+import type { SqlDialect, SqlDriver } from './adapters/driver.ts';
+import { createDriver, dialectOf } from './adapters/index.ts';
+import type { DatabaseConfig, DatabaseEntry } from './config.ts';
+import { dbError, unknownDb } from './errors.ts';
+
+export interface DatabaseInfo {
+  name: string;
+  driver: SqlDialect;
+  /** The URL with any password masked. */
+  url: string;
+}
+
+/** `postgres://app:secret@host/db` → `postgres://app:***@host/db`. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
+}
+
+export class DatabasePools {
+  private entries: Record<string, DatabaseEntry>;
+  private readonly drivers = new Map<string, SqlDriver>();
+
+  constructor(
+    config: DatabaseConfig,
+    private readonly baseDir: string,
+  ) {
+    this.entries = config.databases;
+  }
+
+  names(): string[] {
+    return Object.keys(this.entries);
+  }
+
+  /** `db` as given, or the default when omitted: the sole database, else `primary`, else MISSING_DB. */
+  resolve(db: string | undefined): string {
+    const names = this.names();
+    if (db !== undefined) {
+      if (!(db in this.entries)) throw unknownDb(db, names);
+      return db;
+    }
+    if (names.length === 1) return names[0] as string;
+    if ('primary' in this.entries) return 'primary';
+    throw dbError('MISSING_DB', `no "db" given and no default database; available: ${names.join(', ')}`, { available: names });
+  }
+
+  /** The driver for a database, opened lazily. Throws UNKNOWN_DB / MISSING_DB. */
+  get(db?: string): SqlDriver {
+    const name = this.resolve(db);
+    let driver = this.drivers.get(name);
+    if (!driver) {
+      const entry = this.entries[name] as DatabaseEntry;
+      driver = createDriver({ name, url: entry.url, pool: entry.pool, tls: entry.tls, baseDir: this.baseDir });
+      this.drivers.set(name, driver);
+    }
+    return driver;
+  }
+
+  list(): DatabaseInfo[] {
+    return Object.entries(this.entries).map(([name, e]) => ({ name, driver: dialectOf(e.url) as SqlDialect, url: redactUrl(e.url) }));
+  }
+
+  /** Swap in a new (validated) config: unchanged databases keep their open driver; the rest close. */
+  async reconfigure(next: DatabaseConfig): Promise<void> {
+    const previous = this.entries;
+    this.entries = next.databases;
+    const stale: SqlDriver[] = [];
+    for (const [name, driver] of this.drivers) {
+      const now = next.databases[name];
+      if (!now || JSON.stringify(now) !== JSON.stringify(previous[name])) {
+        this.drivers.delete(name);
+        stale.push(driver);
+      }
+    }
+    // pg's Pool.end lets checked-out clients finish; SQLite has no in-flight work between ticks.
+    await Promise.all(stale.map((d) => d.close()));
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.drivers.values()];
+    this.drivers.clear();
+    await Promise.all(all.map((d) => d.close()));
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Small, dialect-neutral looks at SQL text: what the first keyword is (to refuse transaction control on
+ * pooled calls), whether the text is empty, and how to append a RETURNING clause. No parsing beyond
+ * skipping comments and whitespace: the database stays the judge of what the SQL means.
+ */
+import { invalidParam } from './errors.ts';
+
+/** Statements that would leave a pooled connection inside (or outside) a transaction behind our back. */
+const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START', 'SAVEPOINT', 'RELEASE', 'PREPARE']);
+
+/** Index of the first character that is not whitespace or inside a leading comment. */
+function skipLeadingNoise(sql: string): number {
+  let i = 0;
+  for (;;) {
+    while (i < sql.length && /\s|;/.test(sql[i] ?? '')) i++;
+    if (sql.startsWith('--', i)) {
+      const nl = sql.indexOf('\n', i);
+      i = nl === -1 ? sql.length : nl + 1;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else {
+      return i;
+    }
+  }
+}
+
+/** Upper-cased first keyword (`SELECT`, `INSERT`, ...), `''` when the text holds no statement. */
+export function firstKeyword(sql: string): string {
+  const rest = sql.slice(skipLeadingNoise(sql));
+  const m = /^[A-Za-z_]+/.exec(rest);
+  return m ? m[0].toUpperCase() : rest.length > 0 ? (rest[0] ?? '') : '';
+}
+
+/**
+ * Refuse what the pooled functions cannot run safely: empty text and transaction control
+ * (`database::transaction` is the way to get atomicity). `index` locates the statement in a batch.
+ */
+export function checkStatement(sql: string, index: number | null = null): void {
+  const kw = firstKeyword(sql);
+  if (kw === '') throw invalidParam(index, 'sql must not be empty');
+  if (TRANSACTION_CONTROL.has(kw)) {
+    throw invalidParam(index, `transaction control statements (${kw}) are not allowed here; use database::transaction`);
+  }
+}
+
+/** True for statements whose last rowid is meaningful (SQLite: INSERT / REPLACE only). */
+export function isInsert(sql: string): boolean {
+  const kw = firstKeyword(sql);
+  return kw === 'INSERT' || kw === 'REPLACE';
+}
+
+/** Quote an identifier for both dialects (double quotes, embedded quotes doubled); `*` stays bare. */
+function quoteIdent(name: string): string {
+  return name === '*' ? '*' : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `INSERT ... ;` + `['id']` → `INSERT ... RETURNING "id"` (trailing semicolons dropped first). */
+export function appendReturning(sql: string, columns: readonly string[]): string {
+  if (columns.length === 0) return sql;
+  const body = sql.replace(/[\s;]+$/, '');
+  return `${body} RETURNING ${columns.map(quoteIdent).join(', ')}`;
+}
