@@ -1,0 +1,67 @@
+/**
+ * The mandatory `configuration` worker: a schema-validated registry of named entries, persisted as
+ * `<projectDir>/config/<id>.yaml`, the runtime source of truth for every worker's settings (§9).
+ * Other code reaches it through the `configuration` service (the project loader seeds and hot-applies
+ * built-in configs through it).
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Logger } from '../../util/logger.ts';
+import type { EngineModule } from '../module.ts';
+import { FsAdapter } from './adapters/fs.ts';
+import { type ConfigurationConfig, configurationConfigSchema, DEFAULT_DIRECTORY } from './config.ts';
+import { registerConfigurationFunctions } from './functions.ts';
+import { ConfigStore } from './store.ts';
+import { configurationTriggerType } from './triggers.ts';
+
+export type { ConfigEntry, ConfigurationEvent, ConfigurationRejection } from './store.ts';
+export { ConfigStore } from './store.ts';
+
+declare module '../module.ts' {
+  interface Services {
+    configuration: ConfigStore;
+  }
+}
+
+export const configurationModule: EngineModule<ConfigurationConfig> = {
+  name: 'configuration',
+  displayName: 'Configuration',
+  description: 'Schema-validated configuration entries, stored as config/<id>.yaml and hot-reloaded',
+  mandatory: true,
+  configSchema: configurationConfigSchema,
+  create(ctx, config) {
+    const directory = resolve(ctx.projectDir, config.adapter.config.directory);
+    if (config.adapter.config.directory === DEFAULT_DIRECTORY) migrateLegacy(join(ctx.dataDir, 'configuration'), directory, ctx.log);
+    if (config.ttl_seconds > 0) ctx.log.warn('configuration.ttl_seconds is accepted but entries are not expired by Triad');
+    const adapter = new FsAdapter(directory, ctx.log, config.watch_debounce_ms);
+    const store = new ConfigStore(adapter, ctx.log, relative(ctx.projectDir, directory) || '.');
+    store.load();
+    const disposeFns = registerConfigurationFunctions(ctx.engine, store);
+    const trigger = configurationTriggerType(ctx.engine, store, ctx.log);
+    const disposeTrigger = ctx.engine.registerTriggerType(trigger.def);
+    const disposeService = ctx.engine.services.provide('configuration', store);
+    return {
+      start() {
+        adapter.watch((changes) => store.applyFileChanges(changes));
+      },
+      stop() {
+        adapter.close();
+        trigger.dispose();
+        disposeService();
+        disposeTrigger();
+        disposeFns();
+      },
+    };
+  },
+};
+
+/** Older engines kept entries in ./data/configuration: move them over once, never overwriting. */
+function migrateLegacy(legacyDir: string, directory: string, log: Logger): void {
+  if (!existsSync(legacyDir)) return;
+  mkdirSync(directory, { recursive: true });
+  for (const name of readdirSync(legacyDir)) {
+    if (!name.endsWith('.yaml')) continue;
+    if (existsSync(join(directory, name))) log.warn(`legacy configuration file ${name} skipped: ${directory} already has it`);
+    else renameSync(join(legacyDir, name), join(directory, name));
+  }
+}
