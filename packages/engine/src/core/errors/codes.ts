@@ -93,6 +93,18 @@ export const ErrorCodes = {
   E_KV_CLOSED: 'a kv store was used after close (engine shutting down)',
   E_KV_IO: 'the file-based kv store could not write its log',
   E_STREAM_SLOW_CONSUMER: 'a stream subscriber fell behind past max_buffered_bytes_per_socket and was dropped (close code 1013)',
+  E_CLI_BAD_ARGS: 'iii CLI: invalid arguments or options',
+  E_CLI_UNKNOWN_FUNCTION: 'iii trigger: the function is not registered in the engine',
+  E_CLI_ENGINE_UNREACHABLE: 'iii CLI: no engine answers at the address tried',
+  E_CLI_TIMEOUT: 'iii trigger: no result within --timeout-ms',
+  E_CLI_NO_CONFIG: 'iii CLI: config.yaml not found (or creation declined)',
+  E_CLI_DIR_NOT_EMPTY: 'iii project/worker init: target directory is not empty',
+  E_CLI_MANIFEST_INVALID: 'iii.worker.yaml missing or invalid',
+  E_CLI_WORKER_EXISTS: 'iii worker add: the worker is already in config.yaml',
+  E_CLI_UNKNOWN_WORKER: 'iii worker add/remove: not a built-in worker / not in config.yaml',
+  E_CLI_ADD_FAILED: 'iii worker add: some of several workers could not be added',
+  E_CLI_CONFIG_EDIT: 'iii worker remove: config.yaml could not be edited safely',
+  E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
   E_INTERNAL: 'unexpected internal error',
 } as const;
 
