@@ -3,7 +3,8 @@
  * Each is registered with the engine exactly as a third-party module would be.
  */
 import type { EngineModule } from './module.ts';
+import { observabilityModule } from './observability/index.ts';
 import { stateModule } from './state/index.ts';
 import { streamModule } from './stream/index.ts';
 
-export const builtinModules: EngineModule[] = [stateModule as EngineModule, streamModule as EngineModule];
+export const builtinModules: EngineModule[] = [stateModule as EngineModule, streamModule as EngineModule, observabilityModule as EngineModule];

@@ -1,0 +1,56 @@
+/** Nanosecond wall clock and W3C trace-context helpers for engine-made spans. */
+import { randomBytes } from 'node:crypto';
+
+// Date.now() has millisecond resolution; hrtime is monotonic with ns resolution but no epoch.
+// Anchoring one to the other once gives an epoch-nanosecond clock that never goes backwards.
+const anchorNs = BigInt(Date.now()) * 1_000_000n;
+const anchorHr = process.hrtime.bigint();
+
+/** Epoch time in nanoseconds. */
+export function nowNanos(): bigint {
+  return anchorNs + (process.hrtime.bigint() - anchorHr);
+}
+
+export function newTraceId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function newSpanId(): string {
+  return randomBytes(8).toString('hex');
+}
+
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  sampled: boolean;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** Parse a `traceparent` header value; undefined for malformed, all-zero or version `ff` values. */
+export function parseTraceparent(value: string | undefined): TraceContext | undefined {
+  const m = value === undefined ? null : TRACEPARENT.exec(value.trim().toLowerCase());
+  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return undefined;
+  return { traceId: m[2]!, spanId: m[3]!, sampled: (Number.parseInt(m[4]!, 16) & 1) === 1 };
+}
+
+export function formatTraceparent(traceId: string, spanId: string, sampled = true): string {
+  return `00-${traceId}-${spanId}-${sampled ? '01' : '00'}`;
+}
+
+/** Parse a W3C `baggage` header into key → value (properties after `;` are dropped). */
+export function parseBaggage(value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const member of (value ?? '').split(',')) {
+    const [pair] = member.split(';');
+    const eq = pair?.indexOf('=') ?? -1;
+    if (!pair || eq <= 0) continue;
+    const key = pair.slice(0, eq).trim();
+    try {
+      out[key] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      out[key] = pair.slice(eq + 1).trim();
+    }
+  }
+  return out;
+}

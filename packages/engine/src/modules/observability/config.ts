@@ -1,0 +1,81 @@
+/**
+ * `config/iii-observability.yaml` (workers.md §8.5). Defaults are the reference's built-in ones.
+ * Only the memory exporters are implemented; `otlp` is accepted (so reference configs load) and
+ * logged as unsupported at start.
+ */
+import { type Schema, s } from '../../core/config/schema.ts';
+
+const exporter = s.enum(['memory', 'otlp', 'both'] as const);
+
+const samplingRule = s.looseObject({
+  operation: s.string().optional(),
+  service: s.string().optional(),
+  rate: s.number().min(0).max(1),
+});
+
+const sampling = s.object({
+  default: s.number().min(0).max(1).optional(),
+  parent_based: s.boolean().default(true),
+  rules: s.array(samplingRule).default([]),
+  rate_limit: s.object({ max_traces_per_second: s.number().min(0) }).optional(),
+});
+
+/**
+ * `collapse_spans`: span names that `engine::traces::tree` removes, reparenting their children
+ * to the nearest kept ancestor. A trailing `*` makes a prefix match (`state_triggers*`).
+ */
+const collapseRule = s.union<string | { name: string }>(s.string(), s.object({ name: s.string() }));
+
+export const observabilityConfigSchema = s.object({
+  enabled: s.boolean().default(true),
+  service_name: s.string().default('iii'),
+  /** Absent → env `SERVICE_VERSION` or the engine version (the reference default `${SERVICE_VERSION:<version>}`). */
+  service_version: s.string().optional(),
+  service_namespace: s.string().optional(),
+  exporter: exporter.default('memory'),
+  endpoint: s.string().default('http://localhost:4317'),
+  memory_max_spans: s.integer().min(1).default(1_000_000),
+  live_spans: s.boolean().default(false),
+  metrics_enabled: s.boolean().default(true),
+  metrics_exporter: s.enum(['memory', 'otlp'] as const).default('memory'),
+  metrics_retention_seconds: s.integer().min(1).default(3600),
+  metrics_max_count: s.integer().min(1).default(10_000),
+  logs_enabled: s.boolean().default(true),
+  logs_exporter: exporter.default('memory'),
+  logs_max_count: s.integer().min(1).default(1000),
+  logs_retention_seconds: s.integer().min(1).default(3600),
+  logs_console_output: s.boolean().default(true),
+  logs_sampling_ratio: s.number().min(0).max(1).default(1),
+  logs_batch_size: s.integer().min(1).optional(),
+  logs_flush_interval_ms: s.integer().min(0).optional(),
+  sampling_ratio: s.number().min(0).max(1).default(1),
+  sampling: sampling.optional(),
+  alerts: s.array(s.looseObject({ name: s.string() })).default([]),
+  level: s.string().optional(),
+  format: s.enum(['default', 'json'] as const).optional(),
+  collapse_spans: s.array(collapseRule).default([]),
+});
+
+type Infer<S> = S extends Schema<infer T> ? T : never;
+export type ObservabilityConfig = Infer<typeof observabilityConfigSchema>;
+
+/** The memory store is on for traces unless the exporter is `otlp` only. */
+export function tracesInMemory(c: ObservabilityConfig): boolean {
+  return c.enabled && c.exporter !== 'otlp';
+}
+
+export function logsInMemory(c: ObservabilityConfig): boolean {
+  return c.enabled && c.logs_enabled && c.logs_exporter !== 'otlp';
+}
+
+export function metricsInMemory(c: ObservabilityConfig): boolean {
+  return c.enabled && c.metrics_enabled && c.metrics_exporter === 'memory';
+}
+
+/** Is `name` removed by a collapse rule? */
+export function isCollapsed(rules: ObservabilityConfig['collapse_spans'], name: string): boolean {
+  return rules.some((r) => {
+    const pattern = typeof r === 'string' ? r : r.name;
+    return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
+  });
+}

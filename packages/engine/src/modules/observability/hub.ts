@@ -1,0 +1,120 @@
+/**
+ * The observability hub: owns the stores, applies the config gates, and fans stored records out
+ * to listeners (log/trace triggers, console echo). Both the `telemetry` service (SDK frames) and the
+ * `tracer` service (engine spans) write through it; the query functions read from it.
+ */
+import { toErrorBody } from '../../core/errors/index.ts';
+import { parseOtelFrame } from '../../protocol/otel-frames.ts';
+import type { Logger } from '../../util/logger.ts';
+import { BoundedLog } from './bounded-log.ts';
+import { logsInMemory, metricsInMemory, type ObservabilityConfig, tracesInMemory } from './config.ts';
+import { EngineCounters, MetricStore } from './metric-store.ts';
+import { type LogRecord, logFromOtel, type SpanRecord, spanFromOtel } from './records.ts';
+import { SpanStore } from './span-store.ts';
+
+export interface IngestResult {
+  ok: boolean;
+  signal?: 'traces' | 'logs' | 'metrics';
+  /** Records stored (0 when the signal is disabled). */
+  stored: number;
+  /** Malformed records skipped inside an otherwise valid frame. */
+  dropped: number;
+  error?: { code: string; message: string };
+}
+
+export class ObservabilityHub {
+  readonly spans: SpanStore;
+  readonly logs: BoundedLog<LogRecord>;
+  readonly metrics: MetricStore;
+  readonly counters = new EngineCounters();
+  readonly startedAtMs = Date.now();
+  frames = { accepted: 0, rejected: 0 };
+  private readonly logListeners = new Set<(l: LogRecord) => void>();
+  private readonly spanListeners = new Set<(s: SpanRecord[]) => void>();
+
+  constructor(
+    public config: ObservabilityConfig,
+    private readonly log: Logger,
+  ) {
+    this.spans = new SpanStore(config.memory_max_spans);
+    this.logs = new BoundedLog(config.logs_max_count, config.logs_retention_seconds * 1000);
+    this.metrics = new MetricStore(config.metrics_max_count, config.metrics_retention_seconds * 1000);
+  }
+
+  /** Live tier: limits and gates apply to the next record. */
+  reconfigure(config: ObservabilityConfig): void {
+    this.config = config;
+    this.spans.setMax(config.memory_max_spans);
+    this.logs.setLimits(config.logs_max_count, config.logs_retention_seconds * 1000);
+    this.metrics.points.setLimits(config.metrics_max_count, config.metrics_retention_seconds * 1000);
+  }
+
+  onLog(fn: (l: LogRecord) => void): () => void {
+    this.logListeners.add(fn);
+    return () => this.logListeners.delete(fn);
+  }
+
+  onSpans(fn: (s: SpanRecord[]) => void): () => void {
+    this.spanListeners.add(fn);
+    return () => this.spanListeners.delete(fn);
+  }
+
+  /** Never throws: a bad frame is counted, logged at debug level and reported in the result. */
+  ingestFrame(frame: Uint8Array, source: { workerId?: string }): IngestResult {
+    try {
+      const f = parseOtelFrame(frame);
+      this.frames.accepted++;
+      if (f.signal === 'traces')
+        return { ok: true, signal: 'traces', stored: this.addSpans(f.spans.map(spanFromOtel)), dropped: f.dropped };
+      if (f.signal === 'logs') {
+        let stored = 0;
+        for (const l of f.logs) if (this.addLog(logFromOtel(l), true)) stored++;
+        return { ok: true, signal: 'logs', stored, dropped: f.dropped };
+      }
+      if (!metricsInMemory(this.config)) return { ok: true, signal: 'metrics', stored: 0, dropped: f.dropped };
+      for (const p of f.points) this.metrics.add(p, source.workerId);
+      return { ok: true, signal: 'metrics', stored: f.points.length, dropped: f.dropped };
+    } catch (err) {
+      this.frames.rejected++;
+      const error = toErrorBody(err);
+      this.log.debug('telemetry frame dropped', { code: error.code, message: error.message, worker_id: source.workerId });
+      return { ok: false, stored: 0, dropped: 0, error: { code: error.code, message: error.message } };
+    }
+  }
+
+  /** Store spans (SDK or engine) and tell the trace watchers. Returns how many were stored. */
+  addSpans(spans: SpanRecord[]): number {
+    if (!tracesInMemory(this.config) || spans.length === 0) return 0;
+    for (const s of spans) this.spans.add(s);
+    this.emit(this.spanListeners, spans);
+    return spans.length;
+  }
+
+  /** Store one log record (subject to `logs_sampling_ratio`), echo it, fire log triggers. */
+  addLog(record: LogRecord, fromSdk: boolean): boolean {
+    if (!logsInMemory(this.config)) return false;
+    if (this.config.logs_sampling_ratio < 1 && Math.random() >= this.config.logs_sampling_ratio) return false;
+    this.logs.push(record);
+    if (this.config.logs_console_output) this.echo(record, fromSdk);
+    this.emit(this.logListeners, record);
+    return true;
+  }
+
+  private echo(r: LogRecord, fromSdk: boolean): void {
+    const level = r.severityNumber >= 17 ? 'error' : r.severityNumber >= 13 ? 'warn' : r.severityNumber >= 9 ? 'info' : 'debug';
+    const fields: Record<string, unknown> = { ...r.attributes };
+    if (r.traceId) fields.trace_id = r.traceId;
+    this.log[level](`${fromSdk ? `[${r.serviceName}] ` : ''}${r.body}`, fields);
+  }
+
+  /** A throwing listener must not break ingestion for the others. */
+  private emit<T>(listeners: Set<(v: T) => void>, value: T): void {
+    for (const fn of listeners) {
+      try {
+        fn(value);
+      } catch (err) {
+        this.log.debug('observability listener failed', { error: String(err) });
+      }
+    }
+  }
+}

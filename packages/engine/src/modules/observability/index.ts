@@ -1,0 +1,68 @@
+/**
+ * `iii-observability` (mandatory): stores SDK and engine telemetry in memory and answers queries.
+ * See workers.md §8 and protocol.md §5.2/§7. Provides the `telemetry` and `tracer` services
+ * (services.ts) and the `log` / `trace` trigger types.
+ */
+import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
+import { type ObservabilityConfig, observabilityConfigSchema } from './config.ts';
+import { logFunctions } from './functions-logs.ts';
+import { miscFunctions } from './functions-misc.ts';
+import { traceFunctions } from './functions-traces.ts';
+import { ObservabilityHub } from './hub.ts';
+import type { TelemetrySink } from './services.ts';
+import { createTracer } from './tracer.ts';
+import { logTriggerType, traceTriggerType } from './triggers.ts';
+
+export type { IngestResult } from './hub.ts';
+export type { LatestWorkerMetrics } from './metric-store.ts';
+export type { SpanHandle, StartSpanOptions, TelemetrySink, Tracer } from './services.ts';
+
+export const observabilityModule: EngineModule<ObservabilityConfig> = {
+  name: 'iii-observability',
+  displayName: 'Observability',
+  description: 'Traces, logs and metrics from workers and the engine, kept in memory and queryable',
+  mandatory: true,
+  configSchema: observabilityConfigSchema,
+  create: (ctx, config) => createObservability(ctx, config),
+};
+
+function createObservability(ctx: ModuleContext, config: ObservabilityConfig): ModuleInstance {
+  const hub = new ObservabilityHub(config, ctx.log.child('otel'));
+  const { engine } = ctx;
+  const version = config.service_version ?? process.env.SERVICE_VERSION ?? engine.version;
+  const disposers: Disposer[] = [];
+  if (config.exporter !== 'memory' || config.logs_exporter !== 'memory' || config.metrics_exporter !== 'memory')
+    ctx.log.warn('OTLP export is not implemented; only the in-memory stores are active', { endpoint: config.endpoint });
+
+  const sink: TelemetrySink = {
+    ingestFrame: (frame, source) => hub.ingestFrame(frame, source),
+    latestWorkerMetrics: (workerId) => hub.metrics.latestFor(workerId),
+    recordInvocation: (fn, outcome, ms) => hub.counters.recordInvocation(fn, outcome, ms),
+  };
+  disposers.push(engine.services.provide('telemetry', sink));
+  disposers.push(engine.services.provide('tracer', createTracer(hub, engine.version)));
+
+  for (const fn of [...logFunctions(hub), ...traceFunctions(hub), ...miscFunctions(hub, version)])
+    disposers.push(engine.registerFunction(fn));
+  for (const make of [logTriggerType, traceTriggerType]) {
+    const t = make(hub, engine);
+    disposers.push(t.dispose, engine.registerTriggerType(t.def));
+  }
+  disposers.push(
+    engine.on('worker:connected', () => hub.counters.spawns++),
+    engine.on('worker:disconnected', ({ workerId }) => {
+      hub.counters.deaths++;
+      hub.metrics.forgetWorker(workerId);
+    }),
+  );
+
+  return {
+    reconfigure(next) {
+      const r = observabilityConfigSchema.parse(next);
+      if (r.ok) hub.reconfigure(r.value);
+    },
+    stop() {
+      for (const d of disposers.splice(0).reverse()) d();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/**
+ * `engine::traces::list` and `engine::traces::group_by` over the span store (workers.md §8.2/§8.3).
+ * Pure functions of (store contents, query, now) so they are unit-testable without an engine.
+ */
+import { attr, durationMs, type SpanRecord, spanJson } from './records.ts';
+
+export type SortBy = 'start_time' | 'duration' | 'duration_ms' | 'service_name' | 'name';
+
+export interface TraceListQuery {
+  trace_id?: string;
+  trace_ids?: string[];
+  offset: number;
+  limit: number;
+  service_name?: string;
+  name?: string;
+  status?: string;
+  min_duration_ms?: number;
+  max_duration_ms?: number;
+  /** Epoch ms; a root span is kept when its [start, end] overlaps [start_time, end_time]. */
+  start_time?: number;
+  end_time?: number;
+  sort_by?: string;
+  sort_order?: string;
+  attributes?: Array<[string, string]>;
+  exclude_attributes?: Array<[string, string]>;
+  include_internal?: boolean;
+  search_all_spans?: boolean;
+}
+
+/** Engine plumbing: internal functions and `engine::*` calls stay out of listings by default. */
+export function isInternalSpan(s: SpanRecord): boolean {
+  if (attr(s, 'iii.function.kind') === 'internal') return true;
+  const fn = attr(s, 'function_id') ?? attr(s, 'iii.function.id');
+  return fn?.startsWith('engine::') ?? false;
+}
+
+/** Roots: no parent, or a parent that is not (or no longer) in the store. */
+export function rootsOf(spans: SpanRecord[]): SpanRecord[] {
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.filter((s) => s.parentSpanId === null || !ids.has(s.parentSpanId));
+}
+
+const msToNs = (ms: number): bigint => BigInt(Math.floor(ms * 1e6));
+const has = (s: SpanRecord, [k, v]: [string, string]): boolean => s.attributes.some(([ak, av]) => ak === k && av === v);
+const includesCi = (hay: string, needle: string): boolean => hay.toLowerCase().includes(needle.toLowerCase());
+
+function rootMatches(root: SpanRecord, trace: SpanRecord[], q: TraceListQuery, nowNs: bigint): boolean {
+  if (!q.include_internal && isInternalSpan(root)) return false;
+  if (q.service_name !== undefined && !includesCi(root.serviceName, q.service_name)) return false;
+  if (q.status !== undefined && !root.status.includes(q.status.toLowerCase())) return false;
+  const d = durationMs(root, nowNs);
+  if (q.min_duration_ms !== undefined && d < q.min_duration_ms) return false;
+  if (q.max_duration_ms !== undefined && d > q.max_duration_ms) return false;
+  const end = root.end === 0n ? nowNs : root.end;
+  if (q.start_time !== undefined && end < msToNs(q.start_time)) return false;
+  if (q.end_time !== undefined && root.start > msToNs(q.end_time)) return false;
+  // Name and attribute filters look at the root only, or at every span with search_all_spans.
+  const scope = q.search_all_spans ? trace.filter((s) => q.include_internal || !isInternalSpan(s)) : [root];
+  if (q.name !== undefined && !scope.some((s) => includesCi(s.name, q.name!))) return false;
+  for (const pair of q.attributes ?? []) if (!scope.some((s) => has(s, pair))) return false;
+  for (const pair of q.exclude_attributes ?? []) if (scope.some((s) => has(s, pair))) return false;
+  return true;
+}
+
+function comparator(q: TraceListQuery, nowNs: bigint): (a: SpanRecord, b: SpanRecord) => number {
+  const byStart = (a: SpanRecord, b: SpanRecord): number =>
+    a.start < b.start ? -1 : a.start > b.start ? 1 : a.spanId.localeCompare(b.spanId);
+  const key: Record<SortBy, (a: SpanRecord, b: SpanRecord) => number> = {
+    start_time: () => 0,
+    duration: (a, b) => durationMs(a, nowNs) - durationMs(b, nowNs),
+    duration_ms: (a, b) => durationMs(a, nowNs) - durationMs(b, nowNs),
+    service_name: (a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : 0),
+    name: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  };
+  // Unknown sort keys fall back to start_time, like the reference.
+  const primary = key[(q.sort_by ?? 'start_time') as SortBy] ?? key.start_time;
+  const sign = q.sort_order?.toLowerCase() === 'desc' ? -1 : 1;
+  return (a, b) => sign * (primary(a, b) || byStart(a, b));
+}
+
+/** Merged `iii.tag.*`, `iii.session.*` and `iii.message.id` attributes of a whole trace. */
+export function traceTags(trace: SpanRecord[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const s of trace)
+    for (const [k, v] of s.attributes) if (k.startsWith('iii.tag.') || k.startsWith('iii.session.') || k === 'iii.message.id') tags[k] = v;
+  return tags;
+}
+
+export function listTraces(
+  traces: Iterable<[string, SpanRecord[]]>,
+  q: TraceListQuery,
+  nowNs: bigint,
+): { spans: Record<string, unknown>[]; total: number; offset: number; limit: number } {
+  const wanted =
+    q.trace_id !== undefined || q.trace_ids !== undefined ? new Set([...(q.trace_ids ?? []), ...(q.trace_id ? [q.trace_id] : [])]) : null;
+  const matches: Array<{ root: SpanRecord; trace: SpanRecord[] }> = [];
+  for (const [traceId, trace] of traces) {
+    if (wanted && !wanted.has(traceId)) continue;
+    for (const root of rootsOf(trace)) if (rootMatches(root, trace, q, nowNs)) matches.push({ root, trace });
+  }
+  const cmp = comparator(q, nowNs);
+  matches.sort((a, b) => cmp(a.root, b.root));
+  const page = matches.slice(q.offset, q.offset + q.limit).map(({ root, trace }) => {
+    const json = spanJson(root);
+    const tags = traceTags(trace);
+    if (Object.keys(tags).length > 0) json.trace_tags = tags;
+    return json;
+  });
+  return { spans: page, total: matches.length, offset: q.offset, limit: q.limit };
+}
+
+export interface GroupByQuery {
+  attribute: string;
+  since_ms?: number;
+  limit: number;
+  include_internal?: boolean;
+  label_attribute?: string;
+}
+
+interface Group {
+  value: string;
+  label: string | null;
+  trace_ids: Set<string>;
+  span_count: number;
+  first: bigint;
+  last: bigint;
+  duration_ms: number;
+  error_count: number;
+}
+
+/**
+ * Group spans by the value of one attribute. `since_ms` is an epoch-ms lower bound on span start;
+ * `duration_ms` is the sum of the group's span durations. Groups are ordered by most recent activity.
+ */
+export function groupTraces(
+  traces: Iterable<[string, SpanRecord[]]>,
+  q: GroupByQuery,
+  nowNs: bigint,
+): { groups: Record<string, unknown>[] } {
+  const groups = new Map<string, Group>();
+  const since = q.since_ms === undefined ? undefined : msToNs(q.since_ms);
+  for (const [traceId, trace] of traces) {
+    for (const s of trace) {
+      const value = attr(s, q.attribute);
+      if (value === undefined || (since !== undefined && s.start < since) || (!q.include_internal && isInternalSpan(s))) continue;
+      const g = groups.get(value) ?? {
+        value,
+        label: null,
+        trace_ids: new Set(),
+        span_count: 0,
+        first: s.start,
+        last: 0n,
+        duration_ms: 0,
+        error_count: 0,
+      };
+      g.trace_ids.add(traceId);
+      g.span_count++;
+      if (s.start < g.first) g.first = s.start;
+      const end = s.end === 0n ? nowNs : s.end;
+      if (end > g.last) g.last = end;
+      g.duration_ms += durationMs(s, nowNs);
+      if (s.status === 'error') g.error_count++;
+      if (g.label === null && q.label_attribute) g.label = attr(s, q.label_attribute) ?? null;
+      groups.set(value, g);
+    }
+  }
+  const out = [...groups.values()].sort((a, b) => (a.last > b.last ? -1 : a.last < b.last ? 1 : a.value.localeCompare(b.value)));
+  return {
+    groups: out.slice(0, q.limit).map((g) => ({
+      value: g.value,
+      label: g.label,
+      trace_ids: [...g.trace_ids],
+      span_count: g.span_count,
+      first_seen_ms: Number(g.first / 1_000_000n),
+      last_seen_ms: Number(g.last / 1_000_000n),
+      duration_ms: g.duration_ms,
+      error_count: g.error_count,
+    })),
+  };
+}
