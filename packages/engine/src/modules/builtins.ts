@@ -2,9 +2,10 @@
  * The built-in modules, in no particular order (config.yaml decides start order).
  * Each is registered with the engine exactly as a third-party module would be.
  */
+import { databaseModule } from './database/index.ts';
 import type { EngineModule } from './module.ts';
 import { observabilityModule } from './observability/index.ts';
 import { stateModule } from './state/index.ts';
 import { streamModule } from './stream/index.ts';
 
-export const builtinModules: EngineModule[] = [stateModule as EngineModule, streamModule as EngineModule, observabilityModule as EngineModule];
+export const builtinModules: EngineModule[] = [stateModule as EngineModule, streamModule as EngineModule, observabilityModule as EngineModule, databaseModule as EngineModule];
