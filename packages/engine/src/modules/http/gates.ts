@@ -17,7 +17,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const INVOKE_TIMEOUT = 'E_INVOKE_TIMEOUT';
 
 export function middlewareTimeoutReply(): HttpReply {
-  return errorReply(504, 'MIDDLEWARE_TIMEOUT', 'Middleware timeout');
+  // The reference sends this 504 without an error_id.
+  return errorReply(504, 'MIDDLEWARE_TIMEOUT', 'Middleware timeout', {}, false);
 }
 
 /** Run middleware in order; the first `respond` wins. A null result or unknown action continues. */

@@ -97,7 +97,7 @@ async function serveRoute(
 ): Promise<void> {
   const reply = (r: HttpReply): void => {
     if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
-    if (!state.finished) sendReply(res, r, r.status === 413 ? [...corsHeaders, ['connection', 'close']] : corsHeaders);
+    if (!state.finished) sendReply(res, r, corsHeaders);
   };
   state.phase = 'middleware';
   const early = await runMiddleware(deps.engine, deps.globalMiddleware(), base, state.remaining);
@@ -113,7 +113,12 @@ async function serveRoute(
     if (mode === 'buffer') raw = await readBody(req, maxBytes);
     parsed = parseBody(raw, req.headers['content-type']);
   } catch (err) {
-    if (err instanceof EngineError && err.code === 'E_HTTP_BODY_TOO_LARGE') return reply(errorReply(413, err.code, err.message));
+    if (err instanceof EngineError && err.code === 'E_HTTP_BODY_TOO_LARGE') {
+      // Discard the rest rather than close: closing a socket with unread input sends a TCP reset,
+      // which can destroy the 413 before the client reads it.
+      req.resume();
+      return reply(errorReply(413, err.code, err.message));
+    }
     if (err instanceof EngineError) return reply(errorReply(400, err.code, err.message));
     throw err;
   }

@@ -70,9 +70,15 @@ export function replyFromResult(result: unknown, log?: Logger): HttpReply {
 }
 
 /** Engine-generated error: `{"error":{"code","message","error_id"?}}` plus optional top-level extras. */
-export function errorReply(status: number, code: string, message: string, extra: Record<string, unknown> = {}): HttpReply {
+export function errorReply(
+  status: number,
+  code: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+  withId = status >= 500,
+): HttpReply {
   const error: Record<string, unknown> = { code, message };
-  const errorId = status >= 500 ? nextErrorId() : undefined;
+  const errorId = withId ? nextErrorId() : undefined;
   if (errorId) error.error_id = errorId;
   return {
     status,

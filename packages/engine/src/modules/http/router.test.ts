@@ -86,27 +86,37 @@ describe('http router', () => {
     assert.deepEqual(found(r.match('GET', '/a/1')).params, { y: '1' });
   });
 
-  it('stays fast with thousands of routes', () => {
+  it('stays fast with thousands of routes (compared with a linear regex scan in the same run)', () => {
     const r = new Router<number>();
     const n = 5000;
+    const linear: Array<{ method: string; re: RegExp; value: number }> = [];
     for (let i = 0; i < n; i++) {
       r.add('GET', `/svc${i % 50}/items${i}/:id`, `t${i}`, i);
       r.add('POST', `/svc${i % 50}/items${i}`, `p${i}`, i);
+      linear.push({ method: 'GET', re: new RegExp(`^/svc${i % 50}/items${i}/([^/]+)$`), value: i });
+      linear.push({ method: 'POST', re: new RegExp(`^/svc${i % 50}/items${i}$`), value: i });
     }
     assert.equal(r.size, 2 * n);
-    const lookups = 200_000;
-    const start = process.hrtime.bigint();
-    let hits = 0;
-    for (let k = 0; k < lookups; k++) {
+    const pathOf = (k: number): { i: number; path: string } => {
       const i = (k * 7919) % n;
-      const m = r.match('GET', `/svc${i % 50}/items${i}/x${k}`);
-      if (m.kind === 'found' && m.route.value === i) hits++;
-    }
-    const perLookupUs = Number(process.hrtime.bigint() - start) / 1000 / lookups;
-    assert.equal(hits, lookups);
-    // A linear scan over 10k routes costs hundreds of µs per lookup; the trie costs about one.
-    // The bound is generous so a loaded CI machine does not fail it.
-    assert.ok(perLookupUs < 50, `lookup took ${perLookupUs.toFixed(2)} µs`);
+      return { i, path: `/svc${i % 50}/items${i}/x${k}` };
+    };
+    const timePerLookup = (lookups: number, fn: (k: number) => boolean): number => {
+      const start = process.hrtime.bigint();
+      for (let k = 0; k < lookups; k++) assert.ok(fn(k));
+      return Number(process.hrtime.bigint() - start) / lookups;
+    };
+    const trieNs = timePerLookup(20_000, (k) => {
+      const { i, path } = pathOf(k);
+      const m = r.match('GET', path);
+      return m.kind === 'found' && m.route.value === i;
+    });
+    const scanNs = timePerLookup(200, (k) => {
+      const { i, path } = pathOf(k);
+      return linear.find((x) => x.method === 'GET' && x.re.test(path))?.value === i;
+    });
+    // Both run on the same machine at the same moment, so the ratio holds under load; in practice it is > 100×.
+    assert.ok(scanNs / trieNs > 10, `trie ${trieNs.toFixed(0)} ns vs scan ${scanNs.toFixed(0)} ns per lookup`);
     for (let i = 0; i < n; i++) assert.equal(r.remove('GET', `/svc${i % 50}/items${i}/:id`, `t${i}`), true);
     assert.equal(r.size, n);
   });
