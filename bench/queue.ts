@@ -1,0 +1,154 @@
+/**
+ * Queue throughput and latency: 20,000 jobs, concurrency 10, enqueue → processed.
+ *
+ * Triad: a real iii-sdk worker enqueues with `TriggerAction.Enqueue` and handles the jobs; the engine
+ * runs in its own process (as Redis does for BullMQ) with the durable SQLite store (WAL, committed
+ * before each enqueue is acknowledged). Baseline: BullMQ on the local Redis 127.0.0.1:6379 doing the
+ * same jobs (Queue.add per job, Worker concurrency 10), measured in the same run.
+ *
+ * Run: node --import tsx bench/queue.ts [jobs]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Queue, Worker } from 'bullmq';
+import { registerWorker, TriggerAction } from 'iii-sdk';
+
+const JOBS = Number(process.argv[2] ?? 20_000);
+const WARMUP = 1_000;
+const CONCURRENCY = 10;
+/** Enqueues in flight at once (the same for both systems). */
+const OUTSTANDING = 500;
+const CHILD = new URL('../test/e2e/queue/fixtures/engine-child.ts', import.meta.url).pathname;
+
+interface Result {
+  jobsPerSec: number;
+  p50: number;
+  p99: number;
+}
+
+interface System {
+  enqueue(i: number): Promise<unknown>;
+  /** Register the per-job completion callback. */
+  onDone(cb: (i: number) => void): void;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Enqueue `n` jobs (ids offset..offset+n) with bounded concurrency; resolve when all are processed. */
+async function drive(sys: System, offset: number, n: number): Promise<Result> {
+  const started = new Float64Array(n);
+  const latency: number[] = [];
+  let done = 0;
+  let finish!: () => void;
+  const allDone = new Promise<void>((r) => {
+    finish = r;
+  });
+  sys.onDone((id) => {
+    const i = id - offset;
+    if (i < 0 || i >= n) return;
+    latency.push(performance.now() - started[i]!);
+    if (++done === n) finish();
+  });
+  const t0 = performance.now();
+  let next = 0;
+  const producer = async (): Promise<void> => {
+    for (let i = next++; i < n; i = next++) {
+      started[i] = performance.now();
+      await sys.enqueue(offset + i);
+    }
+  };
+  await Promise.all(Array.from({ length: OUTSTANDING }, producer));
+  await allDone;
+  const secs = (performance.now() - t0) / 1000;
+  latency.sort((a, b) => a - b);
+  return { jobsPerSec: n / secs, p50: percentile(latency, 50), p99: percentile(latency, 99) };
+}
+
+function spawnEngine(dir: string): Promise<{ child: ChildProcess; url: string }> {
+  const queues = { bench: { concurrency: CONCURRENCY } };
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, '0', JSON.stringify(queues)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('READY ')) resolve({ child, url: line.slice(6) });
+    });
+    child.once('exit', (code) => reject(new Error(`engine exited (${code})`)));
+  });
+}
+
+async function benchTriad(): Promise<Result> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-queue-'));
+  const { child, url } = await spawnEngine(dir);
+  const w = registerWorker(url, { workerName: 'bench', otel: { enabled: false }, enableMetricsReporting: false });
+  let onDone: (i: number) => void = () => {};
+  w.registerFunction('bench::job', async (data: { i: number }) => {
+    onDone(data.i);
+    return null;
+  });
+  const sys: System = {
+    enqueue: (i) => w.trigger({ function_id: 'bench::job', payload: { i }, action: TriggerAction.Enqueue({ queue: 'bench' }) }),
+    onDone: (cb) => {
+      onDone = cb;
+    },
+  };
+  try {
+    await drive(sys, 0, WARMUP);
+    return await drive(sys, WARMUP, JOBS);
+  } finally {
+    await w.shutdown();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchBullmq(): Promise<Result> {
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const name = `bench-${randomUUID().slice(0, 8)}`;
+  const queue = new Queue(name, { connection });
+  let onDone: (i: number) => void = () => {};
+  const worker = new Worker(
+    name,
+    async (job) => {
+      onDone((job.data as { i: number }).i);
+      return null;
+    },
+    { connection, concurrency: CONCURRENCY },
+  );
+  const sys: System = {
+    enqueue: (i) => queue.add('job', { i }, { removeOnComplete: true, removeOnFail: true }),
+    onDone: (cb) => {
+      onDone = cb;
+    },
+  };
+  try {
+    await worker.waitUntilReady();
+    await drive(sys, 0, WARMUP);
+    return await drive(sys, WARMUP, JOBS);
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true });
+    await queue.close();
+  }
+}
+
+function row(name: string, r: Result): string {
+  return `${name.padEnd(34)} ${r.jobsPerSec.toFixed(0).padStart(8)} jobs/s   p50 ${r.p50.toFixed(1).padStart(8)} ms   p99 ${r.p99.toFixed(1).padStart(8)} ms`;
+}
+
+const bull = await benchBullmq();
+const triad = await benchTriad();
+console.log(`queue: ${JOBS} jobs, concurrency ${CONCURRENCY}, ${OUTSTANDING} enqueues in flight (after ${WARMUP} warm-up jobs)`);
+console.log(row('BullMQ (Redis 127.0.0.1:6379)', bull));
+console.log(row('Triad queue (SQLite WAL, durable)', triad));
+console.log(
+  `ratio Triad/BullMQ: throughput ${(triad.jobsPerSec / bull.jobsPerSec).toFixed(2)}×, p99 ${(bull.p99 / triad.p99).toFixed(2)}× (higher is better)`,
+);
+process.exit(0);
