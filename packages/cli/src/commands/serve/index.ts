@@ -1,0 +1,104 @@
+/**
+ * `iii` with no command (workers.md §16): start the engine for ./config.yaml (or `-c`), run the
+ * project's local workers under supervision, print where to look, stop everything on Ctrl-C/SIGTERM.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { type OptionSpec, parseArgs, str } from '../../args.ts';
+import { CliError } from '../../output/cli-error.ts';
+import { readEntries } from '../../project/config-file.ts';
+import { projectPaths } from '../../project/paths.ts';
+import { type CommandContext, registerCommand } from '../../registry.ts';
+import { type ProjectHandle, startProjectHandle, toEntries } from './project-runner.ts';
+import { Supervisor } from './supervisor.ts';
+
+const options: OptionSpec[] = [
+  { name: 'log-level', type: 'string', value: '<level>', description: 'debug, info, warn, error or silent', defaultText: 'info' },
+];
+
+export const DEFAULT_CONFIG = `# iii engine configuration.
+# Add workers with \`iii worker add <name>\`; a running engine reloads on save.
+# Configure workers at runtime through the configuration worker (configuration::set).
+workers: []
+`;
+
+registerCommand({
+  path: [],
+  summary: 'Start the engine and the local workers of this project',
+  usage: 'iii [-c <config.yaml>] [--log-level <level>]',
+  options,
+  details: `Local workers (entries with worker_path, added by \`iii worker add ./dir\`) run as child processes:
+scripts.install once when their dependencies are missing, then scripts.start with III_URL set.
+Their output is prefixed with the worker name and kept in .iii/logs/<name>/ (see \`iii worker logs\`).
+A crashed worker restarts with backoff (1 s doubling to 30 s). Ctrl-C stops everything.`,
+  run,
+});
+
+async function run(ctx: CommandContext): Promise<void> {
+  const args = parseArgs(ctx.argv, options);
+  if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
+  await ensureConfig(ctx);
+  const handle = await startProjectHandle(ctx.configPath, str(args, 'log-level') ?? 'info');
+  const engineUrl = localUrl(handle.addresses().worker);
+  const sup = new Supervisor({ paths: projectPaths(ctx.configPath), engineUrl, io: ctx.io, env: ctx.env });
+  handle.onLocalWorkers((entries) => void sup.reconcile(entries));
+  await sup.reconcile(toEntries(readEntries(readFileSync(ctx.configPath, 'utf8'), ctx.configPath)));
+  printReady(ctx, handle, engineUrl);
+  await untilSignal();
+  ctx.io.err('Stopping…\n');
+  await shutdown(sup, handle);
+}
+
+/** Workers always reach the engine over loopback, whatever host the listener bound. */
+function localUrl(worker: string | undefined): string {
+  const port = worker ? new URL(worker).port : '';
+  return `ws://127.0.0.1:${port || '49134'}`;
+}
+
+async function ensureConfig(ctx: CommandContext): Promise<void> {
+  if (existsSync(ctx.configPath)) return;
+  if (process.stdin.isTTY && process.stderr.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`No config.yaml found in ${dirname(ctx.configPath)}. Create it and start the engine? [Y/n] `);
+    rl.close();
+    if (/^n/i.test(answer.trim()))
+      throw new CliError(
+        'E_CLI_NO_CONFIG',
+        'Aborted. Run `iii` from your project directory, or pass --config <path> to an existing config file.',
+      );
+  }
+  writeFileSync(ctx.configPath, DEFAULT_CONFIG);
+  ctx.io.err(`Created ${ctx.configPath}\n`);
+}
+
+function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: string): void {
+  const a = handle.addresses();
+  const lines = [`✓ iii engine running (${ctx.configPath})`, `  worker socket  ${engineUrl}   (III_URL for workers, iii trigger --url)`];
+  if (a.http) lines.push(`  HTTP API       ${a.http}`);
+  if (a.stream) lines.push(`  stream         ${a.stream}`);
+  if (a.console) lines.push(`  console        ${a.console}`);
+  for (const [label, url] of Object.entries(a))
+    if (!['worker', 'http', 'stream', 'console'].includes(label)) lines.push(`  ${label.padEnd(13)}  ${url}`);
+  lines.push('  logs           .iii/logs/<worker>/ (iii worker logs <name>)', 'Press Ctrl-C to stop.');
+  ctx.io.err(`${lines.join('\n')}\n`);
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      // A second Ctrl-C while stopping means "now": the default handler ends the process.
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** Children first (they talk to the engine), then the engine. */
+async function shutdown(sup: Supervisor, handle: ProjectHandle): Promise<void> {
+  await sup.stopAll();
+  await handle.stop();
+}

@@ -1,0 +1,180 @@
+/**
+ * One supervised local worker (workers.md §22.2): install once, run `sh -c '<scripts.start>'` in its
+ * own process group with the engine URL in its env, restart it with backoff when it dies, and
+ * stop the whole group (SIGTERM, SIGKILL after a grace period) when asked.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Manifest, readManifest } from '../../project/manifest.ts';
+import { Backoff, type BackoffPolicy } from './backoff.ts';
+import { installReason, writeMarker } from './install.ts';
+import type { LogSink } from './log-sink.ts';
+import { terminateGroup } from './processes.ts';
+
+export interface LocalWorkerSpec {
+  name: string;
+  /** Absolute folder holding iii.worker.yaml. */
+  workerPath: string;
+}
+
+export interface LocalWorkerOptions {
+  engineUrl: string;
+  env: NodeJS.ProcessEnv;
+  sink: LogSink;
+  pidFile: string;
+  /** @default 5000 */
+  graceMs?: number;
+  backoff?: BackoffPolicy;
+}
+
+export type WorkerState = 'installing' | 'running' | 'backoff' | 'failed' | 'stopped';
+
+/** Events: `spawn` (pid), `exit` ({ code, signal }), `failed` (message), `state` (WorkerState). */
+export class LocalWorker extends EventEmitter {
+  state: WorkerState = 'stopped';
+  pid: number | undefined;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private stopping = false;
+  private readonly backoff: Backoff;
+
+  constructor(
+    readonly spec: LocalWorkerSpec,
+    private readonly opts: LocalWorkerOptions,
+  ) {
+    super();
+    this.backoff = new Backoff(opts.backoff);
+  }
+
+  /** Install if needed, then spawn. Never throws: failures leave the worker `failed` and logged. */
+  async start(): Promise<void> {
+    this.stopping = false;
+    let manifest: Manifest;
+    try {
+      manifest = readManifest(this.spec.workerPath);
+      if (!manifest.scripts.start) throw new Error(`${this.spec.workerPath}/iii.worker.yaml has no scripts.start`);
+      await this.install(manifest);
+    } catch (err) {
+      if (!this.stopping) this.fail(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    if (!this.stopping) this.spawnStart(manifest);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    const pgid = this.pid;
+    if (pgid !== undefined) await terminateGroup(pgid, this.opts.graceMs ?? 5_000);
+    await this.exited;
+    this.setState('stopped');
+  }
+
+  private async install(manifest: Manifest): Promise<void> {
+    const reason = installReason(this.spec.workerPath, manifest, this.opts.env);
+    if (reason === undefined) return;
+    this.setState('installing');
+    for (const [label, script] of [
+      ['setup', manifest.scripts.setup],
+      ['install', manifest.scripts.install],
+    ] as const) {
+      if (!script || this.stopping) continue;
+      this.opts.sink.note(`running ${label} (${reason}): ${script}`);
+      const code = await this.runOnce(script, manifest);
+      if (code !== 0) throw new Error(`${label} script \`${script}\` failed (exit ${code})`);
+    }
+    writeMarker(this.spec.workerPath);
+  }
+
+  /** Run a script to completion, output through the sink. Resolves with the exit code. */
+  private runOnce(script: string, manifest: Manifest): Promise<number> {
+    const child = spawn('sh', ['-c', script], {
+      cwd: this.spec.workerPath,
+      env: this.env(manifest),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.track(child);
+    return new Promise((resolve) => {
+      child.once('error', () => resolve(127));
+      child.once('close', (code) => resolve(code ?? 1));
+    });
+  }
+
+  private spawnStart(manifest: Manifest): void {
+    const startedAt = Date.now();
+    const child = spawn('sh', ['-c', manifest.scripts.start as string], {
+      cwd: this.spec.workerPath,
+      env: this.env(manifest),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.track(child);
+    this.setState('running');
+    if (child.pid !== undefined) {
+      mkdirSync(dirname(this.opts.pidFile), { recursive: true });
+      writeFileSync(this.opts.pidFile, `${child.pid}\n`);
+      this.emit('spawn', child.pid);
+    }
+    child.once('exit', (code, signal) => void this.onExit(child, startedAt, code, signal, manifest));
+  }
+
+  /** Hook a child's output to the sink and remember it as the one to kill. */
+  private track(child: ChildProcess): void {
+    this.child = child;
+    this.pid = child.pid;
+    if (child.stdout) this.opts.sink.attach(child.stdout, 'stdout');
+    if (child.stderr) this.opts.sink.attach(child.stderr, 'stderr');
+    this.exited = new Promise((resolve) => {
+      child.once('close', () => resolve());
+      child.once('error', () => resolve());
+    });
+  }
+
+  private async onExit(
+    child: ChildProcess,
+    startedAt: number,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    manifest: Manifest,
+  ): Promise<void> {
+    this.emit('exit', { code, signal });
+    // The leader is gone; kill what it left behind so a restart never runs two copies.
+    if (child.pid !== undefined) await terminateGroup(child.pid, this.opts.graceMs ?? 5_000);
+    if (this.stopping || this.child !== child) return;
+    rmSync(this.opts.pidFile, { force: true });
+    const delay = this.backoff.next(Date.now() - startedAt);
+    this.opts.sink.note(`exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+    this.setState('backoff');
+    this.restartTimer = setTimeout(() => {
+      if (!this.stopping) this.spawnStart(manifest);
+    }, delay);
+  }
+
+  private env(manifest: Manifest): NodeJS.ProcessEnv {
+    const url = this.opts.engineUrl;
+    return {
+      ...this.opts.env,
+      ...manifest.env,
+      III_URL: url,
+      III_ENGINE_URL: url,
+      III_WORKER_NAME: this.spec.name,
+      III_ISOLATION: 'process',
+    };
+  }
+
+  private fail(message: string): void {
+    this.opts.sink.note(`failed: ${message}`);
+    this.setState('failed');
+    this.emit('failed', message);
+  }
+
+  private setState(state: WorkerState): void {
+    if (state === 'stopped') rmSync(this.opts.pidFile, { force: true });
+    this.state = state;
+    this.emit('state', state);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A worker's output: every line goes to the console prefixed with the worker name and, raw, to
+ * `<project>/.iii/logs/<name>/{stdout,stderr}.log` for `iii worker logs`.
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { CliIO } from '../../output/io.ts';
+
+export type StreamName = 'stdout' | 'stderr';
+
+export class LogSink {
+  private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
+
+  /** Truncates both files: each `iii` session starts fresh logs (restarts within it append). */
+  constructor(
+    private readonly name: string,
+    private readonly dir: string,
+    private readonly io: CliIO,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'stdout.log'), '');
+    writeFileSync(join(dir, 'stderr.log'), '');
+  }
+
+  attach(stream: Readable, which: StreamName): void {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => this.write(which, chunk));
+    stream.on('end', () => this.flush(which));
+  }
+
+  /** A line from the supervisor itself (install, restart notices), logged to stderr.log too. */
+  note(text: string): void {
+    this.write('stderr', `${text}\n`);
+  }
+
+  private write(which: StreamName, chunk: string): void {
+    appendFileSync(join(this.dir, `${which}.log`), chunk);
+    const lines = (this.partial[which] + chunk).split('\n');
+    this.partial[which] = lines.pop() ?? '';
+    for (const line of lines) this.emit(which, line);
+  }
+
+  private flush(which: StreamName): void {
+    if (this.partial[which] !== '') this.emit(which, this.partial[which]);
+    this.partial[which] = '';
+  }
+
+  private emit(which: StreamName, line: string): void {
+    const text = `[${this.name}] ${line.replace(/\r$/, '')}\n`;
+    if (which === 'stdout') this.io.out(text);
+    else this.io.err(text);
+  }
+}

@@ -1,0 +1,160 @@
+/** Real child processes (sh, sleep), no engine: supervision, install-once, logs, group kill. */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { waitFor } from '../../../../../test/helpers/wait.ts';
+import { memoryIO } from '../../output/io.ts';
+import { projectPaths } from '../../project/paths.ts';
+import type { LocalWorker } from './local-worker.ts';
+import { groupMembers, isAlive } from './processes.ts';
+import { planReconcile, Supervisor } from './supervisor.ts';
+
+const FAST = { initialMs: 20, maxMs: 100, resetAfterMs: 60_000 };
+
+function project(): { dir: string; worker(name: string, manifest: string): string } {
+  const dir = mkdtempSync(join(tmpdir(), 'triad-cli-sup-'));
+  writeFileSync(join(dir, 'config.yaml'), 'workers: []\n');
+  return {
+    dir,
+    worker(name, manifest) {
+      const w = join(dir, name);
+      mkdirSync(w);
+      writeFileSync(join(w, 'iii.worker.yaml'), manifest);
+      return w;
+    },
+  };
+}
+
+function setup(graceMs = 2_000) {
+  const p = project();
+  const io = memoryIO();
+  const workers: LocalWorker[] = [];
+  const sup = new Supervisor({
+    paths: projectPaths(join(p.dir, 'config.yaml')),
+    engineUrl: 'ws://127.0.0.1:1',
+    io,
+    env: { PATH: process.env.PATH ?? '' },
+    graceMs,
+    backoff: FAST,
+    onWorker: (w) => workers.push(w),
+  });
+  return { p, io, sup, workers };
+}
+
+const LONG = 'sleep 1000 & wait';
+
+test('a local worker starts with the engine env, output prefixed on the console and logged to files', async () => {
+  const { p, io, sup } = setup();
+  const path = p.worker(
+    'w1',
+    `name: w1\nenv:\n  EXTRA: "yes"\nscripts:\n  start: echo "url=$III_URL eng=$III_ENGINE_URL name=$III_WORKER_NAME extra=$EXTRA"; echo oops >&2; ${LONG}\n`,
+  );
+  try {
+    await sup.reconcile([{ name: 'w1', worker_path: path }]);
+    await waitFor(() => io.stderr.includes('[w1] oops'), { what: 'stderr line' });
+    await waitFor(() => io.stdout.includes('[w1] url=ws://127.0.0.1:1 eng=ws://127.0.0.1:1 name=w1 extra=yes'), { what: 'stdout line' });
+    const logs = join(p.dir, '.iii', 'logs', 'w1');
+    assert.match(readFileSync(join(logs, 'stdout.log'), 'utf8'), /^url=ws:\/\/127\.0\.0\.1:1 /);
+    assert.match(readFileSync(join(logs, 'stderr.log'), 'utf8'), /oops/);
+    const pid = Number(readFileSync(join(p.dir, '.iii', 'pids', 'w1.pid'), 'utf8'));
+    assert.equal(pid, sup.worker('w1')?.pid);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('install runs once (marker written on success) and is skipped next time', async () => {
+  const { p, io, sup } = setup();
+  const path = p.worker('w2', `name: w2\nscripts:\n  install: echo installing; echo x >> installs.txt\n  start: ${LONG}\n`);
+  try {
+    await sup.reconcile([{ name: 'w2', worker_path: path }]);
+    await waitFor(() => sup.worker('w2')?.state === 'running', { what: 'running' });
+    assert.ok(existsSync(join(path, '.iii', 'prepared')));
+    assert.match(io.stdout, /\[w2\] installing/);
+    await sup.reconcile([{ name: 'w2', worker_path: path, config: { changed: true } }]);
+    await waitFor(() => sup.worker('w2')?.state === 'running', { what: 'running again' });
+    assert.equal(readFileSync(join(path, 'installs.txt'), 'utf8'), 'x\n');
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('a failing install marks the worker failed and writes no marker', async () => {
+  const { p, sup } = setup();
+  const path = p.worker('w3', 'name: w3\nscripts:\n  install: exit 3\n  start: sleep 1000\n');
+  try {
+    await sup.reconcile([{ name: 'w3', worker_path: path }]);
+    await waitFor(() => sup.worker('w3')?.state === 'failed', { what: 'failed state' });
+    assert.equal(existsSync(join(path, '.iii', 'prepared')), false);
+    assert.match(readFileSync(join(p.dir, '.iii', 'logs', 'w3', 'stderr.log'), 'utf8'), /install script `exit 3` failed \(exit 3\)/);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('a SIGKILLed worker is restarted, and what it left behind is killed', async () => {
+  const { p, sup } = setup();
+  const path = p.worker('w4', `name: w4\nscripts:\n  start: ${LONG}\n`);
+  try {
+    await sup.reconcile([{ name: 'w4', worker_path: path }]);
+    const w = sup.worker('w4');
+    const first = await waitFor(() => w?.pid);
+    const members = await waitFor(() => (groupMembers(first).length === 2 ? groupMembers(first) : undefined), { what: 'sh + sleep' });
+    process.kill(first, 'SIGKILL');
+    const second = await waitFor(() => (w?.pid !== first && w?.state === 'running' ? w.pid : undefined), { what: 'restart' });
+    assert.notEqual(second, first);
+    await waitFor(() => members.every((pid) => !isAlive(pid)), { what: 'old group gone' });
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('stop sends SIGTERM to the group and SIGKILL after the grace period; nothing survives', async () => {
+  const { p, sup } = setup(300);
+  const stubborn = p.worker('w5', `name: w5\nscripts:\n  start: trap '' TERM; sh -c "trap '' TERM; sleep 1000" & wait\n`);
+  const polite = p.worker('w6', `name: w6\nscripts:\n  start: ${LONG}\n`);
+  try {
+    await sup.reconcile([
+      { name: 'w5', worker_path: stubborn },
+      { name: 'w6', worker_path: polite },
+    ]);
+    const pids = await waitFor(
+      () => {
+        const all = sup.names.map((n) => sup.worker(n)?.pid).filter((x): x is number => x !== undefined);
+        const members = all.flatMap((g) => groupMembers(g));
+        return members.length >= 5 ? members : undefined;
+      },
+      { what: 'both groups up' },
+    );
+    await sup.stopAll();
+    assert.deepEqual(pids.filter(isAlive), []);
+    assert.equal(existsSync(join(p.dir, '.iii', 'pids', 'w5.pid')), false);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('planReconcile diffs by name, path and config', () => {
+  const cur = new Map([
+    ['a', { name: 'a', worker_path: '/a' }],
+    ['b', { name: 'b', worker_path: '/b', config: { x: 1 } }],
+    ['c', { name: 'c', worker_path: '/c' }],
+  ]);
+  const plan = planReconcile(cur, [
+    { name: 'a', worker_path: '/a' },
+    { name: 'b', worker_path: '/b', config: { x: 2 } },
+    { name: 'd', worker_path: '/d' },
+  ]);
+  assert.deepEqual(plan, {
+    added: [{ name: 'd', worker_path: '/d' }],
+    removed: ['c'],
+    changed: [{ name: 'b', worker_path: '/b', config: { x: 2 } }],
+  });
+});

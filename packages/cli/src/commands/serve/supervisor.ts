@@ -1,0 +1,115 @@
+/**
+ * Keeps the running local workers equal to the `worker_path` entries of config.yaml: on every
+ * change (workers.md §16 step 6) added entries start, removed ones stop, changed ones restart.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { CliIO } from '../../output/io.ts';
+import type { ProjectPaths } from '../../project/paths.ts';
+import type { BackoffPolicy } from './backoff.ts';
+import { LocalWorker } from './local-worker.ts';
+import { LogSink } from './log-sink.ts';
+
+/** A local-worker entry as config.yaml has it. */
+export interface LocalEntry {
+  name: string;
+  worker_path: string;
+  config?: unknown;
+}
+
+export interface SupervisorOptions {
+  paths: ProjectPaths;
+  engineUrl: string;
+  io: CliIO;
+  env: NodeJS.ProcessEnv;
+  graceMs?: number;
+  backoff?: BackoffPolicy;
+  /** Called for every worker created (tests listen to its events). */
+  onWorker?: (worker: LocalWorker) => void;
+}
+
+export interface ReconcilePlan {
+  added: LocalEntry[];
+  removed: string[];
+  changed: LocalEntry[];
+}
+
+/** Pure diff by name; an entry changes when its path or config differs structurally. */
+export function planReconcile(current: ReadonlyMap<string, LocalEntry>, next: readonly LocalEntry[]): ReconcilePlan {
+  const nextByName = new Map(next.map((e) => [e.name, e]));
+  const removed = [...current.keys()].filter((n) => !nextByName.has(n));
+  const added = next.filter((e) => !current.has(e.name));
+  const changed = next.filter((e) => {
+    const before = current.get(e.name);
+    return before !== undefined && !isDeepStrictEqual(before, e);
+  });
+  return { added, removed, changed };
+}
+
+export class Supervisor {
+  private readonly entries = new Map<string, LocalEntry>();
+  private readonly workers = new Map<string, LocalWorker>();
+  /** Reconciles run one at a time, in order, so a fast edit-save-edit never interleaves. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: SupervisorOptions) {}
+
+  get names(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  worker(name: string): LocalWorker | undefined {
+    return this.workers.get(name);
+  }
+
+  reconcile(next: readonly LocalEntry[]): Promise<void> {
+    const run = this.queue.then(() => this.apply(planReconcile(this.entries, next)));
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** Stop every worker (in parallel) and forget them. */
+  stopAll(): Promise<void> {
+    return this.reconcile([]);
+  }
+
+  private async apply(plan: ReconcilePlan): Promise<void> {
+    const say = (text: string): void => this.opts.io.err(`${text}\n`);
+    await Promise.all(plan.changed.map((e) => this.stopOne(e.name)));
+    await Promise.all(plan.removed.map((n) => this.stopOne(n)));
+    for (const n of plan.removed) say(`- local worker ${n} stopped (removed from config.yaml)`);
+    for (const e of plan.changed) {
+      say(`~ local worker ${e.name} changed; restarting`);
+      this.startOne(e);
+    }
+    for (const e of plan.added) {
+      say(`+ local worker ${e.name} (${e.worker_path})`);
+      this.startOne(e);
+    }
+  }
+
+  private startOne(entry: LocalEntry): void {
+    const { paths } = this.opts;
+    const worker = new LocalWorker(
+      { name: entry.name, workerPath: entry.worker_path },
+      {
+        engineUrl: this.opts.engineUrl,
+        env: this.opts.env,
+        sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io),
+        pidFile: paths.pidFile(entry.name),
+        ...(this.opts.graceMs !== undefined ? { graceMs: this.opts.graceMs } : {}),
+        ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
+      },
+    );
+    this.entries.set(entry.name, entry);
+    this.workers.set(entry.name, worker);
+    this.opts.onWorker?.(worker);
+    void worker.start();
+  }
+
+  private async stopOne(name: string): Promise<void> {
+    const worker = this.workers.get(name);
+    this.workers.delete(name);
+    this.entries.delete(name);
+    await worker?.stop();
+  }
+}

@@ -1,0 +1,73 @@
+/** `iii worker init [NAME] --language typescript|javascript` (workers.md §19.2): scaffold a worker. */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { flag, type OptionSpec, parseArgs, str } from '../../args.ts';
+import { CliError } from '../../output/cli-error.ts';
+import { type CommandContext, registerCommand } from '../../registry.ts';
+import { isEffectivelyEmpty, stableId } from '../fs-util.ts';
+import { type Language, manifest, packageJson, source, TSCONFIG } from './templates.ts';
+
+const options: OptionSpec[] = [
+  { name: 'language', short: 'l', type: 'string', value: '<LANG>', description: 'typescript|ts or javascript|js' },
+  {
+    name: 'directory',
+    short: 'd',
+    type: 'string',
+    value: '<DIR>',
+    description: 'Target directory (default: NAME, else the current directory)',
+  },
+  { name: 'allow-non-empty', type: 'boolean', description: 'Scaffold into a directory that already has files' },
+];
+
+registerCommand({
+  path: ['worker', 'init'],
+  summary: 'Scaffold a new worker (iii.worker.yaml, package.json, src/)',
+  usage: 'iii worker init [NAME] --language typescript|javascript [-d <DIR>]',
+  options,
+  details:
+    'Does not touch config.yaml: add the worker to the project with `iii worker add ./<dir>`.\nDependencies are installed by `iii` when it first starts the worker (scripts.install).',
+  run,
+});
+
+const LANGS: Record<string, Language> = { typescript: 'typescript', ts: 'typescript', javascript: 'javascript', js: 'javascript' };
+const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+async function run(ctx: CommandContext): Promise<void> {
+  const args = parseArgs(ctx.argv, options);
+  const langArg = str(args, 'language');
+  if (langArg === undefined) throw new CliError('E_CLI_BAD_ARGS', 'no language selected', 'pass --language typescript (or javascript)');
+  const lang = LANGS[langArg.toLowerCase()];
+  if (!lang) throw new CliError('E_CLI_BAD_ARGS', `unsupported language \`${langArg}\` (Triad scaffolds typescript and javascript)`);
+  const target = str(args, 'directory') ?? args.positionals[0];
+  const dir = resolve(ctx.cwd, target ?? '.');
+  const name = basename(dir);
+  if (!NAME.test(name)) throw new CliError('E_CLI_BAD_ARGS', `worker name \`${name}\` must match [A-Za-z0-9._-] and not start with a dot`);
+  const ini = join(dir, '.iii', 'worker.ini');
+  const reinit = existsSync(ini);
+  if (!reinit && !isEffectivelyEmpty(dir) && !flag(args, 'allow-non-empty'))
+    throw new CliError('E_CLI_DIR_NOT_EMPTY', `${dir} is not empty`, 'pick another directory, or pass --allow-non-empty');
+  const id = stableId(ini, 'worker_id');
+  scaffold(dir, name, lang);
+  writeFileSync(ini, `[worker]\nworker_id=${id}\nname=${name}\nsource=init\nlanguage=${lang === 'typescript' ? 'ts' : 'js'}\n`);
+  const rel = relative(ctx.cwd, dir) || '.';
+  ctx.io.err(
+    `✓ iii worker '${name}' (${lang === 'typescript' ? 'ts' : 'js'}) scaffolded at ${dir}\n  id: ${id}\n\nNext steps:\n  iii worker add ./${rel.replace(/^\.\//, '')}\n  iii\n`,
+  );
+}
+
+/** User-edited files survive a re-init: only missing files are written. */
+function scaffold(dir: string, name: string, lang: Language): void {
+  const ext = lang === 'typescript' ? 'ts' : 'js';
+  const files: Record<string, string> = {
+    'iii.worker.yaml': manifest(name),
+    'package.json': packageJson(name, lang),
+    [`src/index.${ext}`]: source(name, lang),
+    ...(lang === 'typescript' ? { 'tsconfig.json': TSCONFIG } : {}),
+  };
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  mkdirSync(join(dir, '.iii'), { recursive: true });
+  for (const [file, content] of Object.entries(files)) {
+    const path = join(dir, file);
+    if (!existsSync(path)) writeFileSync(path, content);
+  }
+}

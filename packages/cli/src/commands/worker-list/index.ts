@@ -1,0 +1,83 @@
+/** `iii worker list` (workers.md §19.3): config.yaml entries merged with what the engine reports. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type OptionSpec, parseArgs } from '../../args.ts';
+import { resolveTarget, withEngine } from '../../engine-client.ts';
+import { formatTable } from '../../output/render.ts';
+import { ENGINE_WORKER_VERSION } from '../../project/catalog.ts';
+import { type ConfigEntry, readEntries } from '../../project/config-file.ts';
+import { projectPaths } from '../../project/paths.ts';
+import { readConfigText } from '../../project/project-files.ts';
+import { type CommandContext, registerCommand } from '../../registry.ts';
+import { enginePort } from '../serve/engine-port.ts';
+
+const options: OptionSpec[] = [];
+
+registerCommand({
+  path: ['worker', 'list'],
+  summary: 'List the workers in config.yaml and their status',
+  usage: 'iii worker list',
+  options,
+  run,
+});
+
+async function run(ctx: CommandContext): Promise<void> {
+  parseArgs(ctx.argv, options);
+  const paths = projectPaths(ctx.configPath);
+  const entries = readEntries(readConfigText(paths), paths.config);
+  if (entries.length === 0) {
+    ctx.io.err('No workers. Use `iii worker add` to get started.\n');
+    return;
+  }
+  const connected = await connectedNames(resolveTarget({ port: String(enginePort(entries)) }));
+  const rows = entries.map((e) => {
+    const pid = livePid(paths.pidFile(e.name));
+    return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected)];
+  });
+  ctx.io.err(formatTable(['NAME', 'VERSION', 'PID', 'STATUS'], rows));
+}
+
+/** Names of connected workers; undefined when the engine is not running. */
+async function connectedNames(target: ReturnType<typeof resolveTarget>): Promise<Set<string> | undefined> {
+  try {
+    const result = await withEngine(target, 5_000, (c) => c.trigger({ function_id: 'engine::workers::list', payload: {} }));
+    const workers = typeof result === 'object' && result !== null ? (result as { workers?: unknown }).workers : undefined;
+    const names = Array.isArray(workers)
+      ? workers.map((w) => (typeof w === 'object' && w !== null ? (w as { name?: unknown }).name : undefined))
+      : [];
+    return new Set(names.filter((n): n is string => typeof n === 'string'));
+  } catch {
+    return undefined;
+  }
+}
+
+function statusOf(entry: ConfigEntry, pid: number | undefined, connected: Set<string> | undefined): string {
+  if (!connected) return 'stopped';
+  if (entry.worker_path === undefined) return 'running';
+  if (connected.has(entry.name)) return 'running';
+  return pid === undefined ? 'stopped' : 'starting';
+}
+
+function versionOf(entry: ConfigEntry): string {
+  if (entry.worker_path === undefined) return ENGINE_WORKER_VERSION;
+  const pkg = join(entry.worker_path, 'package.json');
+  if (!existsSync(pkg)) return '-';
+  try {
+    const v = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
+    return typeof v === 'string' ? v : '-';
+  } catch {
+    return '-';
+  }
+}
+
+function livePid(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * A short-lived connection to a running engine through the real iii-sdk, for one-shot calls
+ * (`iii trigger`, `iii worker list`).
+ *
+ * Why the TCP probe first: the SDK queues calls while it (re)connects, so a dead engine would only
+ * show up as a timeout after `--timeout-ms` (30 s). A plain connect tells us in milliseconds and lets
+ * us name the address we tried.
+ */
+import { connect } from 'node:net';
+import type { IIIClient } from 'iii-sdk';
+import { CliError } from './output/cli-error.ts';
+
+/** @default 'ws://127.0.0.1:49134' */
+export const DEFAULT_ENGINE_URL = 'ws://127.0.0.1:49134';
+
+export interface EngineTarget {
+  url: string;
+  host: string;
+  port: number;
+}
+
+/** Resolve the engine URL: `--url`, else `--address`/`--port`, else `$III_URL`, else the default. */
+export function resolveTarget(opts: { url?: string; address?: string; port?: string; env?: NodeJS.ProcessEnv }): EngineTarget {
+  let url = opts.url;
+  if (url === undefined && (opts.address !== undefined || opts.port !== undefined)) {
+    const host = opts.address ?? '127.0.0.1';
+    url = `ws://${host.includes(':') ? `[${host}]` : host}:${opts.port ?? '49134'}`;
+  }
+  url ??= opts.env?.III_URL || DEFAULT_ENGINE_URL;
+  return parseTarget(url);
+}
+
+function parseTarget(url: string): EngineTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CliError('E_CLI_BAD_ARGS', `not a valid engine URL: \`${url}\``, 'use e.g. ws://127.0.0.1:49134');
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw new CliError('E_CLI_BAD_ARGS', `engine URL must be ws:// or wss://, got \`${url}\``);
+  const port = parsed.port === '' ? (parsed.protocol === 'wss:' ? 443 : 80) : Number(parsed.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError('E_CLI_BAD_ARGS', `invalid engine port in \`${url}\``);
+  return { url, host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+/** Resolve when a TCP connection to the engine opens; E_CLI_ENGINE_UNREACHABLE otherwise. */
+export function probe(target: EngineTarget, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.host, port: target.port });
+    const fail = (why: string): void => {
+      socket.destroy();
+      reject(
+        new CliError(
+          'E_CLI_ENGINE_UNREACHABLE',
+          `cannot reach the engine at ${target.url} (${why})`,
+          'start it with `iii` in your project folder, or pass --url / --address / --port',
+        ),
+      );
+    };
+    socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs} ms`));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+  });
+}
+
+/** Probe, then run `fn` with a connected SDK client; the client is always shut down. */
+export async function withEngine<T>(target: EngineTarget, timeoutMs: number, fn: (client: IIIClient) => Promise<T>): Promise<T> {
+  await probe(target, Math.min(timeoutMs, 5_000));
+  // Loaded on demand: the SDK takes most of the CLI's start-up time and only this path needs it.
+  const { registerWorker } = await import('iii-sdk');
+  const client = registerWorker(target.url, {
+    workerName: 'iii-cli',
+    otel: { enabled: false },
+    enableMetricsReporting: false,
+    invocationTimeoutMs: timeoutMs,
+    // One attempt only: a CLI call must fail, not retry in the background.
+    reconnectionConfig: { maxRetries: 0 },
+  });
+  try {
+    return await fn(client);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** Wire error body carried by the SDK's InvocationError (`code`, `message` without the `code: ` prefix). */
+export function remoteError(err: unknown): { code: string; message: string } | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const code = (err as Error & { code?: unknown }).code;
+  if (typeof code !== 'string') return undefined;
+  const prefix = `${code}: `;
+  return { code, message: err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message };
+}

@@ -1,0 +1,25 @@
+/**
+ * The one error type CLI commands throw. It is an `EngineError` (same code catalogue, same
+ * `E_<AREA>_<WHAT>` spelling) plus an optional `hint`: the next thing the user should try.
+ *
+ * @example
+ * throw new CliError('E_CLI_BAD_ARGS', 'expected key=value, got `foo`', 'quote values that contain spaces');
+ */
+import { EngineError, type ErrorCode } from '../../../engine/src/core/errors/index.ts';
+
+export class CliError extends EngineError {
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode | (string & {}), message: string, hint?: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.hint = hint;
+  }
+}
+
+/** Map anything thrown by a command to a CliError, once, at the edge (main.ts). */
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof EngineError) return new CliError(err.code, err.message);
+  if (err instanceof Error) return new CliError('E_INTERNAL', err.message, undefined, { cause: err });
+  return new CliError('E_INTERNAL', String(err));
+}

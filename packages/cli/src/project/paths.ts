@@ -1,0 +1,21 @@
+/** Where a project keeps its files. Logs and pid files live in the project (`.iii/`), not `~/.iii`, so two projects never mix. */
+import { dirname, join } from 'node:path';
+
+export interface ProjectPaths {
+  dir: string;
+  config: string;
+  lock: string;
+  logs(worker: string): string;
+  pidFile(worker: string): string;
+}
+
+export function projectPaths(configPath: string): ProjectPaths {
+  const dir = dirname(configPath);
+  return {
+    dir,
+    config: configPath,
+    lock: join(dir, 'iii.lock'),
+    logs: (worker) => join(dir, '.iii', 'logs', worker),
+    pidFile: (worker) => join(dir, '.iii', 'pids', `${worker}.pid`),
+  };
+}
