@@ -1,0 +1,18 @@
+/** Wait until the engine lists a live trigger bound to `functionId` (registration has no ack the SDK exposes). */
+import { s } from '../../../packages/engine/src/core/config/schema.ts';
+import type { RunningEngine } from '../../../packages/engine/src/index.ts';
+import { waitFor } from '../../helpers/wait.ts';
+
+const listing = s.looseObject({ registered_triggers: s.array(s.any()) });
+
+export async function waitForTrigger(engine: RunningEngine, functionId: string, triggerType: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const r = listing.parse(
+        await engine.api.invoke('engine::registered-triggers::list', { function_id: functionId, trigger_type: triggerType }),
+      );
+      return r.ok && r.value.registered_triggers.length > 0;
+    },
+    { what: `${triggerType} trigger for ${functionId}` },
+  );
+}
