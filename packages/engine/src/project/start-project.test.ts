@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { connectWorker } from '../../../../test/helpers/engine.ts';
 import { uniqueName } from '../../../../test/helpers/names.ts';
-import { onceEvent } from '../../../../test/helpers/wait.ts';
+import { deferred, onceEvent, waitFor } from '../../../../test/helpers/wait.ts';
 import type { LocalWorkerEntry } from '../core/config/config-file.ts';
 import { EngineError } from '../core/errors/index.ts';
 import { type ConfigErrorEvent, type RunningProject, startProject } from './start-project.ts';
@@ -119,6 +119,12 @@ describe('startProject', () => {
         save(file, `id: ${name}\nname: Probe\nvalue:\n  greeting: edited\n  limit: 42\n`);
         assert.deepEqual(await applied, { id: name, config: { greeting: 'edited', limit: 42 } });
         assert.deepEqual(await worker.trigger({ function_id: `${name}::config`, payload: {} }), { greeting: 'edited', limit: 42 });
+        // configuration::set is the other way in: applied the same way, and persisted to the file
+        const viaSet = onceEvent<{ id: string; config: ProbeConfig }>(project, 'reconfigured');
+        await worker.trigger({ function_id: 'configuration::set', payload: { id: name, value: { greeting: 'via-set', limit: 1 } } });
+        assert.deepEqual((await viaSet).config, { greeting: 'via-set', limit: 1 });
+        assert.deepEqual(await worker.trigger({ function_id: `${name}::config`, payload: {} }), { greeting: 'via-set', limit: 1 });
+        assert.deepEqual(parseYaml(readFileSync(file, 'utf8')).value, { greeting: 'via-set', limit: 1 });
       } finally {
         await worker.shutdown();
       }
@@ -162,6 +168,34 @@ describe('startProject', () => {
       assert.equal(err.file, 'config.yaml');
       assert.match(err.message, /unknown worker 'no-such-worker' \(known built-ins: .*configuration/);
       assert.deepEqual(await probeConfig(project, name), { greeting: 'hello', limit: 5 });
+    });
+  });
+
+  it('hot-applies config/http.yaml to the real http worker (default_timeout)', async () => {
+    await withProject(`workers:\n${WM}  - name: http\n    config:\n      host: 127.0.0.1\n      port: 0\n`, async ({ dir, project }) => {
+      const file = join(dir, 'config', 'http.yaml');
+      const seeded = parseYaml(readFileSync(file, 'utf8')) as { value: Record<string, unknown> };
+      assert.equal(seeded.value.default_timeout, 30000);
+      assert.deepEqual(Object.keys(seeded.value), [...Object.keys(seeded.value)].sort(), 'keys sorted');
+      const applied = onceEvent<{ id: string }>(project, 'reconfigured');
+      save(file, readFileSync(file, 'utf8').replace('default_timeout: 30000', 'default_timeout: 150'));
+      assert.equal((await applied).id, 'http');
+      const ns = uniqueName('slow');
+      const release = deferred<void>(20_000, 'test end');
+      const worker = connectWorker({ workerUrl: project.engine.addresses.worker ?? '' });
+      try {
+        worker.registerFunction(`${ns}::hang`, async () => {
+          await release.promise;
+          return { status_code: 200 };
+        });
+        worker.registerTrigger({ type: 'http', function_id: `${ns}::hang`, config: { api_path: `/${ns}`, http_method: 'GET' } });
+        // 404 until the route exists; then the edited 150 ms timeout answers 504 (the default would wait 30 s)
+        const url = `${project.engine.addresses.http}/${ns}`;
+        await waitFor(async () => (await fetch(url)).status === 504, { what: '504 after the edited default_timeout' });
+      } finally {
+        release.resolve();
+        await worker.shutdown();
+      }
     });
   });
 
