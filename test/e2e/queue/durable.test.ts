@@ -104,4 +104,40 @@ describe('queue: durable pub/sub', () => {
       await engine.stop();
     }
   });
+
+  it('keeps messages for a subscribed function while its trigger is gone, and delivers them when it returns', async () => {
+    const engine = await startTestEngine({ workers: [queueWorker({})] });
+    const w = connectWorker(engine);
+    try {
+      const topic = uniqueName('link.updated');
+      const fn = uniqueName('durable::away');
+      const got: number[] = [];
+      w.registerFunction(fn, async (data: { n: number }) => {
+        got.push(data.n);
+        return null;
+      });
+      const first = w.registerTrigger({ type: 'durable:subscriber', function_id: fn, config: { topic } });
+      await waitForTrigger(engine, fn, 'durable:subscriber');
+      await w.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { n: 1 } } });
+      await waitFor(() => got.length === 1, { what: 'first delivery' });
+      first.unregister();
+      await waitFor(async () => {
+        const r = (await engine.api.invoke('engine::registered-triggers::list', { function_id: fn })) as { registered_triggers: unknown[] };
+        return r.registered_triggers.length === 0;
+      });
+      await w.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { n: 2 } } });
+      const waiting = (await w.trigger({ function_id: 'engine::queue::topic_stats', payload: { topic } })) as {
+        depth: number;
+        consumer_count: number;
+      };
+      assert.deepEqual({ depth: waiting.depth, consumer_count: waiting.consumer_count }, { depth: 1, consumer_count: 0 });
+      assert.deepEqual(got, [1]);
+      w.registerTrigger({ type: 'durable:subscriber', function_id: fn, config: { topic } });
+      await waitFor(() => got.length === 2, { what: 'message kept while away' });
+      assert.deepEqual(got, [1, 2]);
+    } finally {
+      await w.shutdown();
+      await engine.stop();
+    }
+  });
 });

@@ -106,7 +106,7 @@ function topicStats(deps: AdminDeps): LocalFunction {
         depth += d.waiting + d.delayed + d.active;
         dlqDepth += deps.store.dlqCount(q);
       }
-      const consumers = cfg ? cfg.concurrency : deps.durable.subscriptionsOf(name).length;
+      const consumers = cfg ? cfg.concurrency : (deps.durable.topics().get(name) ?? 0);
       return { depth, consumer_count: consumers, dlq_depth: dlqDepth, config: cfg ?? null };
     },
   };

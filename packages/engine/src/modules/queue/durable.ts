@@ -2,7 +2,8 @@
  * Durable pub/sub: `iii::durable::publish {topic, data}` and trigger type `durable:subscriber`.
  * Each distinct subscribed function gets its own internal queue `<topic>::<function_id>`, so every
  * function receives every message, while several triggers of one function share (compete on) it.
- * A message for a topic with no subscriber is parked on the bare `<topic>` queue (no consumer).
+ * A message for a topic that never had a subscriber is parked on the bare `<topic>` queue (no consumer);
+ * once a function has subscribed, its queue keeps collecting messages while its worker is away.
  */
 import { randomUUID } from 'node:crypto';
 import { formatIssues, s } from '../../core/config/schema.ts';
@@ -107,10 +108,9 @@ export class DurableTopics {
     this.queueOfTrigger.delete(trigger.id);
     const sub = this.subs.get(queue);
     sub?.triggers.delete(trigger.id);
-    if (sub && sub.triggers.size === 0) {
-      this.subs.delete(queue);
-      this.consumers.drop(queue);
-    }
+    // The per-function queue outlives its last trigger (like a durable queue outlives its consumer):
+    // messages published while the worker is away wait for it instead of being parked on the topic.
+    if (sub && sub.triggers.size === 0) this.consumers.drop(queue);
   }
 
   /** One job per subscribed function; all durable before this resolves. */
@@ -148,7 +148,7 @@ export class DurableTopics {
 
   topics(): Map<string, number> {
     const out = new Map<string, number>();
-    for (const sub of this.subs.values()) out.set(sub.topic, (out.get(sub.topic) ?? 0) + 1);
+    for (const sub of this.subs.values()) out.set(sub.topic, (out.get(sub.topic) ?? 0) + (sub.triggers.size > 0 ? 1 : 0));
     return out;
   }
 
