@@ -1,5 +1,5 @@
 /** Small helpers shared by the observability end-to-end suites. */
-import type { RunningEngine } from '../../helpers/engine.ts';
+import type { RunningEngine } from '../../../packages/engine/src/index.ts';
 import { waitFor } from '../../helpers/wait.ts';
 
 export interface SpanJson {
