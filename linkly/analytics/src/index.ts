@@ -37,4 +37,4 @@ worker.registerTrigger({
   config: { topic: 'link.created' },
 });
 
-logger.info('analytics ready');
+logger.info('analytics ready', { topic: 'link.created' });

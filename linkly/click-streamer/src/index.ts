@@ -22,4 +22,4 @@ worker.registerTrigger({
   config: { topic: 'link.clicked' },
 });
 
-logger.info('click-streamer ready');
+logger.info('click-streamer ready', { topic: 'link.clicked' });

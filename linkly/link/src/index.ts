@@ -96,4 +96,4 @@ route('http::dashboard', 'GET', '/');
 route('http::dashboard', 'GET', '/dashboard');
 worker.registerTrigger({ type: 'durable:subscriber', function_id: 'link::on_link_updated', config: { topic: 'link.updated' } });
 
-logger.info('link worker ready');
+logger.info('link worker ready', { routes: ['POST /links', 'GET /s/:code', 'PUT /links/:code', 'GET /links', 'GET /dashboard'] });

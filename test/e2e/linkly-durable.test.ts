@@ -1,0 +1,66 @@
+/**
+ * Linkly ch. 3 and ch. 4: links survive an engine restart (SQL is the truth, the state cache is
+ * in-memory), and a redirect never waits for its click to be written (the click goes through a queue).
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { uniqueName } from '../helpers/names.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { connect, createLink, follow, type Linkly, startLinkly } from './linkly-harness.ts';
+
+async function clicksInSql(app: Linkly, code: string): Promise<number> {
+  const client = connect(app);
+  try {
+    const res = (await client.trigger({
+      function_id: 'database::query',
+      payload: { db: 'primary', sql: 'SELECT COUNT(*) AS n FROM clicks WHERE code = ?', params: [code] },
+    })) as {
+      rows: { n: number }[];
+    };
+    return Number(res.rows[0]?.n ?? 0);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+it('ch. 3: links and clicks survive an engine restart', async () => {
+  const first = await startLinkly();
+  const code = uniqueName('keep');
+  let second: Linkly | undefined;
+  try {
+    assert.equal((await createLink(first, { url: 'https://persist.example', code })).status, 201);
+    assert.equal((await follow(first, code)).status, 302);
+    await waitFor(async () => (await clicksInSql(first, code)) === 1, { what: 'the click row' });
+    await first.stop();
+
+    second = await startLinkly({ dir: first.dir });
+    // The state cache is in-memory and empty now: this redirect is served from SQL.
+    assert.deepEqual(await follow(second, code), { status: 302, location: 'https://persist.example' });
+    await waitFor(async () => (await clicksInSql(second as Linkly, code)) === 2, { what: 'the second click row' });
+    const { links } = (await (await fetch(`${second.api}/links`)).json()) as { links: { code: string; clicks: number }[] };
+    assert.equal(links.find((l) => l.code === code)?.clicks, 2);
+  } finally {
+    await second?.stop();
+    await first.stop();
+    first.remove();
+  }
+});
+
+it('ch. 4: a redirect returns before a slow click write finishes', async () => {
+  const slowMs = 3000;
+  const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: String(slowMs) } });
+  try {
+    const code = uniqueName('fast');
+    assert.equal((await createLink(app, { url: 'https://fast.example', code })).status, 201);
+    const started = Date.now();
+    assert.deepEqual(await follow(app, code), { status: 302, location: 'https://fast.example' });
+    const elapsed = Date.now() - started;
+    // Had the redirect waited for record_click it could not have returned in under slowMs.
+    assert.ok(elapsed < slowMs, `redirect took ${elapsed} ms`);
+    assert.equal(await clicksInSql(app, code), 0, 'the click is still queued when the visitor is already redirected');
+    await waitFor(async () => (await clicksInSql(app, code)) === 1, { timeoutMs: 20_000, what: 'the queued click to be written' });
+  } finally {
+    await app.stop();
+    app.remove();
+  }
+});

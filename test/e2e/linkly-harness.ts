@@ -1,0 +1,240 @@
+/**
+ * Runs the real Linkly project for end-to-end tests and benchmarks: a fresh copy of linkly/ in a temp
+ * folder (so data/ and config/ start clean), the `iii` CLI as a child process on free ports, and the
+ * link / analytics / click-streamer workers supervised by it as child processes.
+ *
+ * @example
+ * const app = await startLinkly();
+ * try { await fetch(`${app.api}/links`) } finally { await app.stop(); app.remove(); }
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { type IIIClient, registerWorker } from 'iii-sdk';
+import { uniqueName } from '../helpers/names.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+export const CLI = join(REPO, 'packages/cli/bin/iii.js');
+const SOURCE = join(REPO, 'linkly');
+/** Copied folders never include what a run produces. */
+const SKIP = new Set(['node_modules', 'data', '.iii', 'iii.lock']);
+
+/** Triggers that exist once every Linkly worker has finished booting. */
+const READY_TRIGGERS = [
+  'http::create',
+  'http::redirect',
+  'http::update',
+  'link::on_link_updated',
+  'analytics::on_link_created',
+  'click-streamer::broadcast',
+];
+
+export interface LinklyPorts {
+  engine: number;
+  http: number;
+  stream: number;
+}
+
+export interface StartOptions {
+  /** Reuse a project folder (engine restart); default: a fresh copy of linkly/. */
+  dir?: string;
+  /** Reuse ports (engine restart); default: free ones. */
+  ports?: LinklyPorts;
+  env?: Record<string, string>;
+  /** @default 60000: first boots compile TypeScript in three workers */
+  readyTimeoutMs?: number;
+}
+
+export interface Linkly {
+  dir: string;
+  ports: LinklyPorts;
+  /** http://127.0.0.1:<http port> */
+  api: string;
+  /** ws://127.0.0.1:<stream port> */
+  streamUrl: string;
+  /** ws://127.0.0.1:<engine port> */
+  engineUrl: string;
+  /** Everything the CLI and the workers printed so far (for failure messages). */
+  output(): string;
+  /** SIGTERM the CLI (which stops the workers) and wait for it to exit. */
+  stop(): Promise<void>;
+  /** Delete the project folder. */
+  remove(): void;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh copy of linkly/ whose node_modules points at the repo's, so workers need no install. */
+export function copyProject(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'linkly-'));
+  cpSync(SOURCE, dir, {
+    recursive: true,
+    filter: (src) =>
+      !relative(SOURCE, src)
+        .split(sep)
+        .some((part) => SKIP.has(part)),
+  });
+  symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  return dir;
+}
+
+export async function startLinkly(opts: StartOptions = {}): Promise<Linkly> {
+  const dir = opts.dir ?? copyProject();
+  const ports = opts.ports ?? { engine: await freePort(), http: await freePort(), stream: await freePort() };
+  const env = {
+    ...process.env,
+    LINKLY_ENGINE_PORT: String(ports.engine),
+    LINKLY_HTTP_PORT: String(ports.http),
+    LINKLY_STREAM_PORT: String(ports.stream),
+    OTEL_ENABLED: 'false',
+    ...opts.env,
+  };
+  // Own process group: if the CLI ever fails to stop, the whole tree can still be killed.
+  const child = spawn(process.execPath, [CLI, '-c', 'config.yaml', '--no-update-check'], {
+    cwd: dir,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
+  const app: Linkly = {
+    dir,
+    ports,
+    api: `http://127.0.0.1:${ports.http}`,
+    streamUrl: `ws://127.0.0.1:${ports.stream}`,
+    engineUrl: `ws://127.0.0.1:${ports.engine}`,
+    output: () => out,
+    stop: () => stopChild(child),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  // Fail fast when `iii` exits during boot (bad config, port taken) instead of waiting out the timeout.
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`iii exited (${signal ?? `code ${code}`})`))),
+  );
+  exited.catch(() => {});
+  try {
+    await Promise.race([waitReady(app, opts.readyTimeoutMs ?? 60_000), exited]);
+  } catch (err) {
+    await app.stop();
+    throw new Error(`Linkly did not start: ${String(err)}\n--- output ---\n${out.slice(-4000)}`);
+  }
+  return app;
+}
+
+/** True once something accepts TCP connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function waitReady(app: Linkly, timeoutMs: number): Promise<void> {
+  // Connect the SDK only once the engine listens: its reconnect backoff would otherwise add seconds.
+  await waitFor(() => listening(app.ports.engine), { timeoutMs, intervalMs: 50, what: `the engine on port ${app.ports.engine}` });
+  const client = connect(app);
+  try {
+    await waitFor(
+      async () => {
+        const res = (await client.trigger({ function_id: 'engine::registered-triggers::list', payload: {}, timeoutMs: 2000 })) as {
+          registered_triggers?: { function_id: string }[];
+        };
+        const live = new Set((res.registered_triggers ?? []).map((t) => t.function_id));
+        return READY_TRIGGERS.every((id) => live.has(id));
+      },
+      { timeoutMs, intervalMs: 100, what: `Linkly triggers ${READY_TRIGGERS.join(', ')}` },
+    );
+    await waitFor(async () => (await fetch(`${app.api}/links`)).ok, { timeoutMs: 10_000, what: 'GET /links' });
+  } finally {
+    await client.shutdown();
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }, 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A real iii-sdk worker connected to the Linkly engine (the test's own client). */
+export function connect(app: Pick<Linkly, 'engineUrl'>, name = uniqueName('linkly-test')): IIIClient {
+  return registerWorker(app.engineUrl, { workerName: name, otel: { enabled: false }, enableMetricsReporting: false });
+}
+
+/** Run `iii trigger …` against the project's engine; resolves with stdout (rejects with stderr on failure). */
+export function iiiTrigger(app: Pick<Linkly, 'ports' | 'dir'>, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLI, 'trigger', '--port', String(app.ports.engine), ...args],
+      { cwd: app.dir, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err) reject(new Error(`iii trigger ${args.join(' ')} failed: ${stderr || err.message}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/**
+ * The JSON document `iii trigger` printed. Lines the iii-sdk itself logs to stdout (`[OTel] …`, `[iii] …`)
+ * are skipped: the CLI should silence them (reported), the tests check the JSON, not the SDK's chatter.
+ */
+export function parseCliJson(stdout: string): unknown {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((l) => /^[[{]\s*$|^\{"|^\[[[{"\d\]-]|^["\d-]|^(true|false|null)$/.test(l));
+  if (start < 0) throw new Error(`no JSON in iii trigger output: ${stdout}`);
+  return JSON.parse(lines.slice(start).join('\n'));
+}
+
+/** POST /links */
+export async function createLink(app: Pick<Linkly, 'api'>, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${app.api}/links`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** GET /s/:code without following the redirect. */
+export async function follow(app: Pick<Linkly, 'api'>, code: string): Promise<{ status: number; location: string | null }> {
+  const res = await fetch(`${app.api}/s/${encodeURIComponent(code)}`, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return { status: res.status, location: res.headers.get('location') };
+}
+
+export function hasChromium(): boolean {
+  return existsSync('/usr/bin/chromium');
+}
