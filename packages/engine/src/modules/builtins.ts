@@ -4,9 +4,27 @@
  */
 import { configurationModule } from './configuration/index.ts';
 import { databaseModule } from './database/index.ts';
+import { engineFunctionsModule } from './engine-functions/index.ts';
+import { httpModule } from './http/index.ts';
+import { httpFunctionsModule } from './http-functions/index.ts';
 import type { EngineModule } from './module.ts';
 import { observabilityModule } from './observability/index.ts';
+import { pubsubModule } from './pubsub/index.ts';
+import { queueModule } from './queue/index.ts';
 import { stateModule } from './state/index.ts';
 import { streamModule } from './stream/index.ts';
+import { workerManagerModule } from './worker-manager/index.ts';
 
-export const builtinModules: EngineModule[] = [configurationModule as EngineModule, stateModule as EngineModule, streamModule as EngineModule, observabilityModule as EngineModule, databaseModule as EngineModule];
+export const builtinModules: EngineModule[] = [
+  pubsubModule as EngineModule,
+  queueModule as EngineModule,
+  engineFunctionsModule as EngineModule,
+  workerManagerModule as EngineModule,
+  httpFunctionsModule as EngineModule,
+  configurationModule,
+  databaseModule as EngineModule,
+  httpModule as EngineModule,
+  stateModule as EngineModule,
+  streamModule as EngineModule,
+  observabilityModule as EngineModule,
+];
