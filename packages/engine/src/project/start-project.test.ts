@@ -108,6 +108,27 @@ describe('startProject', () => {
     );
   });
 
+  it('strips a local worker block once its value is persisted, and migrates legacy ./data/configuration entries', async () => {
+    const yaml = `workers:\n${WM}  - name: PROBE\n    config: { limit: 2 }\n  - name: link\n    worker_path: /abs/link\n    config: { x: 1 }\n`;
+    await withProject(
+      yaml,
+      async ({ dir, name, project }) => {
+        assert.deepEqual(await probeConfig(project, name), { greeting: 'legacy', limit: 9 }, 'the legacy value is the persisted one');
+        assert.ok(existsSync(join(dir, 'config', `${name}.yaml`)));
+        assert.ok(!existsSync(join(dir, 'data', 'configuration', `${name}.yaml`)));
+        const text = readFileSync(join(dir, 'config.yaml'), 'utf8');
+        assert.ok(text.includes(`    worker_path: /abs/link\n    ${pointerComment('link', 'config')}\n`), text);
+        assert.ok(text.includes(`  - name: ${name}\n    ${pointerComment(name, 'config')}\n`), text);
+      },
+      (dir, name) => {
+        mkdirSync(join(dir, 'config'));
+        writeFileSync(join(dir, 'config', 'link.yaml'), 'id: link\nname: link\nvalue:\n  x: 1\n');
+        mkdirSync(join(dir, 'data', 'configuration'), { recursive: true });
+        writeFileSync(join(dir, 'data', 'configuration', `${name}.yaml`), `id: ${name}\nvalue:\n  greeting: legacy\n  limit: 9\n`);
+      },
+    );
+  });
+
   it('hot-applies an edit of config/<id>.yaml, seen through a real iii-sdk worker', async () => {
     await withProject(`workers:\n${WM}  - name: PROBE\n`, async ({ dir, name, project }) => {
       const file = join(dir, 'config', `${name}.yaml`);

@@ -17,7 +17,8 @@ import { type LoadedConfig, type LocalWorkerEntry, loadConfigFile, parseConfigTe
 import { interpolateText } from '../core/config/interpolate.ts';
 import { type RunningEngine, startEngine } from '../index.ts';
 import { builtinModules } from '../modules/builtins.ts';
-import type { ConfigStore, ConfigurationEvent } from '../modules/configuration/index.ts';
+import { DEFAULT_DIRECTORY } from '../modules/configuration/config.ts';
+import { type ConfigStore, type ConfigurationEvent, migrateLegacyConfig } from '../modules/configuration/index.ts';
 import { sortKeys } from '../modules/configuration/sort-keys.ts';
 import type { EngineModule } from '../modules/module.ts';
 import { createLogger, type Logger, type LogLevel } from '../util/logger.ts';
@@ -58,7 +59,12 @@ export async function startProject(opts: StartProjectOptions): Promise<RunningPr
   const modules = [...builtinModules, ...(opts.modules ?? [])];
   const loaded = loadConfigFile(configPath, { modules });
   const projectDir = dirname(configPath);
-  const plan = planProject(loaded, modules, projectDir);
+  let plan = planProject(loaded, modules, projectDir);
+  // Before reading stored values: a legacy ./data/configuration entry is the persisted value too.
+  if (plan.directory === resolve(projectDir, DEFAULT_DIRECTORY)) {
+    migrateLegacyConfig(projectDir, log);
+    plan = planProject(loaded, modules, projectDir);
+  }
   const engine = await startEngine({
     workers: plan.entries,
     projectDir,

@@ -31,7 +31,7 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
   configSchema: configurationConfigSchema,
   create(ctx, config) {
     const directory = resolve(ctx.projectDir, config.adapter.config.directory);
-    if (config.adapter.config.directory === DEFAULT_DIRECTORY) migrateLegacy(join(ctx.dataDir, 'configuration'), directory, ctx.log);
+    if (config.adapter.config.directory === DEFAULT_DIRECTORY) migrateLegacyConfig(ctx.projectDir, ctx.log);
     if (config.ttl_seconds > 0) ctx.log.warn('configuration.ttl_seconds is accepted but entries are not expired by Triad');
     const adapter = new FsAdapter(directory, ctx.log, config.watch_debounce_ms);
     const store = new ConfigStore(adapter, ctx.log, relative(ctx.projectDir, directory) || '.');
@@ -55,8 +55,10 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
   },
 };
 
-/** Older engines kept entries in ./data/configuration: move them over once, never overwriting. */
-function migrateLegacy(legacyDir: string, directory: string, log: Logger): void {
+/** Older engines kept entries in ./data/configuration: move them to ./config once, never overwriting. */
+export function migrateLegacyConfig(projectDir: string, log: Logger): void {
+  const legacyDir = join(projectDir, 'data', 'configuration');
+  const directory = resolve(projectDir, DEFAULT_DIRECTORY);
   if (!existsSync(legacyDir)) return;
   mkdirSync(directory, { recursive: true });
   for (const name of readdirSync(legacyDir)) {
