@@ -5,7 +5,7 @@
 // Ports: LINKLY_HTTP_PORT (3111), LINKLY_STREAM_PORT (3112), LINKLY_ENGINE_PORT (49134).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const project = join(root, 'linkly');
@@ -17,14 +17,22 @@ const api = `http://127.0.0.1:${httpPort}`;
 // SQLite creates the files but not their folder (the tutorial runs `mkdir -p data`).
 mkdirSync(join(project, 'data'), { recursive: true });
 
+// NODE_PATH lets the CLI see that the workers' dependencies already resolve from the repo's node_modules
+// (they are npm workspaces), so it skips their `npm install`.
+const nodePath = [join(root, 'node_modules'), process.env.NODE_PATH].filter(Boolean).join(delimiter);
+// Own process group: a Ctrl-C in the terminal reaches only this script, which passes it on exactly once
+// (`iii` reads a second signal as "stop now, skip the clean shutdown").
 const child = spawn(process.execPath, [join(root, 'packages/cli/bin/iii.js'), '-c', 'config.yaml'], {
   cwd: project,
   stdio: 'inherit',
-  env: process.env,
+  env: { ...process.env, NODE_PATH: nodePath },
+  detached: true,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => child.kill(signal));
+  process.on(signal, () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  });
 }
 child.on('exit', (code, signal) => {
   process.exitCode = code ?? (signal ? 1 : 0);
