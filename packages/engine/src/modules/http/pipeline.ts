@@ -146,7 +146,12 @@ async function serveRoute(
   const outcome = await awaitOutcome(invocation, responseChannel, deps.log);
   if (state.finished) return;
   if (outcome.kind === 'buffered') return reply(outcome.reply);
-  await sendStream(res, outcome.stream, corsHeaders);
+  // Not awaited: the request is done (and its concurrency permit freed) once the head is out, as in
+  // the reference; long streams such as server-sent events must not starve other requests.
+  void sendStream(res, outcome.stream, corsHeaders).catch((err: unknown) => {
+    deps.log.warn('streamed http response failed', { error: toErrorBody(err) });
+    res.destroy();
+  });
 }
 
 /** The raw body goes to the `request_body` channel: buffered bytes in ≤64 KiB items, or the live request stream. */

@@ -17,7 +17,8 @@ function toHeaderObject(pairs: ReadonlyArray<readonly [string, string]>): Outgoi
 export function sendReply(res: ServerResponse, reply: HttpReply, extra: ReadonlyArray<readonly [string, string]> = []): void {
   if (res.headersSent || res.destroyed) return;
   const headers = toHeaderObject([...reply.headers, ...extra]);
-  headers['content-length'] = reply.body.length;
+  // 1xx, 204 and 304 carry no body, so no content-length either.
+  if (reply.status >= 200 && reply.status !== 204 && reply.status !== 304) headers['content-length'] = reply.body.length;
   res.writeHead(reply.status, headers);
   res.end(reply.body);
 }

@@ -37,8 +37,8 @@ export class HttpListener {
 
   constructor(handler: RequestHandler, gate: ConcurrencyGate, onError: (err: unknown) => void) {
     this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-      // The permit is held until the response is finished, including streamed bodies.
-      void gate.run(() => handler(req, res).then(() => finished(res))).catch(onError);
+      // The permit is held until the handler has answered (a streamed body continues without it).
+      void gate.run(() => handler(req, res)).catch(onError);
     });
   }
 
@@ -69,9 +69,4 @@ export class HttpListener {
       this.server.closeIdleConnections();
     });
   }
-}
-
-function finished(res: ServerResponse): Promise<void> {
-  if (res.writableFinished || res.destroyed) return Promise.resolve();
-  return new Promise((resolve) => res.once('close', () => resolve()));
 }
