@@ -72,6 +72,7 @@ export async function withEngine<T>(target: EngineTarget, timeoutMs: number, fn:
   await probe(target, Math.min(timeoutMs, 5_000));
   // Loaded on demand: the SDK takes most of the CLI's start-up time and only this path needs it.
   const { registerWorker } = await import('iii-sdk');
+  const restoreConsole = quietConsole();
   const client = registerWorker(target.url, {
     workerName: 'iii-cli',
     otel: { enabled: false },
@@ -84,7 +85,21 @@ export async function withEngine<T>(target: EngineTarget, timeoutMs: number, fn:
     return await fn(client);
   } finally {
     await client.shutdown();
+    restoreConsole();
   }
+}
+
+/**
+ * The SDK chats on `console.debug` (stdout: "[iii] Worker registered…", "[OTel] … disabled"), which
+ * would corrupt the JSON `iii trigger` prints there. Our own output never goes through `console`.
+ */
+function quietConsole(): () => void {
+  const saved = { debug: console.debug, log: console.log, info: console.info };
+  const mute = (): void => {};
+  console.debug = mute;
+  console.log = mute;
+  console.info = mute;
+  return () => Object.assign(console, saved);
 }
 
 /** Wire error body carried by the SDK's InvocationError (`code`, `message` without the `code: ` prefix). */

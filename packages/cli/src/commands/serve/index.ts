@@ -2,15 +2,14 @@
  * `iii` with no command (workers.md §16): start the engine for ./config.yaml (or `-c`), run the
  * project's local workers under supervision, print where to look, stop everything on Ctrl-C/SIGTERM.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { type OptionSpec, parseArgs, str } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
-import { readEntries } from '../../project/config-file.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
-import { type ProjectHandle, startProjectHandle, toEntries } from './project-runner.ts';
+import type { ProjectHandle } from './project-runner.ts';
 import { Supervisor } from './supervisor.ts';
 
 const options: OptionSpec[] = [
@@ -39,11 +38,13 @@ async function run(ctx: CommandContext): Promise<void> {
   const args = parseArgs(ctx.argv, options);
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
   await ensureConfig(ctx);
+  // Loaded on demand: the engine is only needed by this command.
+  const { startProjectHandle } = await import('./project-runner.ts');
   const handle = await startProjectHandle(ctx.configPath, str(args, 'log-level') ?? 'info');
   const engineUrl = localUrl(handle.addresses().worker);
   const sup = new Supervisor({ paths: projectPaths(ctx.configPath), engineUrl, io: ctx.io, env: ctx.env });
   handle.onLocalWorkers((entries) => void sup.reconcile(entries));
-  await sup.reconcile(toEntries(readEntries(readFileSync(ctx.configPath, 'utf8'), ctx.configPath)));
+  await sup.reconcile(handle.localWorkers());
   printReady(ctx, handle, engineUrl);
   await untilSignal();
   ctx.io.err('Stopping…\n');
@@ -78,8 +79,9 @@ function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: strin
   if (a.http) lines.push(`  HTTP API       ${a.http}`);
   if (a.stream) lines.push(`  stream         ${a.stream}`);
   if (a.console) lines.push(`  console        ${a.console}`);
-  for (const [label, url] of Object.entries(a))
-    if (!['worker', 'http', 'stream', 'console'].includes(label)) lines.push(`  ${label.padEnd(13)}  ${url}`);
+  // Other listeners (a second worker-manager, …), once per address.
+  const shown = new Set([a.worker, a.http, a.stream, a.console]);
+  for (const [label, url] of Object.entries(a)) if (!shown.has(url)) lines.push(`  ${label.padEnd(13)}  ${url}`);
   lines.push('  logs           .iii/logs/<worker>/ (iii worker logs <name>)', 'Press Ctrl-C to stop.');
   ctx.io.err(`${lines.join('\n')}\n`);
 }

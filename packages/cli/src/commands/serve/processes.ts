@@ -8,11 +8,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Fields of /proc/<pid>/stat after the command name: state, ppid, pgrp. */
-function stat(pid: number): { state: string; pgid: number } | undefined {
+function stat(pid: number): { state: string; ppid: number; pgid: number } | undefined {
   try {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return { state: rest[0] ?? '', pgid: Number(rest[2]) };
+    return { state: rest[0] ?? '', ppid: Number(rest[1]), pgid: Number(rest[2]) };
   } catch {
     return undefined;
   }
@@ -77,4 +77,24 @@ export async function terminateGroup(pgid: number, graceMs: number): Promise<voi
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Live descendants of `pid` (children, grandchildren, …), Linux only; [] elsewhere. */
+export function descendants(pid: number): number[] {
+  if (!hasProc) return [];
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const st = stat(Number(name));
+    if (!st || st.state === 'Z') continue;
+    children.set(st.ppid, [...(children.get(st.ppid) ?? []), Number(name)]);
+  }
+  const out: number[] = [];
+  const stack = [...(children.get(pid) ?? [])];
+  while (stack.length > 0) {
+    const p = stack.pop() as number;
+    out.push(p);
+    stack.push(...(children.get(p) ?? []));
+  }
+  return out;
 }

@@ -61,22 +61,22 @@ export class Supervisor {
     return this.workers.get(name);
   }
 
-  reconcile(next: readonly LocalEntry[]): Promise<void> {
-    const run = this.queue.then(() => this.apply(planReconcile(this.entries, next)));
+  reconcile(next: readonly LocalEntry[], why = 'removed from config.yaml'): Promise<void> {
+    const run = this.queue.then(() => this.apply(planReconcile(this.entries, next), why));
     this.queue = run.catch(() => {});
     return run;
   }
 
   /** Stop every worker (in parallel) and forget them. */
   stopAll(): Promise<void> {
-    return this.reconcile([]);
+    return this.reconcile([], 'shutting down');
   }
 
-  private async apply(plan: ReconcilePlan): Promise<void> {
+  private async apply(plan: ReconcilePlan, why: string): Promise<void> {
     const say = (text: string): void => this.opts.io.err(`${text}\n`);
     await Promise.all(plan.changed.map((e) => this.stopOne(e.name)));
     await Promise.all(plan.removed.map((n) => this.stopOne(n)));
-    for (const n of plan.removed) say(`- local worker ${n} stopped (removed from config.yaml)`);
+    for (const n of plan.removed) say(`- local worker ${n} stopped (${why})`);
     for (const e of plan.changed) {
       say(`~ local worker ${e.name} changed; restarting`);
       this.startOne(e);
