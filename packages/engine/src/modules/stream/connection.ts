@@ -32,7 +32,7 @@ export class StreamConnection implements SubscriberSocket {
     private readonly onLeave: (sub: Subscription, conn: StreamConnection) => void,
   ) {}
 
-  deliver(text: string): void {
+  deliver(frame: Buffer): void {
     if (this.closed) return;
     const { maxBuffered, policy } = this.limits();
     if (this.ws.bufferedAmount > maxBuffered) {
@@ -41,12 +41,13 @@ export class StreamConnection implements SubscriberSocket {
       return;
     }
     this.dropped = 0;
-    this.ws.send(text);
+    // binary: false → a text frame; ws sends the shared buffer as is (no copy, no re-encoding).
+    this.ws.send(frame, { binary: false });
   }
 
   /** Send a frame regardless of subscriptions (sync, unauthorized). */
-  sendDirect(text: string): void {
-    if (!this.closed) this.deliver(text);
+  sendDirect(json: string): void {
+    if (!this.closed) this.deliver(Buffer.from(json));
   }
 
   addSubscription(sub: Subscription): void {

@@ -31,8 +31,8 @@ export const streamModule: EngineModule<StreamConfig> = {
     const index = new SubscriptionIndex();
     const triggers = new StreamTriggers(ctx.engine, ctx.log);
     const emit = (e: StreamEvent): void => {
-      // Serialized once; the same string goes to every matching subscription.
-      index.publish(e.streamName, e.groupId, e.id, JSON.stringify(e));
+      // Serialized and encoded once; the same bytes go to every matching subscription.
+      index.publish(e.streamName, e.groupId, e.id, Buffer.from(JSON.stringify(e)));
       triggers.fireChange(e);
     };
     for (const f of streamFunctions({ store, emit })) ctx.engine.registerFunction(f);

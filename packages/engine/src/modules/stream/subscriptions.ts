@@ -2,14 +2,15 @@
  * Socket subscriptions and their fan-out (protocol.md §8.3).
  *
  * A subscription matches an event when stream and group are equal and it either has no item id or the
- * same one. Each event is serialized once by the caller; the same string goes to every match.
+ * same one. Each event is serialized and UTF-8 encoded once by the caller; the same bytes go to every
+ * match (sent as a text frame), so a fan-out to N sockets costs N header writes, not N encodings.
  * `deliver` never awaits a socket: a slow subscriber costs the set path one `bufferedAmount` read.
  */
 
 /** The socket side of a subscription; implemented over `ws` in connection.ts. */
 export interface SubscriberSocket {
-  /** Queue `text` to the client, applying the slow-consumer policy. Never blocks. */
-  deliver(text: string): void;
+  /** Queue a text frame (UTF-8 bytes) to the client, applying the slow-consumer policy. Never blocks. */
+  deliver(frame: Buffer): void;
 }
 
 export interface Subscription {
@@ -22,7 +23,7 @@ export interface Subscription {
    * Frames that arrived between subscribing and sending `sync`; flushed right after it so a client always
    * sees `sync` first and then every later change, in order.
    */
-  pending: string[] | null;
+  pending: Buffer[] | null;
 }
 
 const groupKey = (stream: string, group: string): string => JSON.stringify([stream, group]);
@@ -55,14 +56,14 @@ export class SubscriptionIndex {
     return this.count;
   }
 
-  /** Send `text` to every subscription matching the event address. */
-  publish(streamName: string, groupId: string, itemId: string | null, text: string): void {
+  /** Send `frame` to every subscription matching the event address. */
+  publish(streamName: string, groupId: string, itemId: string | null, frame: Buffer): void {
     const set = this.byGroup.get(groupKey(streamName, groupId));
     if (!set) return;
     for (const sub of set) {
       if (sub.itemId !== null && sub.itemId !== itemId) continue;
-      if (sub.pending) sub.pending.push(text);
-      else sub.socket.deliver(text);
+      if (sub.pending) sub.pending.push(frame);
+      else sub.socket.deliver(frame);
     }
   }
 
@@ -70,6 +71,6 @@ export class SubscriptionIndex {
   activate(sub: Subscription): void {
     const queued = sub.pending ?? [];
     sub.pending = null;
-    for (const text of queued) sub.socket.deliver(text);
+    for (const frame of queued) sub.socket.deliver(frame);
   }
 }
