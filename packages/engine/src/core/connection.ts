@@ -8,11 +8,13 @@ import type {
   EngineToWorker,
   RegisterFunctionMsg,
   RegisterTriggerMsg,
+  RegisterTriggerTypeMsg,
   TriggerRegistrationResultMsg,
   WorkerToEngine,
 } from '../protocol/messages.ts';
 import type { EngineCore } from './engine-core.ts';
 import { EngineError, type ErrorBody } from './errors/index.ts';
+import { runHook, str } from './registration-hooks.ts';
 import type { Session } from './session.ts';
 import { OwnerUnreachable } from './triggers.ts';
 import type { WorkerInfo } from './workers.ts';
@@ -89,7 +91,9 @@ export class WorkerConnection {
           });
           return;
         }
-        this.core.router.fromWorker(this, msg);
+        const mw = this.session.middlewareFunctionId;
+        if (mw && !msg.function_id.startsWith('engine::')) this.core.router.viaMiddleware(this, msg, mw, this.session.context);
+        else this.core.router.fromWorker(this, msg);
         return;
       }
       case 'invocationresult':
@@ -102,8 +106,7 @@ export class WorkerConnection {
         this.ownedFunctions.delete(this.prefixed(msg.id));
         return;
       case 'registertriggertype':
-        if (!this.session.allowTriggerTypeRegistration) return;
-        return this.core.addWorkerTriggerType(this, msg);
+        return this.registerTriggerType(msg);
       case 'unregistertriggertype':
         // The reference ignores this frame; we remove the type so its triggers are parked, not left dangling.
         this.core.triggers.removeType(msg.id, (t) => t.ownerWorkerId === this.id);
@@ -177,8 +180,45 @@ export class WorkerConnection {
     return p ? `${p}::${id}` : id;
   }
 
-  private registerFunction(msg: RegisterFunctionMsg): void {
+  private registerFunction(msg: RegisterFunctionMsg): void | Promise<void> {
     if (!this.session.allowFunctionRegistration) return;
+    const hook = this.session.hooks.onFunctionRegistration;
+    if (!hook) return this.storeFunction(msg);
+    const input = {
+      function_id: msg.id,
+      description: msg.description ?? null,
+      metadata: msg.metadata ?? null,
+      context: this.session.context,
+    };
+    return runHook(this.core, hook, input).then((r) => {
+      if (!r) return;
+      const metadata = typeof r.metadata === 'object' && r.metadata !== null ? (r.metadata as Record<string, unknown>) : msg.metadata;
+      this.storeFunction({
+        ...msg,
+        id: str(r.function_id, msg.id),
+        ...(typeof r.description === 'string' ? { description: r.description } : {}),
+        ...(metadata ? { metadata } : {}),
+      });
+    });
+  }
+
+  private registerTriggerType(msg: RegisterTriggerTypeMsg): void | Promise<void> {
+    if (!this.session.allowTriggerTypeRegistration) return;
+    const hook = this.session.hooks.onTriggerTypeRegistration;
+    if (!hook) return this.core.addWorkerTriggerType(this, msg);
+    return runHook(this.core, hook, { trigger_type_id: msg.id, description: msg.description ?? null, context: this.session.context }).then(
+      (r) => {
+        if (!r) return;
+        return this.core.addWorkerTriggerType(this, {
+          ...msg,
+          id: str(r.trigger_type_id, msg.id),
+          ...(typeof r.description === 'string' ? { description: r.description } : {}),
+        });
+      },
+    );
+  }
+
+  private storeFunction(msg: RegisterFunctionMsg): void {
     const id = this.prefixed(msg.id);
     if (!this.ownedFunctions.has(id) && this.ownedFunctions.size >= this.limits.maxFunctions) {
       this.sendError('E_PROTOCOL_RATE_LIMITED', `worker registered more than ${this.limits.maxFunctions} functions; '${msg.id}' ignored`);

@@ -51,6 +51,19 @@ export class Router {
     this.dispatch(id, data, call, isVoid ? undefined : caller.id, reply ?? noop);
   }
 
+  /**
+   * RBAC listener middleware (protocol.md §9.5): the middleware runs instead of the target and its answer
+   * goes back to the caller whatever the action; the middleware calls the target itself if it approves.
+   */
+  viaMiddleware(caller: RoutablePeer, msg: InvokeFunctionMsg, middlewareId: string, context: Record<string, unknown>): void {
+    const input = { function_id: msg.function_id, payload: msg.data ?? null, action: msg.action ?? null, context };
+    const id = msg.invocation_id ?? randomUUID();
+    this.invoke(middlewareId, input, { metadata: msg.metadata, traceparent: msg.traceparent, baggage: msg.baggage }).then(
+      (result) => caller.send(resultFrame(id, msg.function_id, { result })),
+      (err: unknown) => caller.send(resultFrame(id, msg.function_id, { error: toErrorBody(err) })),
+    );
+  }
+
   /** The engine's internal call path. */
   invoke(functionId: string, data: unknown, opts: InvokeOptions = {}): Promise<unknown> {
     return new Promise((resolve, reject) => {

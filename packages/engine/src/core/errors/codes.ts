@@ -73,6 +73,7 @@ export const ErrorCodes = {
   discard_message_failed: 'iii::queue::discard_message failed in the store',
   topic_required: 'engine::queue::topic_stats/dlq_messages without a topic',
   // ---- Triad codes ----
+  E_PUBSUB_REDIS_CONNECT: 'the pubsub redis adapter could not reach Redis',
   E_QUEUE_NOT_FOUND: 'enqueue to a queue that is not in queue_configs',
   E_QUEUE_GROUP_MISSING: 'FIFO queue without message_group_field, or a message without that field',
   E_QUEUE_STORE_CLOSED: 'the queue store was used after the queue worker stopped',
