@@ -1,0 +1,109 @@
+/** Pure pieces of the http worker: response mapping, control frames, multipart, urlencoded, CORS. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { EngineError } from '../../core/errors/index.ts';
+import { parseBody } from './body.ts';
+import { createCorsPolicy } from './cors.ts';
+import { boundaryOf, parseMultipart } from './multipart.ts';
+import { errorReply, parseControlFrame, replyFromResult } from './response.ts';
+
+const text = (b: Buffer): string => b.toString('utf8');
+
+describe('http response mapping', () => {
+  it('defaults: 200, JSON content type, {} body', () => {
+    const r = replyFromResult({});
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.headers, [['content-type', 'application/json']]);
+    assert.equal(text(r.body), '{}');
+    assert.equal(text(replyFromResult('not an object').body), '{}');
+  });
+
+  it('follows the content-type rules for string, null and object bodies', () => {
+    assert.equal(text(replyFromResult({ headers: { 'Content-Type': 'text/html' }, body: '<b>x</b>' }).body), '<b>x</b>');
+    assert.equal(replyFromResult({ headers: { 'content-type': 'text/html' }, body: null }).body.length, 0);
+    assert.equal(text(replyFromResult({ headers: { 'content-type': 'text/plain' }, body: { a: 1 } }).body), '{"a":1}');
+    assert.equal(text(replyFromResult({ body: 'x' }).body), '"x"');
+    assert.equal(text(replyFromResult({ body: null }).body), 'null');
+  });
+
+  it('accepts header arrays, skips invalid names/values and non-string values', () => {
+    const r = replyFromResult({ headers: ['X-A: 1', 'bad line', 'Set-Cookie: a=1', 'Set-Cookie: b=2'] });
+    assert.deepEqual(r.headers.slice(0, 3), [
+      ['x-a', '1'],
+      ['set-cookie', 'a=1'],
+      ['set-cookie', 'b=2'],
+    ]);
+    const o = replyFromResult({ headers: { 'bad name': 'x', ok: 'y', num: 1, nl: 'a\nb' } });
+    assert.deepEqual(o.headers, [
+      ['ok', 'y'],
+      ['content-type', 'application/json'],
+    ]);
+  });
+
+  it('falls back to 200 for invalid statuses', () => {
+    assert.equal(replyFromResult({ status_code: 600 }).status, 200);
+    assert.equal(replyFromResult({ status_code: '404' }).status, 200);
+    assert.equal(replyFromResult({ status_code: 404 }).status, 404);
+  });
+
+  it('engine errors carry error_id only on 5xx', () => {
+    const e404 = JSON.parse(text(errorReply(404, 'NOT_FOUND', 'Not Found').body));
+    assert.deepEqual(e404, { error: { code: 'NOT_FOUND', message: 'Not Found' } });
+    const e500 = errorReply(500, 'x', 'y');
+    assert.match(e500.errorId ?? '', /^[0-9a-f]+$/);
+    assert.equal(JSON.parse(text(e500.body)).error.error_id, e500.errorId);
+  });
+
+  it('parses set_status / set_headers control frames', () => {
+    assert.deepEqual(parseControlFrame('{"type":"set_status","status_code":201}'), { type: 'set_status', status_code: 201 });
+    assert.equal(parseControlFrame('{"type":"set_status","status_code":700}'), undefined);
+    assert.deepEqual(parseControlFrame('{"type":"set_headers","headers":{"A":"1","b":2}}'), { type: 'set_headers', headers: [['a', '1']] });
+    assert.equal(parseControlFrame('not json'), undefined);
+  });
+});
+
+describe('http request bodies', () => {
+  it('parses multipart fields and files, quoted boundaries and escaped names', () => {
+    const ct = 'multipart/form-data; boundary="b0u nd"';
+    assert.equal(boundaryOf(ct), 'b0u nd');
+    const body = Buffer.from(
+      '--b0u nd\r\nContent-Disposition: form-data; name="title"\r\n\r\nHi\r\nthere\r\n' +
+        '--b0u nd\r\nContent-Disposition: form-data; name="f"; filename="a \\"q\\".txt"\r\nContent-Type: text/plain\r\n\r\nabc\r\n' +
+        '--b0u nd--\r\n',
+    );
+    assert.deepEqual(parseMultipart(body, ct), {
+      title: 'Hi\r\nthere',
+      f: { filename: 'a "q".txt', content_type: 'text/plain', size: 3, data_base64: Buffer.from('abc').toString('base64') },
+    });
+    assert.throws(
+      () => parseMultipart(body, 'multipart/form-data'),
+      (e: unknown) => e instanceof EngineError && e.code === 'E_HTTP_BAD_FORM',
+    );
+  });
+
+  it('keeps the last value of repeated urlencoded keys; text raw bodies are utf8, others base64', () => {
+    assert.deepEqual(parseBody(Buffer.from('a=1&a=2&b=%20x'), 'application/x-www-form-urlencoded').body, { a: '2', b: ' x' });
+    assert.deepEqual(parseBody(Buffer.from('héllo'), undefined), { body: null, raw_body: 'héllo', raw_body_encoding: 'utf8' });
+    assert.deepEqual(parseBody(Buffer.from([0xff, 0x00]), undefined), { body: null, raw_body: '/wA=', raw_body_encoding: 'base64' });
+    assert.deepEqual(parseBody(Buffer.alloc(0), 'application/json'), { body: null });
+  });
+});
+
+describe('http CORS policy', () => {
+  it('is permissive without config and strict with a list', () => {
+    const open = createCorsPolicy(undefined);
+    assert.deepEqual(open.actual({ origin: 'http://a' }), [
+      ['access-control-allow-origin', '*'],
+      ['access-control-expose-headers', '*'],
+    ]);
+    assert.deepEqual(open.actual({}), [], 'same-origin requests get no CORS headers');
+    const strict = createCorsPolicy({ allowed_origins: ['http://a'], allowed_methods: ['get'] });
+    assert.equal(strict.isPreflight('OPTIONS', { origin: 'http://a', 'access-control-request-method': 'GET' }), true);
+    assert.equal(strict.isPreflight('OPTIONS', { origin: 'http://a' }), false);
+    assert.deepEqual(strict.preflight({ origin: 'http://b', 'access-control-request-method': 'GET' }), []);
+    assert.deepEqual(
+      new Map(strict.preflight({ origin: 'http://a', 'access-control-request-method': 'GET' })).get('access-control-allow-methods'),
+      'GET',
+    );
+  });
+});
