@@ -70,11 +70,13 @@ async function drive(sys: System, offset: number, n: number): Promise<Result> {
   return { jobsPerSec: n / secs, p50: percentile(latency, 50), p99: percentile(latency, 99) };
 }
 
-function spawnEngine(dir: string): Promise<{ child: ChildProcess; url: string }> {
+type Sync = 'normal' | 'full';
+
+function spawnEngine(dir: string, synchronous: Sync): Promise<{ child: ChildProcess; url: string }> {
   const queues = { bench: { concurrency: CONCURRENCY } };
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, '0', JSON.stringify(queues)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const adapter = { name: 'builtin', config: { store_method: 'file_based', synchronous } };
+  const args = ['--import', 'tsx', CHILD, dir, '0', JSON.stringify(queues), JSON.stringify(adapter)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (line.startsWith('READY ')) resolve({ child, url: line.slice(6) });
@@ -83,9 +85,9 @@ function spawnEngine(dir: string): Promise<{ child: ChildProcess; url: string }>
   });
 }
 
-async function benchTriad(): Promise<Result> {
+async function benchTriad(synchronous: Sync): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-queue-'));
-  const { child, url } = await spawnEngine(dir);
+  const { child, url } = await spawnEngine(dir, synchronous);
   const w = registerWorker(url, { workerName: 'bench', otel: { enabled: false }, enableMetricsReporting: false });
   let onDone: (i: number) => void = () => {};
   w.registerFunction('bench::job', async (data: { i: number }) => {
@@ -144,11 +146,14 @@ function row(name: string, r: Result): string {
 }
 
 const bull = await benchBullmq();
-const triad = await benchTriad();
+const triad = await benchTriad('normal');
+const triadFsync = await benchTriad('full');
 console.log(`queue: ${JOBS} jobs, concurrency ${CONCURRENCY}, ${OUTSTANDING} enqueues in flight (after ${WARMUP} warm-up jobs)`);
 console.log(row('BullMQ (Redis 127.0.0.1:6379)', bull));
 console.log(row('Triad queue (SQLite WAL, durable)', triad));
-console.log(
-  `ratio Triad/BullMQ: throughput ${(triad.jobsPerSec / bull.jobsPerSec).toFixed(2)}×, p99 ${(bull.p99 / triad.p99).toFixed(2)}× (higher is better)`,
-);
+console.log(row('Triad queue (WAL + fsync per commit)', triadFsync));
+const ratio = (r: Result): string =>
+  `throughput ${(r.jobsPerSec / bull.jobsPerSec).toFixed(2)}×, p99 ${(bull.p99 / r.p99).toFixed(2)}× (higher is better)`;
+console.log(`ratio Triad/BullMQ:       ${ratio(triad)}`);
+console.log(`ratio Triad fsync/BullMQ: ${ratio(triadFsync)}`);
 process.exit(0);

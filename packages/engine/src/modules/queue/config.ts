@@ -49,6 +49,8 @@ export interface QueueAdapterConfig {
         file_path?: string | undefined;
         /** Accepted for reference compatibility; writes are group-committed every event-loop turn instead. */
         save_interval_ms?: number | undefined;
+        /** Triad extension: `full` also fsyncs every group commit (survives power loss). @default 'normal' */
+        synchronous?: 'normal' | 'full' | undefined;
       }
     | undefined;
 }
@@ -68,6 +70,7 @@ export const queueConfigSchema: Schema<QueueConfig> = s.object({
           store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
           file_path: s.string().nonEmpty().optional(),
           save_interval_ms: s.integer().min(0).optional(),
+          synchronous: s.enum(['normal', 'full'] as const).optional(),
         })
         .optional(),
     })

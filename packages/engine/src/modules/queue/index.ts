@@ -29,7 +29,7 @@ function checkQueues(configs: Record<string, NamedQueueConfig>): void {
 function createQueue(ctx: ModuleContext, config: QueueConfig): ModuleInstance {
   checkQueues(config.queue_configs);
   const path = storePath(config.adapter, ctx.dataDir, (p) => (isAbsolute(p) ? p : resolve(ctx.projectDir, p)));
-  const store = new SqliteQueueStore({ path });
+  const store = new SqliteQueueStore({ path, synchronous: config.adapter.config?.synchronous ?? 'normal' });
   const consumers = new ConsumerSet(store, ctx.engine, ctx.log);
   const durable = new DurableTopics(store, consumers, ctx.engine, ctx.log);
   let named = new Map(Object.entries(withDefaultQueue(config.queue_configs)));

@@ -20,6 +20,11 @@ import type { QueueDepth, QueueStore } from './store.ts';
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
   path: string;
+  /**
+   * `normal`: a commit reaches the OS before the enqueue is acknowledged (survives a process crash);
+   * `full`: it is also fsynced (survives power loss), at a throughput cost. @default 'normal'
+   */
+  synchronous?: 'normal' | 'full';
   /** Clock, for tests. @default Date.now */
   now?: () => number;
 }
@@ -76,7 +81,7 @@ export class SqliteQueueStore implements QueueStore {
     this.db = new Database(opts.path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a commit is in the OS before we ack, so it survives a process crash.
-    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma(`synchronous = ${opts.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     this.db.exec(SCHEMA);
     this.journal = new SqliteJournal(this.db);
     this.load();
