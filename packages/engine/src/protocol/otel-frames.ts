@@ -163,7 +163,8 @@ function parseSpan(raw: unknown, origin: OtelOrigin): OtelSpan {
   if (!traceId || !spanId) throw new BadRecord();
   const status = isObj(raw.status) ? raw.status : {};
   return {
-    ...origin,
+    resource: origin.resource,
+    scope: origin.scope,
     traceId,
     spanId,
     parentSpanId: id(raw.parentSpanId, 8),
@@ -191,7 +192,8 @@ function parseSpan(raw: unknown, origin: OtelOrigin): OtelSpan {
 function parseLog(raw: unknown, origin: OtelOrigin): OtelLogRecord {
   if (!isObj(raw)) throw new BadRecord();
   return {
-    ...origin,
+    resource: origin.resource,
+    scope: origin.scope,
     timeUnixNano: nanos(raw.timeUnixNano),
     observedTimeUnixNano: nanos(raw.observedTimeUnixNano),
     severityNumber: num(raw.severityNumber) ?? 0,
@@ -216,7 +218,8 @@ function parseMetric(raw: unknown, origin: OtelOrigin): OtelMetricPoint[] {
   return arr(isObj(data) ? data.dataPoints : undefined)
     .filter(isObj)
     .map((p) => ({
-      ...origin,
+      resource: origin.resource,
+      scope: origin.scope,
       metricName,
       description: str(raw.description) || undefined,
       unit: str(raw.unit) || undefined,

@@ -36,6 +36,7 @@ export function isInternalSpan(s: SpanRecord): boolean {
 
 /** Roots: no parent, or a parent that is not (or no longer) in the store. */
 export function rootsOf(spans: SpanRecord[]): SpanRecord[] {
+  if (spans.length === 1) return spans;
   const ids = new Set(spans.map((s) => s.spanId));
   return spans.filter((s) => s.parentSpanId === null || !ids.has(s.parentSpanId));
 }
@@ -62,15 +63,31 @@ function rootMatches(root: SpanRecord, trace: SpanRecord[], q: TraceListQuery, n
   return true;
 }
 
-function comparator(q: TraceListQuery, nowNs: bigint): (a: SpanRecord, b: SpanRecord) => number {
-  const byStart = (a: SpanRecord, b: SpanRecord): number =>
-    a.start < b.start ? -1 : a.start > b.start ? 1 : a.spanId.localeCompare(b.spanId);
-  const key: Record<SortBy, (a: SpanRecord, b: SpanRecord) => number> = {
+/** A listed root with its sort keys computed once (durations involve bigint maths). */
+interface Match {
+  root: SpanRecord;
+  trace: SpanRecord[];
+  duration: number;
+}
+
+function comparator(q: TraceListQuery): (a: Match, b: Match) => number {
+  const byStart = (a: Match, b: Match): number =>
+    a.root.start < b.root.start
+      ? -1
+      : a.root.start > b.root.start
+        ? 1
+        : a.root.spanId < b.root.spanId
+          ? -1
+          : a.root.spanId > b.root.spanId
+            ? 1
+            : 0;
+  const str = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  const key: Record<SortBy, (a: Match, b: Match) => number> = {
     start_time: () => 0,
-    duration: (a, b) => durationMs(a, nowNs) - durationMs(b, nowNs),
-    duration_ms: (a, b) => durationMs(a, nowNs) - durationMs(b, nowNs),
-    service_name: (a, b) => (a.serviceName < b.serviceName ? -1 : a.serviceName > b.serviceName ? 1 : 0),
-    name: (a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    duration: (a, b) => a.duration - b.duration,
+    duration_ms: (a, b) => a.duration - b.duration,
+    service_name: (a, b) => str(a.root.serviceName, b.root.serviceName),
+    name: (a, b) => str(a.root.name, b.root.name),
   };
   // Unknown sort keys fall back to start_time, like the reference.
   const primary = key[(q.sort_by ?? 'start_time') as SortBy] ?? key.start_time;
@@ -93,13 +110,13 @@ export function listTraces(
 ): { spans: Record<string, unknown>[]; total: number; offset: number; limit: number } {
   const wanted =
     q.trace_id !== undefined || q.trace_ids !== undefined ? new Set([...(q.trace_ids ?? []), ...(q.trace_id ? [q.trace_id] : [])]) : null;
-  const matches: Array<{ root: SpanRecord; trace: SpanRecord[] }> = [];
+  const matches: Match[] = [];
   for (const [traceId, trace] of traces) {
     if (wanted && !wanted.has(traceId)) continue;
-    for (const root of rootsOf(trace)) if (rootMatches(root, trace, q, nowNs)) matches.push({ root, trace });
+    for (const root of rootsOf(trace))
+      if (rootMatches(root, trace, q, nowNs)) matches.push({ root, trace, duration: durationMs(root, nowNs) });
   }
-  const cmp = comparator(q, nowNs);
-  matches.sort((a, b) => cmp(a.root, b.root));
+  matches.sort(comparator(q));
   const page = matches.slice(q.offset, q.offset + q.limit).map(({ root, trace }) => {
     const json = spanJson(root);
     const tags = traceTags(trace);
