@@ -167,6 +167,20 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         assert.deepEqual(await db.query(`UPDATE ${table} SET hits = 1`), { columns: [], rows: [] });
       }));
 
+    test('a repeated statement sees schema changes (cached statements are refreshed)', () =>
+      withTable(d, async ({ db, table }) => {
+        await db.execute(`INSERT INTO ${table} (code) VALUES (?)`, ['a']);
+        const sql = `SELECT * FROM ${table}`;
+        const before = await db.query(sql);
+        await db.execute(`ALTER TABLE ${table} ADD COLUMN extra TEXT`);
+        const after = await db.query(sql);
+        assert.deepEqual(
+          after.columns.map((c) => c.name),
+          [...before.columns.map((c) => c.name), 'extra'],
+        );
+        assert.equal(after.rows[0]?.extra, null);
+      }));
+
     test('duplicate key → DRIVER_ERROR with inner code and kind constraint_violation', () =>
       withTable(d, async ({ db, table }) => {
         await db.execute(`INSERT INTO ${table} (id, code) VALUES (?, ?)`, [1, 'a']);

@@ -125,6 +125,7 @@ test('database functions publish request schemas (for `iii trigger database::que
     };
     assert.deepEqual(Object.keys(info.request_schema.properties), ['db', 'sql', 'params', 'timeout_ms']);
     assert.deepEqual(info.request_schema.required, ['sql']);
+    assert.deepEqual((info.request_schema.properties.params as { type: unknown }).type, ['array', 'string']);
   } finally {
     await w.shutdown();
     await engine.stop();

@@ -2,7 +2,7 @@
  * `database::*` functions. Each has a request schema (rendered by `iii trigger database::query --help`)
  * and validates its input with it; results use the reference's snake_case shapes (workers.md §3.2).
  */
-import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { formatIssues, type JsonSchema, type Schema, s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { LocalFunction } from '../module.ts';
 import type { ExecResult } from './adapters/driver.ts';
@@ -35,6 +35,16 @@ export const transactionInput = s.looseObject({
   timeout_ms: timeoutMs,
 });
 
+/**
+ * `params` is a union (array | JSON string), which JSON Schema renders as `anyOf`; give it a `type`
+ * too so `iii trigger database::query --help` shows `array|string` instead of `any`.
+ */
+function requestSchema(schema: Schema<unknown>): JsonSchema {
+  const json = schema.toJSONSchema() as { properties?: Record<string, JsonSchema> };
+  if (json.properties?.params) json.properties.params = { type: ['array', 'string'], ...json.properties.params };
+  return json;
+}
+
 function parseInput<T>(schema: Schema<T>, fnId: string, input: unknown): T {
   const r = schema.parse(input ?? {});
   if (!r.ok) throw new EngineError('deserialization_error', `${fnId}: ${formatIssues(r.issues).replaceAll('\n', '; ')}`);
@@ -50,7 +60,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
     {
       id: 'database::query',
       description: 'Run a SQL query and return its rows: { columns: [{name, type}], row_count, rows }',
-      request_format: queryInput.toJSONSchema(),
+      request_format: requestSchema(queryInput),
       handler: async (input) => {
         const q = parseInput(queryInput, 'database::query', input);
         const bound = normalizeParams(q.params);
@@ -61,7 +71,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
     {
       id: 'database::execute',
       description: 'Run a SQL statement for its effect: { affected_rows, last_insert_id, returned_rows }',
-      request_format: executeInput.toJSONSchema(),
+      request_format: requestSchema(executeInput),
       handler: async (input) => {
         const q = parseInput(executeInput, 'database::execute', input);
         checkStatement(q.sql);
@@ -72,7 +82,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
     {
       id: 'database::transaction',
       description: 'Run statements atomically (all or nothing): { results: [{ affected_rows, last_insert_id, returned_rows }] }',
-      request_format: transactionInput.toJSONSchema(),
+      request_format: requestSchema(transactionInput),
       handler: async (input) => {
         const q = parseInput(transactionInput, 'database::transaction', input);
         const statements = q.statements.map((st) => ({ sql: st.sql, params: normalizeParams(st.params) }));

@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { withFailedIndex } from '../../errors.ts';
-import { checkStatement, isInsert } from '../../sql-text.ts';
+import { checkStatement, firstKeyword, isInsert } from '../../sql-text.ts';
 import type { DriverOptions, ExecResult, QueryResult, SqlColumn, SqlDriver, SqlParam, SqlRow, SqlStatement } from '../driver.ts';
 import { mapSqliteError } from './errors.ts';
 import { MEMORY, sqlitePath } from './path.ts';
@@ -42,10 +42,27 @@ function toRows(columns: SqlColumn[], raw: unknown[]): SqlRow[] {
   });
 }
 
+/**
+ * A prepared statement plus what we learned about it once. `columns()` costs more than running a
+ * point SELECT, so it is cached; DDL through this driver clears the cache, and a row whose width
+ * differs from the cached columns (schema changed by another connection) refreshes them.
+ */
+interface Prepared {
+  stmt: SqliteStatement;
+  columns: SqlColumn[];
+  insert: boolean;
+}
+
+const DDL = new Set(['CREATE', 'DROP', 'ALTER']);
+
+function describe(stmt: SqliteStatement): SqlColumn[] {
+  return stmt.reader ? stmt.columns().map((c) => ({ name: c.name, type: c.type ?? '' })) : [];
+}
+
 class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite' as const;
   private db: SqliteDatabase | undefined;
-  private readonly cache = new Map<string, SqliteStatement>();
+  private readonly cache = new Map<string, Prepared>();
   private closed = false;
 
   constructor(private readonly opts: DriverOptions) {}
@@ -56,43 +73,48 @@ class SqliteDriver implements SqlDriver {
     return this.db;
   }
 
-  private prepare(sql: string): SqliteStatement {
+  /** Validated (INVALID_PARAM) and prepared once per SQL text. */
+  private prepare(sql: string): Prepared {
     const hit = this.cache.get(sql);
     if (hit) return hit;
+    checkStatement(sql);
     const stmt = this.conn().prepare(sql);
     if (stmt.reader) stmt.raw(true);
     stmt.safeIntegers(true);
+    const prepared = { stmt, columns: describe(stmt), insert: isInsert(sql) };
+    if (DDL.has(firstKeyword(sql))) return prepared;
     if (this.cache.size >= STATEMENT_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(sql, stmt);
-    return stmt;
+    this.cache.set(sql, prepared);
+    return prepared;
   }
 
-  private readRows(stmt: SqliteStatement, params: readonly SqlParam[]): QueryResult {
-    const columns = stmt.columns().map((c) => ({ name: c.name, type: c.type ?? '' }));
-    return { columns, rows: toRows(columns, stmt.all(...params.map(toSqliteParam))) };
+  private readRows(p: Prepared, params: readonly SqlParam[]): QueryResult {
+    const raw = p.stmt.all(...params.map(toSqliteParam));
+    if (raw.length > 0 && (raw[0] as unknown[]).length !== p.columns.length) p.columns = describe(p.stmt);
+    return { columns: p.columns, rows: toRows(p.columns, raw) };
   }
 
+  /** Run a statement; DDL invalidates cached column lists. */
   private runOne(sql: string, params: readonly SqlParam[]): ExecResult {
-    const stmt = this.prepare(sql);
-    const insert = isInsert(sql);
-    if (!stmt.reader) {
-      const info = stmt.run(...params.map(toSqliteParam));
-      return { affectedRows: info.changes, lastInsertId: insert ? String(info.lastInsertRowid) : null, returnedRows: [] };
+    const p = this.prepare(sql);
+    if (!p.stmt.reader) {
+      const info = p.stmt.run(...params.map(toSqliteParam));
+      if (DDL.has(firstKeyword(sql))) this.cache.clear();
+      return { affectedRows: info.changes, lastInsertId: p.insert ? String(info.lastInsertRowid) : null, returnedRows: [] };
     }
     // A statement that returns rows (RETURNING, SELECT): count changes around it since .all() reports none.
-    const counters = this.prepare('SELECT total_changes(), last_insert_rowid()');
+    const counters = this.prepare('SELECT total_changes(), last_insert_rowid()').stmt;
     const before = Number((counters.all()[0] as bigint[])[0]);
-    const { rows } = this.readRows(stmt, params);
+    const { rows } = this.readRows(p, params);
     const after = counters.all()[0] as bigint[];
-    return { affectedRows: Number(after[0]) - before, lastInsertId: insert ? String(after[1]) : null, returnedRows: rows };
+    return { affectedRows: Number(after[0]) - before, lastInsertId: p.insert ? String(after[1]) : null, returnedRows: rows };
   }
 
   async query(sql: string, params: readonly SqlParam[] = []): Promise<QueryResult> {
-    checkStatement(sql);
     try {
-      const stmt = this.prepare(sql);
-      if (stmt.reader) return this.readRows(stmt, params);
-      stmt.run(...params.map(toSqliteParam));
+      const p = this.prepare(sql);
+      if (p.stmt.reader) return this.readRows(p, params);
+      this.runOne(sql, params);
       return { columns: [], rows: [] };
     } catch (err) {
       throw mapSqliteError(err);
@@ -100,7 +122,6 @@ class SqliteDriver implements SqlDriver {
   }
 
   async execute(sql: string, params: readonly SqlParam[] = []): Promise<ExecResult> {
-    checkStatement(sql);
     try {
       return this.runOne(sql, params);
     } catch (err) {
