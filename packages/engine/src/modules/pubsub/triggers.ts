@@ -14,11 +14,13 @@ export function subscribeTriggerType(subs: Subscriptions, getAdapter: () => PubS
     description: 'Invoke the function with the data of every message published to a topic',
     configuration_schema: subscribeConfigSchema.toJSONSchema(),
     async register(trigger: TriggerInstance) {
+      // A re-registration may move the binding to another topic: release the old one first.
+      const previous = subs.remove(trigger.id);
+      if (previous !== undefined) await getAdapter().unlisten(previous);
       const parsed = subscribeConfigSchema.parse(trigger.config ?? {});
       const topic = parsed.ok ? parsed.value.topic : undefined;
       if (!topic) {
         log.warn('subscribe trigger without a topic ignored', { trigger_id: trigger.id, function_id: trigger.function_id });
-        subs.remove(trigger.id);
         return;
       }
       if (subs.add(topic, trigger.id, trigger.function_id)) await getAdapter().listen(topic);
