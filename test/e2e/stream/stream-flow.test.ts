@@ -75,9 +75,9 @@ test('a paused subscriber is dropped with 1013 and does not hold back a fast one
     // Stop reading on the slow client: its kernel buffers fill, then the engine-side socket buffer grows.
     (slow.ws as unknown as { _socket: Socket })._socket.pause();
 
-    const payload = 'x'.repeat(16 * 1024);
+    const payload = 'x'.repeat(32 * 1024);
     let sent = 0;
-    // Bounded: loopback kernel buffers hold a few MiB at most, far below 4000 × 16 KiB.
+    // Bounded: a paused reader's kernel buffers stop growing after a few MiB, far below 4000 × 32 KiB.
     while (!left.includes('slow') && sent < 4000) {
       await w.trigger({
         function_id: 'stream::set',

@@ -37,34 +37,45 @@ export const streamModule: EngineModule<StreamConfig> = {
     };
     for (const f of streamFunctions({ store, emit })) ctx.engine.registerFunction(f);
     for (const t of triggers.typeDefs()) ctx.engine.registerTriggerType(t);
-    const server = new StreamServer({
-      engine: ctx.engine,
-      store,
-      index,
-      triggers,
-      log: ctx.log,
-      authFunction: () => config.auth_function,
-      limits: () => ({ maxBuffered: config.max_buffered_bytes_per_socket, policy: config.slow_consumer_policy }),
-    });
+    const makeServer = (): StreamServer =>
+      new StreamServer({
+        engine: ctx.engine,
+        store,
+        index,
+        triggers,
+        log: ctx.log,
+        authFunction: () => config.auth_function,
+        limits: () => ({ maxBuffered: config.max_buffered_bytes_per_socket, policy: config.slow_consumer_policy }),
+      });
+    let server = makeServer();
+    const listen = async (s: StreamServer, host: string, port: number): Promise<void> => {
+      const addr = await s.listen(host, port);
+      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      ctx.publishAddress('stream', `ws://${shown.includes(':') ? `[${shown}]` : shown}:${addr.port}`);
+    };
     return {
-      async start() {
-        const addr = await server.listen(config.host, config.port);
-        const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-        ctx.publishAddress('stream', `ws://${host.includes(':') ? `[${host}]` : host}:${addr.port}`);
-      },
+      start: () => listen(server, config.host, config.port),
       async stop() {
         await server.close();
         await kv.close();
       },
-      reconfigure(raw) {
+      async reconfigure(raw) {
         const r = streamConfigSchema.parse(raw);
         if (!r.ok) return ctx.log.warn(`iii-stream config rejected; keeping the previous one\n${formatIssues(r.issues)}`);
         const next = r.value;
-        if (next.port !== config.port || next.host !== config.host || JSON.stringify(next.adapter) !== JSON.stringify(config.adapter)) {
-          ctx.log.warn('iii-stream port, host and adapter changes apply at the next start');
+        if (JSON.stringify(next.adapter) !== JSON.stringify(config.adapter))
+          ctx.log.warn('iii-stream adapter changes apply at the next start');
+        if (next.port !== config.port || next.host !== config.host) {
+          // Rebind: the new listener is bound first (a bad port leaves the old one serving), then the old
+          // one is closed and its connections dropped (clients reconnect), as the reference does.
+          const fresh = makeServer();
+          await listen(fresh, next.host, next.port);
+          const old = server;
+          server = fresh;
+          await old.close();
         }
-        // auth_function, max_buffered_bytes_per_socket and slow_consumer_policy are live.
-        config = { ...next, port: config.port, host: config.host, adapter: config.adapter };
+        // auth_function, max_buffered_bytes_per_socket and slow_consumer_policy are read live.
+        config = { ...next, adapter: config.adapter };
       },
     };
   },
