@@ -47,37 +47,40 @@ it('dashboard: a link created from the form counts three clicks live', async (t)
       assert.equal((await createLink(app, { url, code: seed })).status, 201);
       for (let n = 0; n < clicks; n++) assert.equal((await follow(app, seed)).status, 302);
     }
-    await waitFor(async () => {
-      const { links } = (await (await fetch(`${app.api}/links`)).json()) as { links: { clicks: number }[] };
-      return links.reduce((n, l) => n + l.clicks, 0) === 3;
-    });
+    await waitFor(
+      async () => {
+        const { links } = (await (await fetch(`${app.api}/links`)).json()) as { links: { clicks: number }[] };
+        return links.reduce((n, l) => n + l.clicks, 0) === 3;
+      },
+      { timeoutMs: 30_000, what: 'the seeded clicks in SQL' },
+    );
     const page = browser.pages()[0] ?? (await browser.newPage());
     await page.goto(`${app.api}/dashboard`);
-    await page.waitForSelector('#status[data-state="live"]', { timeout: 15_000 });
+    await page.waitForSelector('#status[data-state="live"]', { timeout: 30_000 });
 
     const code = uniqueName('demo').replace('-', '_');
     await page.fill('#url', 'https://iii.dev/docs/tutorials/linkly');
     await page.fill('#code', code);
     await page.click('button[type="submit"]');
-    await page.waitForSelector(`tr[data-code="${code}"]`, { timeout: 10_000 });
+    await page.waitForSelector(`tr[data-code="${code}"]`, { timeout: 30_000 });
     assert.equal(await page.textContent(`tr[data-code="${code}"] .clicks span`), '0');
 
     for (let n = 0; n < 3; n++) assert.equal((await follow(app, code)).status, 302);
     await page.waitForFunction((c) => document.querySelector(`tr[data-code="${c}"] .clicks span`)?.textContent === '3', code, {
-      timeout: 15_000,
+      timeout: 30_000,
     });
     assert.equal(await page.textContent(`tr[data-code="${code}"] .clicks span`), '3');
-    await page.waitForFunction(() => document.querySelectorAll('#feed li[data-id]').length >= 6, undefined, { timeout: 5_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#feed li[data-id]').length >= 6, undefined, { timeout: 15_000 });
 
     // A bad URL shows the API's error next to the form.
     await page.fill('#url', 'javascript:alert(1)');
     await page.fill('#code', '');
     await page.click('button[type="submit"]');
-    await page.waitForSelector('#form-msg.err', { timeout: 5_000 });
+    await page.waitForSelector('#form-msg.err', { timeout: 15_000 });
     // And a good one without a code gets a generated one.
     await page.fill('#url', 'example.com/launch');
     await page.click('button[type="submit"]');
-    await page.waitForSelector('#form-msg.ok', { timeout: 5_000 });
+    await page.waitForSelector('#form-msg.ok', { timeout: 15_000 });
     assert.match((await page.textContent('#form-msg')) ?? '', /\/s\/[a-z0-9]{6}/);
 
     mkdirSync(join(REPO, 'test-output'), { recursive: true });

@@ -30,13 +30,13 @@ it('ch. 3: links and clicks survive an engine restart', async () => {
   try {
     assert.equal((await createLink(first, { url: 'https://persist.example', code })).status, 201);
     assert.equal((await follow(first, code)).status, 302);
-    await waitFor(async () => (await clicksInSql(first, code)) === 1, { what: 'the click row' });
+    await waitFor(async () => (await clicksInSql(first, code)) === 1, { timeoutMs: 30_000, what: 'the click row' });
     await first.stop();
 
     second = await startLinkly({ dir: first.dir });
     // The state cache is in-memory and empty now: this redirect is served from SQL.
     assert.deepEqual(await follow(second, code), { status: 302, location: 'https://persist.example' });
-    await waitFor(async () => (await clicksInSql(second as Linkly, code)) === 2, { what: 'the second click row' });
+    await waitFor(async () => (await clicksInSql(second as Linkly, code)) === 2, { timeoutMs: 30_000, what: 'the second click row' });
     const { links } = (await (await fetch(`${second.api}/links`)).json()) as { links: { code: string; clicks: number }[] };
     assert.equal(links.find((l) => l.code === code)?.clicks, 2);
   } finally {

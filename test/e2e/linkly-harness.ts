@@ -44,7 +44,7 @@ export interface StartOptions {
   /** Reuse ports (engine restart); default: free ones. */
   ports?: LinklyPorts;
   env?: Record<string, string>;
-  /** @default 60000: first boots compile TypeScript in three workers */
+  /** @default 120000: first boots compile TypeScript in three workers */
   readyTimeoutMs?: number;
 }
 
@@ -94,7 +94,18 @@ export function copyProject(): string {
 
 export async function startLinkly(opts: StartOptions = {}): Promise<Linkly> {
   const dir = opts.dir ?? copyProject();
-  const ports = opts.ports ?? { engine: await freePort(), http: await freePort(), stream: await freePort() };
+  // A free port can be taken by another process between our probe and the engine's bind: pick again.
+  for (let attempt = 1; ; attempt++) {
+    const ports = opts.ports ?? { engine: await freePort(), http: await freePort(), stream: await freePort() };
+    try {
+      return await launch(dir, ports, opts);
+    } catch (err) {
+      if (opts.ports || attempt >= 3 || !String(err).includes('EADDRINUSE')) throw err;
+    }
+  }
+}
+
+async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Promise<Linkly> {
   const env = {
     ...process.env,
     LINKLY_ENGINE_PORT: String(ports.engine),
@@ -129,7 +140,7 @@ export async function startLinkly(opts: StartOptions = {}): Promise<Linkly> {
   );
   exited.catch(() => {});
   try {
-    await Promise.race([waitReady(app, opts.readyTimeoutMs ?? 60_000), exited]);
+    await Promise.race([waitReady(app, opts.readyTimeoutMs ?? 120_000), exited]);
   } catch (err) {
     await app.stop();
     throw new Error(`Linkly did not start: ${String(err)}\n--- output ---\n${out.slice(-4000)}`);
@@ -164,7 +175,7 @@ async function waitReady(app: Linkly, timeoutMs: number): Promise<void> {
       },
       { timeoutMs, intervalMs: 100, what: `Linkly triggers ${READY_TRIGGERS.join(', ')}` },
     );
-    await waitFor(async () => (await fetch(`${app.api}/links`)).ok, { timeoutMs: 10_000, what: 'GET /links' });
+    await waitFor(async () => (await fetch(`${app.api}/links`)).ok, { timeoutMs: 30_000, what: 'GET /links' });
   } finally {
     await client.shutdown();
   }

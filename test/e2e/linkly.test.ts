@@ -26,7 +26,7 @@ async function subscribeClicks(app: Linkly): Promise<{ frames: StreamFrame[]; cl
     ws.once('error', reject);
   });
   ws.send(JSON.stringify({ type: 'join', data: { subscriptionId: uniqueName('sub'), streamName: 'clicks', groupId: 'all' } }));
-  await waitFor(() => frames.some((f) => f.event?.type === 'sync'), { what: 'sync frame' });
+  await waitFor(() => frames.some((f) => f.event?.type === 'sync'), { timeoutMs: 30_000, what: 'sync frame' });
   return { frames, close: () => ws.close() };
 }
 
@@ -51,7 +51,10 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
       assert.deepEqual(created.body, { code: 'stream-me', url: 'https://iii.dev' });
       for (let n = 0; n < 3; n++) assert.deepEqual(await follow(app, 'stream-me'), { status: 302, location: 'https://iii.dev' });
 
-      await waitFor(() => createdClicks(sub.frames, 'stream-me').length === 3, { what: 'three click events on the WebSocket' });
+      await waitFor(() => createdClicks(sub.frames, 'stream-me').length === 3, {
+        timeoutMs: 30_000,
+        what: 'three click events on the WebSocket',
+      });
       const listed = parseCliJson(await iiiTrigger(app, ['stream::list', 'stream_name=clicks', 'group_id=all'])) as {
         code: string;
         clicked_at: string;
@@ -88,10 +91,10 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
         return Number(res.rows[0]?.n ?? 0);
       };
       const links = (await (await fetch(`${app.api}/links?limit=500`)).json()) as { links: unknown[] };
-      await waitFor(async () => (await total()) === links.links.length, { what: 'analytics to count every link' });
+      await waitFor(async () => (await total()) === links.links.length, { timeoutMs: 30_000, what: 'analytics to count every link' });
       const before = await total();
       assert.equal((await createLink(app, { url: 'https://analytics.example', code: uniqueName('an') })).status, 201);
-      await waitFor(async () => (await total()) === before + 1, { what: 'one more link counted' });
+      await waitFor(async () => (await total()) === before + 1, { timeoutMs: 30_000, what: 'one more link counted' });
     } finally {
       await client.shutdown();
     }
@@ -109,7 +112,10 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
     assert.equal(put.status, 200);
     assert.deepEqual(await put.json(), { code, url: 'https://new.example' });
     // The redirect reads the state cache first: it only changes once link::on_link_updated has run.
-    await waitFor(async () => (await follow(app, code)).location === 'https://new.example', { what: 'the cache to pick up the new URL' });
+    await waitFor(async () => (await follow(app, code)).location === 'https://new.example', {
+      timeoutMs: 30_000,
+      what: 'the cache to pick up the new URL',
+    });
     const client = connect(app);
     try {
       assert.deepEqual(await client.trigger({ function_id: 'state::get', payload: { scope: 'links', key: code } }), {
@@ -166,7 +172,7 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
         const { links } = (await (await fetch(`${app.api}/links?limit=500`)).json()) as { links: { code: string; clicks: number }[] };
         return links.find((l) => l.code === code)?.clicks === 2;
       },
-      { what: 'two clicks counted in SQL' },
+      { timeoutMs: 30_000, what: 'two clicks counted in SQL' },
     );
     const page = await fetch(`${app.api}/dashboard`);
     assert.equal(page.status, 200);
