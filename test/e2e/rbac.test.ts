@@ -20,7 +20,7 @@ describe('RBAC worker-manager listener', () => {
             port: 0,
             rbac: {
               auth_function_id: 'auth::check',
-              expose_functions: ['match("pub::*")', { metadata: { public: true } }],
+              expose_functions: ['match("pub::*")', { metadata: { public: true } }, "match('engine::functions::*')"],
               on_function_registration_function_id: 'hooks::fn',
             },
           },
@@ -57,6 +57,15 @@ describe('RBAC worker-manager listener', () => {
     try {
       assert.equal(await browser.trigger({ function_id: 'pub::hello', payload: {} }), 'hello');
       assert.equal(await browser.trigger({ function_id: 'meta::open', payload: {} }), 'open');
+      // listings only show what the session may call
+      const listed = (await browser.trigger({ function_id: 'engine::functions::list', payload: {} })) as {
+        functions: Array<{ function_id: string }>;
+      };
+      assert.deepEqual(listed.functions.map((f) => f.function_id).sort(), ['meta::open', 'pub::hello']);
+      await assert.rejects(
+        browser.trigger({ function_id: 'engine::functions::info', payload: { function_id: 'priv::secret' } }),
+        /FORBIDDEN/,
+      );
       await assert.rejects(browser.trigger({ function_id: 'priv::secret', payload: {} }), (e: { code?: string; message: string }) => {
         assert.equal(e.code, 'FORBIDDEN');
         assert.match(e.message, /add to rbac\.expose_functions/);

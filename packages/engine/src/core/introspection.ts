@@ -24,6 +24,8 @@ export interface IntrospectionService {
   registerTrigger(t: Omit<TriggerInstance, 'id' | 'workerId'>): Promise<string>;
   unregisterTrigger(id: string): Promise<boolean>;
   functionsVersion(): number;
+  /** Whether the session of `workerId` may call `functionId` (RBAC listeners); true for engine-internal callers. */
+  canInvoke(workerId: string | undefined, functionId: string): boolean;
 }
 
 declare module '../modules/module.ts' {
@@ -81,6 +83,10 @@ export function installIntrospection(core: EngineCore, moduleInstances: () => st
     },
     unregisterTrigger: (id) => core.triggers.unregister(id),
     functionsVersion: () => core.functions.changeVersion,
+    canInvoke: (workerId, functionId) => {
+      const conn = workerId ? core.connections.get(workerId) : undefined;
+      return conn ? conn.session.checkInvoke(functionId).allowed : true;
+    },
   };
   core.services.provide('introspection', svc);
 }

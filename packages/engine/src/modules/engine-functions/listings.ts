@@ -82,8 +82,8 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
       workers: s.array(s.string()).optional(),
       include_internal: s.boolean().optional(),
     }),
-    (q) => {
-      let rows = intro.functions().filter((f) => q.include_internal || !isInternalFn(f));
+    (q, call) => {
+      let rows = intro.functions().filter((f) => (q.include_internal || !isInternalFn(f)) && intro.canInvoke(call.callerWorkerId, f.id));
       if (q.prefix) rows = rows.filter((f) => f.id.startsWith(q.prefix as string));
       const names = [...(q.worker ? [q.worker] : []), ...(q.workers ?? [])];
       if (names.length) rows = rows.filter((f) => names.includes(intro.functionWorkerName(f)));
@@ -105,18 +105,28 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
     'engine::functions::info',
     'Describe one function, or up to 32',
     s.looseObject({ function_id: s.string().optional(), function_ids: s.array(s.string()).optional() }),
-    (q) => {
+    (q, call) => {
       if ((q.function_id === undefined) === (q.function_ids === undefined))
         throw new EngineError('INVALID_ARGUMENTS', 'pass exactly one of function_id or function_ids');
+      const visible = (id: string): boolean => intro.canInvoke(call.callerWorkerId, id);
       const find = (id: string) => intro.functions().find((f) => f.id === id);
       if (q.function_id !== undefined) {
+        if (!visible(q.function_id)) throw new EngineError('FORBIDDEN', `Function '${q.function_id}' is not visible to this session.`);
         const f = find(q.function_id);
         if (!f) throw new EngineError('NOT_FOUND', `Function '${q.function_id}' is not registered.`);
         return detail(f);
       }
       const ids = [...new Set(q.function_ids)];
       if (ids.length === 0 || ids.length > 32) throw new EngineError('INVALID_ARGUMENTS', 'function_ids must hold 1 to 32 ids');
-      return { functions: ids.map((id) => (find(id) ? detail(find(id) as FunctionEntry) : { function_id: id, error: 'not_found' })) };
+      return {
+        functions: ids.map((id) =>
+          !visible(id)
+            ? { function_id: id, error: 'forbidden' }
+            : find(id)
+              ? detail(find(id) as FunctionEntry)
+              : { function_id: id, error: 'not_found' },
+        ),
+      };
     },
   );
 
