@@ -52,7 +52,7 @@ export function stripConfigBlocks(
     }
     const eol = (lines[endLine - 1] ?? '').endsWith('\r') ? '\r' : '';
     lines.splice(keyLine - 1, endLine - keyLine + 1, `${indent}${pointerComment(t.id, displayDir)}${eol}`);
-    result.stripped.push(t.id);
+    result.stripped.unshift(t.id);
   }
   result.text = lines.join('\n');
   return result;
