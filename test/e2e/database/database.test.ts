@@ -223,3 +223,10 @@ test('postgres: the same shapes through the engine, `?` and `$1` placeholders', 
     await engine.stop();
   }
 });
+
+test('boot with an unsupported scheme fails, naming the supported ones', async () => {
+  await assert.rejects(
+    startTestEngine({ workers: [{ name: 'database', config: { databases: { legacy: { url: 'mysql://db/app' } } } }] }),
+    /databases\.legacy\.url: unsupported scheme .*sqlite:, postgres:\/\/, postgresql:\/\//,
+  );
+});
