@@ -1,0 +1,87 @@
+/**
+ * `iii console`: a web UI (default 127.0.0.1:3113) for workers, functions, triggers, traces and logs.
+ *
+ * Two ways to run it:
+ * - `consoleModule`: an engine module (config.yaml `- name: console`), calling engine functions in-process;
+ * - `startConsole({ engineUrl })`: standalone, connected to an engine as the iii-sdk worker `iii-console`
+ *   (what `iii console` runs), calling engine functions over the worker protocol.
+ */
+import { registerWorker } from 'iii-sdk';
+import { type EngineModule, s } from './engine-api.ts';
+import { type ConsoleServer, startConsoleServer } from './server.ts';
+
+export type { ConsoleServer } from './server.ts';
+
+const consoleConfig = s.object({
+  host: s.string().default('127.0.0.1'),
+  port: s.integer().min(0).max(65535).default(3113),
+});
+type ConsoleConfig = { host: string; port: number };
+
+export const consoleModule: EngineModule<ConsoleConfig> = {
+  name: 'console',
+  displayName: 'Console',
+  description: 'Web console on port 3113: workers, functions, triggers, traces and logs',
+  configSchema: consoleConfig,
+  async create(ctx, config) {
+    let server: ConsoleServer | undefined;
+    return {
+      async start() {
+        server = await startConsoleServer({
+          ...config,
+          call: (fn, payload) => ctx.engine.invoke(fn, payload),
+          version: ctx.engine.version,
+          engineUrl: null,
+        });
+        ctx.publishAddress('console', server.url);
+        ctx.log.info(`console listening on ${server.url}`);
+      },
+      async stop() {
+        await server?.close();
+        server = undefined;
+      },
+    };
+  },
+};
+
+export interface StandaloneConsoleOptions {
+  /** Worker socket of the engine, e.g. `ws://127.0.0.1:49134`. */
+  engineUrl: string;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 3113 */
+  port?: number;
+  /** Per-call timeout. @default 30000 */
+  timeoutMs?: number;
+}
+
+export interface StandaloneConsole extends ConsoleServer {
+  shutdown(): Promise<void>;
+}
+
+/** Start the console as a separate worker process would: over the worker protocol. */
+export async function startConsole(opts: StandaloneConsoleOptions): Promise<StandaloneConsole> {
+  const worker = registerWorker(opts.engineUrl, { workerName: 'iii-console', otel: { enabled: false }, enableMetricsReporting: false });
+  const version = '0.22.1';
+  let server: ConsoleServer | undefined;
+  try {
+    server = await startConsoleServer({
+      host: opts.host ?? '127.0.0.1',
+      port: opts.port ?? 3113,
+      call: (fn, payload) => worker.trigger({ function_id: fn, payload, timeoutMs: opts.timeoutMs ?? 30_000 }),
+      version,
+      engineUrl: opts.engineUrl,
+    });
+  } catch (err) {
+    await worker.shutdown();
+    throw err;
+  }
+  const http = server;
+  const httpPort = Number(new URL(http.url).port);
+  worker.registerFunction('console::status', async () => ({ http_port: httpPort, engine_url: opts.engineUrl, version }));
+  const shutdown = async (): Promise<void> => {
+    await http.close();
+    await worker.shutdown();
+  };
+  return { url: http.url, close: shutdown, shutdown };
+}
