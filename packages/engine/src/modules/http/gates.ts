@@ -4,7 +4,7 @@
  * Each returns `undefined` to go on, or the reply that ends the request.
  */
 import { toErrorBody } from '../../core/errors/index.ts';
-import type { EngineApi } from '../module.ts';
+import type { EngineApi, InvokeOptions } from '../module.ts';
 import type { ConditionPayload, RequestBase } from './request.ts';
 import { middlewarePayloadOf } from './request.ts';
 import { errorReply, type HttpReply, replyFromResult } from './response.ts';
@@ -27,13 +27,14 @@ export async function runMiddleware(
   ids: readonly string[],
   base: RequestBase,
   timeoutMs: () => number,
+  trace: InvokeOptions = {},
 ): Promise<HttpReply | undefined> {
   if (ids.length === 0) return undefined;
   const input = middlewarePayloadOf(base);
   for (const id of ids) {
     let result: unknown;
     try {
-      result = await engine.invoke(id, input, { timeoutMs: Math.max(1, timeoutMs()) });
+      result = await engine.invoke(id, input, { ...trace, timeoutMs: Math.max(1, timeoutMs()) });
     } catch (err) {
       const body = toErrorBody(err);
       if (body.code === INVOKE_TIMEOUT) return middlewareTimeoutReply();
@@ -51,11 +52,12 @@ export async function runCondition(
   id: string | undefined,
   payload: ConditionPayload,
   timeoutMs: () => number,
+  trace: InvokeOptions = {},
 ): Promise<HttpReply | undefined> {
   if (id === undefined) return undefined;
   let result: unknown;
   try {
-    result = await engine.invoke(id, payload, { timeoutMs: Math.max(1, timeoutMs()) });
+    result = await engine.invoke(id, payload, { ...trace, timeoutMs: Math.max(1, timeoutMs()) });
   } catch (err) {
     const body = toErrorBody(err);
     return errorReply(500, body.code, body.message);

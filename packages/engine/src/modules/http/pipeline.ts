@@ -17,6 +17,7 @@ import { conditionPayloadOf, headersOf, queryParamsOf, type RequestBase, type Ro
 import { errorReply, type HttpReply } from './response.ts';
 import type { Router } from './router.ts';
 import { sendReply, sendStream } from './send.ts';
+import { startRequestSpan } from './tracing.ts';
 
 /** Everything a request needs from its module instance; `config` may change between requests. */
 export interface PipelineDeps {
@@ -37,6 +38,8 @@ class RequestState {
   finished = false;
   readonly deadline: number;
   readonly channels: EngineChannel[] = [];
+  /** Trace context handed to every function this request invokes. */
+  trace: { traceparent?: string; baggage?: string } = {};
   constructor(timeoutMs: number) {
     this.deadline = Date.now() + timeoutMs;
   }
@@ -68,6 +71,8 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     for (const ch of state.channels) ch.destroy();
   });
   const base: RequestBase = { path_params: match.params, query_params: queryParamsOf(query), headers: headersOf(req.headers), method };
+  const span = startRequestSpan(deps.engine, req, res, match.route.value, path, query);
+  state.trace = traceOf(base.headers, span?.traceparent);
   try {
     await serveRoute(deps, state, match.route.value, base, req, res, corsHeaders);
   } catch (err) {
@@ -100,7 +105,7 @@ async function serveRoute(
     if (!state.finished) sendReply(res, r, corsHeaders);
   };
   state.phase = 'middleware';
-  const early = await runMiddleware(deps.engine, deps.globalMiddleware(), base, state.remaining);
+  const early = await runMiddleware(deps.engine, deps.globalMiddleware(), base, state.remaining, state.trace);
   state.phase = 'other';
   if (early) return reply(early);
   if (state.finished) return;
@@ -125,10 +130,10 @@ async function serveRoute(
   if (state.finished) return;
 
   const payload = conditionPayloadOf(base, target, parsed);
-  const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, state.remaining);
+  const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, state.remaining, state.trace);
   if (condition) return reply(condition);
   state.phase = 'middleware';
-  const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, state.remaining);
+  const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, state.remaining, state.trace);
   state.phase = 'other';
   if (routeEarly) return reply(routeEarly);
   if (state.finished) return;
@@ -141,7 +146,7 @@ async function serveRoute(
     target.functionId,
     { ...payload, request_body: requestChannel.readerRef, response: responseChannel.writerRef },
     // The outer timer answers 504 first; this later bound only frees the engine's waiter.
-    { metadata: target.metadata, timeoutMs: state.remaining() + 1000, ...traceOf(base.headers) },
+    { metadata: target.metadata, timeoutMs: state.remaining() + 1000, ...state.trace },
   );
   const outcome = await awaitOutcome(invocation, responseChannel, deps.log);
   if (state.finished) return;
@@ -169,9 +174,11 @@ async function feedRequestChannel(channel: EngineChannel, source: Buffer | Incom
   }
 }
 
-function traceOf(headers: Record<string, string>): { traceparent?: string; baggage?: string } {
+/** Our request span is the parent when tracing is on; otherwise the caller's own context passes through. */
+function traceOf(headers: Record<string, string>, spanParent: string | undefined): { traceparent?: string; baggage?: string } {
+  const traceparent = spanParent ?? headers.traceparent;
   return {
-    ...(headers.traceparent ? { traceparent: headers.traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
     ...(headers.baggage ? { baggage: headers.baggage } : {}),
   };
 }

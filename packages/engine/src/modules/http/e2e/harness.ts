@@ -23,7 +23,7 @@ export interface HttpReq {
   response: { sendMessage(msg: string): void; stream: NodeJS.WritableStream; close(): void };
 }
 
-export type Handler = (req: HttpReq, metadata?: unknown) => Promise<unknown>;
+export type Handler = (req: HttpReq, metadata?: unknown, traceparent?: string) => Promise<unknown>;
 
 export interface HttpHarness {
   engine: TestEngine;
@@ -33,7 +33,7 @@ export interface HttpHarness {
   /** Register `fn` under a unique id and bind it; returns the function id. */
   route(config: Record<string, unknown>, fn: Handler, opts?: { id?: string; metadata?: unknown }): Promise<string>;
   /** Register a plain function (middleware, condition) under `id`. */
-  fn(id: string, fn: (input: unknown) => Promise<unknown>): Promise<void>;
+  fn(id: string, fn: (input: unknown, metadata?: unknown, traceparent?: string) => Promise<unknown>): Promise<void>;
   /** Bind an existing function; rejects with the registration error. */
   bind(functionId: string, config: Record<string, unknown>, metadata?: unknown): Promise<string>;
   close(): Promise<void>;
