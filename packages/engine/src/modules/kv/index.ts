@@ -50,5 +50,6 @@ export async function openKv(config: KvConfig, opts: OpenKvOptions): Promise<KvS
     dir,
     saveIntervalMs: config.save_interval_ms ?? opts.saveIntervalMs ?? 5000,
     onReplay: (r) => opts.log?.warn('kv log had unusable lines (a torn last line is normal after a crash)', { dir, bad_lines: r.badLines }),
+    onCompactError: (err) => opts.log?.warn('kv log compaction failed; will retry', { dir, error: String(err) }),
   });
 }

@@ -27,6 +27,8 @@ export interface FileKvOptions {
   saveIntervalMs?: number;
   /** Called once on open when the log had unusable lines. */
   onReplay?: (report: ReplayReport) => void;
+  /** Called when a background compaction fails (the log keeps growing; writes still succeed). */
+  onCompactError?: (err: unknown) => void;
 }
 
 interface Batch {
@@ -165,6 +167,16 @@ export class FileKv implements KvStore {
     return promise;
   }
 
+  /** Rewrite the log as a snapshot now; resolves once it is on disk (with every write queued before it). */
+  compactNow(): Promise<void> {
+    this.assertOpen();
+    this.compactWanted = true;
+    this.batch ??= newBatch();
+    const { promise } = this.batch;
+    this.flushing ??= this.flushLoop();
+    return promise;
+  }
+
   private maybeCompact(): void {
     // Rewrite when overwritten/deleted records outnumber live ones (plus slack so tiny stores never churn).
     if (this.recordsInLog <= 2 * this.table.size() + 1000) return;
@@ -180,7 +192,7 @@ export class FileKv implements KvStore {
         this.pending = [];
         this.batch = undefined;
         try {
-          if (this.compactWanted) await this.compact();
+          if (this.compactWanted) await this.compactOrAppend(lines);
           else await this.append(lines);
           batch?.resolve();
         } catch (err) {
@@ -197,6 +209,17 @@ export class FileKv implements KvStore {
     await this.fh.appendFile(lines.join(''));
     await this.fh.datasync();
     this.recordsInLog += lines.length;
+  }
+
+  /** A failed compaction must not lose the batch it was covering: fall back to appending it to the old log. */
+  private async compactOrAppend(lines: string[]): Promise<void> {
+    try {
+      await this.compact();
+    } catch (err) {
+      this.opts.onCompactError?.(err);
+      this.fh ??= await open(this.path, 'a');
+      await this.append(lines);
+    }
   }
 
   /** The snapshot is taken synchronously with the batch swap, so it covers every pending record. */
