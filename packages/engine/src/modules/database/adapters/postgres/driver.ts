@@ -103,24 +103,23 @@ class PostgresDriver implements SqlDriver {
     for (const [i, st] of statements.entries()) checkStatement(st.sql, i);
     return this.withClient(opts.timeoutMs, async (client) => {
       await this.run(client, 'BEGIN', []);
-      const results: ExecResult[] = [];
       try {
-        for (const [i, st] of statements.entries()) {
-          results.push(
-            toExec(
-              await this.run(client, st.sql, st.params ?? []).catch((err: unknown) =>
-                Promise.reject(withFailedIndex(this.fail(err, opts.timeoutMs), i)),
-              ),
-            ),
-          );
-        }
+        const results: ExecResult[] = [];
+        for (const [i, st] of statements.entries()) results.push(toExec(await this.runIndexed(client, st, i, opts.timeoutMs)));
         await this.run(client, 'COMMIT', []);
         return results;
       } catch (err) {
-        await this.run(client, 'ROLLBACK', []);
+        // A failed ROLLBACK means a dead connection (the pool drops it); the statement's error is the news.
+        await this.run(client, 'ROLLBACK', []).catch(() => {});
         throw err;
       }
     });
+  }
+
+  private runIndexed(client: PgClient, st: SqlStatement, index: number, timeoutMs?: number): Promise<PgResult> {
+    return this.run(client, st.sql, st.params ?? []).catch((err: unknown) =>
+      Promise.reject(withFailedIndex(this.fail(err, timeoutMs), index)),
+    );
   }
 
   close(): Promise<void> {

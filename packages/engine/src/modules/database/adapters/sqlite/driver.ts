@@ -131,22 +131,29 @@ class SqliteDriver implements SqlDriver {
 
   async transaction(statements: readonly SqlStatement[]): Promise<ExecResult[]> {
     for (const [i, st] of statements.entries()) checkStatement(st.sql, i);
-    const db = this.conn();
-    db.exec('BEGIN IMMEDIATE');
-    const results: ExecResult[] = [];
+    let db: SqliteDatabase;
     try {
-      statements.forEach((st, i) => {
-        try {
-          results.push(this.runOne(st.sql, st.params ?? []));
-        } catch (err) {
-          throw withFailedIndex(mapSqliteError(err), i);
-        }
-      });
+      db = this.conn();
+      // IMMEDIATE takes the write lock up front (bounded by busy_timeout) instead of failing mid-way.
+      db.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      throw mapSqliteError(err);
+    }
+    try {
+      const results = statements.map((st, i) => this.runIndexed(st, i));
       db.exec('COMMIT');
       return results;
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
-      throw err;
+      throw mapSqliteError(err);
+    }
+  }
+
+  private runIndexed(st: SqlStatement, index: number): ExecResult {
+    try {
+      return this.runOne(st.sql, st.params ?? []);
+    } catch (err) {
+      throw withFailedIndex(mapSqliteError(err), index);
     }
   }
 
