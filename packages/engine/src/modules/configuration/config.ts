@@ -18,6 +18,10 @@ export const configurationConfigSchema: Schema<ConfigurationConfig> = s.object({
         .default({ directory: DEFAULT_DIRECTORY }),
     })
     .default({ name: 'fs', config: { directory: DEFAULT_DIRECTORY } }),
-  ttl_seconds: s.integer().min(0).default(0).describe('Accepted for compatibility; entries are not expired in Triad'),
+  ttl_seconds: s
+    .integer()
+    .min(0)
+    .default(0)
+    .describe('Delete an entry this long after its last configuration trigger goes away (0 = never)'),
   watch_debounce_ms: s.integer().min(10).max(10_000).default(300).describe('Quiet time before a file edit is applied'),
 });

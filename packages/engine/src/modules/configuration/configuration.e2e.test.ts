@@ -1,6 +1,6 @@
 /** configuration::* and the `configuration` trigger type through a real engine and a real iii-sdk worker. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connectWorker, startTestEngine, type TestEngine } from '../../../../../test/helpers/engine.ts';
@@ -138,6 +138,37 @@ describe('configuration worker through the iii-sdk', () => {
       assert.deepEqual(seen, ['configuration:updated:{"n":"3"}']);
     } finally {
       await w.shutdown();
+    }
+  });
+
+  it('expires an entry ttl_seconds after its last trigger goes away (ttl_seconds: 1)', async () => {
+    const ttlEngine = await startTestEngine({ logLevel: 'silent', workers: [{ name: 'configuration', config: { ttl_seconds: 1 } }] });
+    const id = uniqueName('ttl');
+    const ns = uniqueName('ttlhook');
+    const w = connectWorker(ttlEngine);
+    try {
+      await w.trigger({ function_id: 'configuration::register', payload: { id, name: 'T', schema: {}, initial_value: { a: 1 } } });
+      w.registerFunction(`${ns}::h`, async () => null);
+      w.registerTrigger({ type: 'configuration', function_id: `${ns}::h`, config: { configuration_id: id } });
+      await waitFor(
+        async () => {
+          const r = (await ttlEngine.api.invoke('engine::registered-triggers::list', { function_id: `${ns}::h` })) as {
+            registered_triggers: unknown[];
+          };
+          return r.registered_triggers.length === 1;
+        },
+        { what: 'the configuration trigger' },
+      );
+    } finally {
+      await w.shutdown();
+    }
+    try {
+      // the worker's binding is gone with its connection: the entry is deleted about a second later
+      const file = join(ttlEngine.projectDir, 'config', `${id}.yaml`);
+      await waitFor(() => !existsSync(file), { what: 'the expired entry file to go', timeoutMs: 15_000 });
+      await assert.rejects(ttlEngine.api.invoke('configuration::get', { id }), (e: Rejection) => rejectsWith('NOT_FOUND')(e));
+    } finally {
+      await ttlEngine.stop();
     }
   });
 });

@@ -13,6 +13,7 @@ import { type ConfigurationConfig, configurationConfigSchema, DEFAULT_DIRECTORY 
 import { registerConfigurationFunctions } from './functions.ts';
 import { ConfigStore } from './store.ts';
 import { configurationTriggerType } from './triggers.ts';
+import { TtlReaper } from './ttl.ts';
 
 export type { ConfigEntry, ConfigurationEvent, ConfigurationRejection } from './store.ts';
 export { ConfigStore } from './store.ts';
@@ -32,12 +33,12 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
   create(ctx, config) {
     const directory = resolve(ctx.projectDir, config.adapter.config.directory);
     if (config.adapter.config.directory === DEFAULT_DIRECTORY) migrateLegacyConfig(ctx.projectDir, ctx.log);
-    if (config.ttl_seconds > 0) ctx.log.warn('configuration.ttl_seconds is accepted but entries are not expired by Triad');
     const adapter = new FsAdapter(directory, ctx.log, config.watch_debounce_ms);
     const store = new ConfigStore(adapter, ctx.log, relative(ctx.projectDir, directory) || '.');
     store.load();
     const disposeFns = registerConfigurationFunctions(ctx.engine, store);
-    const trigger = configurationTriggerType(ctx.engine, store, ctx.log);
+    const reaper = new TtlReaper(store, config.ttl_seconds, ctx.log);
+    const trigger = configurationTriggerType(ctx.engine, store, ctx.log, reaper);
     const disposeTrigger = ctx.engine.registerTriggerType(trigger.def);
     const disposeService = ctx.engine.services.provide('configuration', store);
     return {
@@ -46,6 +47,7 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
       },
       stop() {
         adapter.close();
+        reaper.close();
         trigger.dispose();
         disposeService();
         disposeTrigger();

@@ -34,7 +34,7 @@ export interface ConfigurationEvent {
   old_value: unknown;
   new_value: unknown;
   /** Where the change came from. */
-  source: 'register' | 'set' | 'file';
+  source: 'register' | 'set' | 'file' | 'ttl';
 }
 
 /** A file edit that was refused; the previous value stays. */
@@ -121,6 +121,16 @@ export class ConfigStore {
     const entry = this.entries.get(id);
     if (!entry) throw new EngineError('NOT_FOUND', `Configuration '${id}' not found`);
     return { id, value: raw ? (entry.value ?? null) : this.expand(entry, entry.value) };
+  }
+
+  /** Delete an entry and its file (TTL expiry); fires `configuration:deleted`. */
+  remove(id: string): boolean {
+    const prev = this.entries.get(id);
+    if (!prev) return false;
+    this.entries.delete(id);
+    this.adapter.remove(id);
+    this.emit({ event_type: 'configuration:deleted', entry: prev, old_value: prev.value ?? null, new_value: null, source: 'ttl' });
+    return true;
   }
 
   entry(id: string): ConfigEntry | undefined {

@@ -7,6 +7,7 @@ import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
 import type { ConfigStore, ConfigurationEvent } from './store.ts';
+import type { TtlReaper } from './ttl.ts';
 
 const EVENT_TYPES = ['configuration:registered', 'configuration:updated', 'configuration:deleted'] as const;
 
@@ -18,7 +19,12 @@ const triggerConfig = s.looseObject({
 
 type Binding = { trigger: TriggerInstance; configurationId?: string; eventTypes?: readonly string[]; condition?: string };
 
-export function configurationTriggerType(api: EngineApi, store: ConfigStore, log: Logger): { def: TriggerTypeDef; dispose: () => void } {
+export function configurationTriggerType(
+  api: EngineApi,
+  store: ConfigStore,
+  log: Logger,
+  reaper: TtlReaper,
+): { def: TriggerTypeDef; dispose: () => void } {
   const bindings = new Map<string, Binding>();
   const off = store.onEvent((ev) => {
     for (const b of bindings.values()) {
@@ -40,9 +46,12 @@ export function configurationTriggerType(api: EngineApi, store: ConfigStore, log
         ...(r.value.event_types !== undefined ? { eventTypes: r.value.event_types } : {}),
         ...(r.value.condition_function_id !== undefined ? { condition: r.value.condition_function_id } : {}),
       });
+      if (r.value.configuration_id !== undefined) reaper.bound(r.value.configuration_id);
     },
     unregister(trigger) {
+      const b = bindings.get(trigger.id);
       bindings.delete(trigger.id);
+      if (b?.configurationId !== undefined) reaper.unbound(b.configurationId);
     },
   };
   return { def, dispose: off };
