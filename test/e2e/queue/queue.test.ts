@@ -4,12 +4,14 @@
  * honours concurrency.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { TriggerAction } from 'iii-sdk';
 import { connectWorker, startTestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { queueWorker } from './helpers.ts';
+import { queueWorker, waitForTrigger } from './helpers.ts';
 
 const fast = { max_retries: 3, backoff_ms: 5, concurrency: 10 };
 
@@ -256,6 +258,35 @@ describe('queue: named queues', () => {
         topics.map((t) => t.name),
         ['clicks', 'default'],
       );
+    } finally {
+      await w.shutdown();
+      await engine.stop();
+    }
+  });
+
+  it('swaps the store on an adapter change, keeping queues and durable subscriptions working', async () => {
+    const engine = await startTestEngine({ workers: [queueWorker({})] });
+    const w = connectWorker(engine);
+    try {
+      const fn = uniqueName('q::swap');
+      const topic = uniqueName('swap.topic');
+      const got: unknown[] = [];
+      w.registerFunction(fn, async (data: unknown) => {
+        got.push(data);
+        return null;
+      });
+      w.registerTrigger({ type: 'durable:subscriber', function_id: fn, config: { topic } });
+      await waitForTrigger(engine, fn, 'durable:subscriber');
+      await engine.reconfigure('queue', {
+        queue_configs: {},
+        adapter: { name: 'builtin', config: { store_method: 'file_based', file_path: 'data/swapped.db' } },
+      });
+      assert.ok(existsSync(join(engine.projectDir, 'data', 'swapped.db')));
+      await waitForTrigger(engine, fn, 'durable:subscriber');
+      await w.trigger({ function_id: fn, payload: { via: 'queue' }, action: TriggerAction.Enqueue({ queue: 'default' }) });
+      await w.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { via: 'topic' } } });
+      await waitFor(() => got.length === 2, { what: 'deliveries through the new store' });
+      assert.deepEqual(got.map((g) => (g as { via: string }).via).sort(), ['queue', 'topic']);
     } finally {
       await w.shutdown();
       await engine.stop();
