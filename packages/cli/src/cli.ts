@@ -4,7 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import './commands/index.ts';
-import { toCliError } from './output/cli-error.ts';
+import { CliError, toCliError } from './output/cli-error.ts';
 import { renderGroupHelp, renderHelp } from './output/help.ts';
 import type { CliIO } from './output/io.ts';
 import { formatError } from './output/render.ts';
@@ -62,16 +62,21 @@ async function dispatch(argv: readonly string[], opts: RunOptions): Promise<numb
   const found = resolveCommand(words);
   const group = words[0] !== undefined && !words[0].startsWith('-') ? commandsUnder([words[0]]) : [];
   if ((!found || found.used === 0) && group.length > 0) {
+    const asksHelp = words.length === 1 || words[1] === '--help' || words[1] === '-h';
+    if (!asksHelp)
+      throw new CliError('E_CLI_BAD_ARGS', `unknown command \`iii ${words[0]} ${words[1]}\``, `see \`iii ${words[0]} --help\``);
     opts.io.out(renderGroupHelp(words[0] as string, group));
-    return words.length === 1 || words[1] === '--help' || words[1] === '-h' ? 0 : 1;
+    return 0;
   }
   if (!found) return printHelp([], opts.io);
-  if (g.help) return printHelp(found.command.path as string[], opts.io);
+  const rest = words.slice(found.used);
+  const helpFlag = rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).some((t) => t === '--help' || t === '-h');
+  if (g.help || (helpFlag && !found.command.handlesHelp)) return printHelp(found.command.path as string[], opts.io);
   const env = { ...opts.env };
   const configPath = configPathFor(g.config, opts.cwd, env);
   // `iii -c file worker …` hands the absolute path down, as the reference does.
   if (g.config !== undefined) env.III_CONFIG_PATH = configPath;
-  await found.command.run({ argv: words.slice(found.used), io: opts.io, cwd: opts.cwd, env, configPath });
+  await found.command.run({ argv: rest, io: opts.io, cwd: opts.cwd, env, configPath });
   return 0;
 }
 

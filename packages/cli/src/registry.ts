@@ -26,6 +26,8 @@ export interface Command {
   options: readonly OptionSpec[];
   /** Extra help text (notes, examples). */
   details?: string;
+  /** The command reads `--help` itself (trigger: function help); otherwise the CLI prints `renderHelp`. */
+  handlesHelp?: boolean;
   run(ctx: CommandContext): Promise<void>;
 }
 

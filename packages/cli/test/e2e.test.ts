@@ -72,6 +72,13 @@ test('iii end to end: init, add, serve, trigger, live config edit, crash restart
     await ok(dir, ['trigger', 'state::set', 'scope=s', 'key=k', 'value.a.b=1', '--url', url]);
     assert.equal(await ok(dir, ['trigger', 'state::get', 'scope=s', 'key=k', '--url', url]), '{\n  "a": {\n    "b": 1\n  }\n}\n');
     assert.equal(await ok(dir, ['trigger', 'state::get', 'scope=s', 'key=missing', '--url', url]), '');
+    // Function help comes from engine::functions::info.
+    const help = await ok(dir, ['trigger', 'state::set', '--help', '--url', url]);
+    assert.match(help, /^iii trigger state::set\n/);
+    assert.match(help, /^scope +string +yes/m);
+    const unknownHelp = await iiiProcess(dir, ['trigger', 'nope::x', '--help', '--url', url]);
+    assert.equal(unknownHelp.code, 1);
+    assert.match(unknownHelp.stderr, /^error\[E_CLI_UNKNOWN_FUNCTION\]: function `nope::x` not found in engine registry/);
     const unknown = await iiiProcess(dir, ['trigger', 'nope::x', '--url', url]);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^error\[E_CLI_UNKNOWN_FUNCTION\]: /);
@@ -101,6 +108,12 @@ test('iii end to end: init, add, serve, trigger, live config edit, crash restart
     assert.ok(readFileSync(join(dir, '.iii', 'logs', 'link', 'stdout.log'), 'utf8').includes('worker ready'));
     assert.match(await ok(dir, ['worker', 'logs', 'link']), /worker ready/);
 
+    // worker list merges config.yaml with the engine's view (found through .iii/engine.json: port 0 here).
+    const list = await iiiProcess(dir, ['worker', 'list']);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stderr, new RegExp(`^link +0\\.1\\.0 +${readFileSync(pidFile, 'utf8').trim()} +running$`, 'm'));
+    assert.match(list.stderr, /^state +0\.22\.1 +- +running$/m);
+
     // SIGTERM: everything stops, exit 0, no process left.
     const last = Number(readFileSync(pidFile, 'utf8'));
     const lastTree = tree(last);
@@ -109,6 +122,7 @@ test('iii end to end: init, add, serve, trigger, live config edit, crash restart
     assert.equal(await serve.exited, 0, serve.output());
     serve = undefined;
     assert.deepEqual(lastTree.filter(isAlive), []);
+    assert.equal(existsSync(join(dir, '.iii', 'engine.json')), false);
   } finally {
     if (serve) {
       serve.child.kill('SIGKILL');

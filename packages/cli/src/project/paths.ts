@@ -7,6 +7,8 @@ export interface ProjectPaths {
   lock: string;
   logs(worker: string): string;
   pidFile(worker: string): string;
+  /** Written by a running `iii`: `{ pid, worker_url }`, so other commands find the engine even on port 0. */
+  runtime: string;
 }
 
 export function projectPaths(configPath: string): ProjectPaths {
@@ -17,5 +19,6 @@ export function projectPaths(configPath: string): ProjectPaths {
     lock: join(dir, 'iii.lock'),
     logs: (worker) => join(dir, '.iii', 'logs', worker),
     pidFile: (worker) => join(dir, '.iii', 'pids', `${worker}.pid`),
+    runtime: join(dir, '.iii', 'engine.json'),
   };
 }

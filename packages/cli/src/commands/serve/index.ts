@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline/promises';
 import { type OptionSpec, parseArgs, str } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
 import { projectPaths } from '../../project/paths.ts';
+import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
 import type { ProjectHandle } from './project-runner.ts';
 import { Supervisor } from './supervisor.ts';
@@ -15,6 +16,15 @@ import { Supervisor } from './supervisor.ts';
 const options: OptionSpec[] = [
   { name: 'log-level', type: 'string', value: '<level>', description: 'debug, info, warn, error or silent', defaultText: 'info' },
 ];
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+type Level = (typeof LEVELS)[number];
+
+function checkLogLevel(level: string): Level {
+  if (!(LEVELS as readonly string[]).includes(level))
+    throw new CliError('E_CLI_BAD_ARGS', `--log-level must be one of ${LEVELS.join(', ')}`);
+  return level as Level;
+}
 
 export const DEFAULT_CONFIG = `# iii engine configuration.
 # Add workers with \`iii worker add <name>\`; a running engine reloads on save.
@@ -37,12 +47,20 @@ A crashed worker restarts with backoff (1 s doubling to 30 s). Ctrl-C stops ever
 async function run(ctx: CommandContext): Promise<void> {
   const args = parseArgs(ctx.argv, options);
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
+  const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
   await ensureConfig(ctx);
   // Loaded on demand: the engine is only needed by this command.
   const { startProjectHandle } = await import('./project-runner.ts');
-  const handle = await startProjectHandle(ctx.configPath, str(args, 'log-level') ?? 'info');
+  const handle = await startProjectHandle(ctx.configPath, logLevel);
   const engineUrl = localUrl(handle.addresses().worker);
-  const sup = new Supervisor({ paths: projectPaths(ctx.configPath), engineUrl, io: ctx.io, env: ctx.env });
+  const paths = projectPaths(ctx.configPath);
+  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env });
+  writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
+  // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
+  process.once('exit', () => {
+    sup.killAll();
+    removeRuntime(paths.runtime);
+  });
   handle.onLocalWorkers((entries) => void sup.reconcile(entries));
   await sup.reconcile(handle.localWorkers());
   printReady(ctx, handle, engineUrl);
@@ -91,7 +109,10 @@ function untilSignal(): Promise<NodeJS.Signals> {
     const on = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      // A second Ctrl-C while stopping means "now": the default handler ends the process.
+      // A second Ctrl-C while stopping means "now": exit, and the 'exit' hook SIGKILLs the workers.
+      const now = (): never => process.exit(130);
+      process.once('SIGINT', now);
+      process.once('SIGTERM', now);
       resolve(signal);
     };
     process.on('SIGINT', on);

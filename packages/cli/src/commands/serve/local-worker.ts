@@ -11,7 +11,7 @@ import { type Manifest, readManifest } from '../../project/manifest.ts';
 import { Backoff, type BackoffPolicy } from './backoff.ts';
 import { installReason, writeMarker } from './install.ts';
 import type { LogSink } from './log-sink.ts';
-import { terminateGroup } from './processes.ts';
+import { groupSignal, terminateGroup } from './processes.ts';
 
 export interface LocalWorkerSpec {
   name: string;
@@ -71,6 +71,13 @@ export class LocalWorker extends EventEmitter {
     if (pgid !== undefined) await terminateGroup(pgid, this.opts.graceMs ?? 5_000);
     await this.exited;
     this.setState('stopped');
+  }
+
+  /** SIGKILL the current group now, no waiting (used when `iii` itself must exit immediately). */
+  kill(): void {
+    this.stopping = true;
+    clearTimeout(this.restartTimer);
+    if (this.pid !== undefined) groupSignal(this.pid, 'SIGKILL');
   }
 
   private async install(manifest: Manifest): Promise<void> {
@@ -145,6 +152,7 @@ export class LocalWorker extends EventEmitter {
     // The leader is gone; kill what it left behind so a restart never runs two copies.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.opts.graceMs ?? 5_000);
     if (this.stopping || this.child !== child) return;
+    this.pid = undefined;
     rmSync(this.opts.pidFile, { force: true });
     const delay = this.backoff.next(Date.now() - startedAt);
     this.opts.sink.note(`exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);

@@ -4,7 +4,6 @@
  */
 import type { LogLevel } from '../../../../engine/src/index.ts';
 import { startProject } from '../../../../engine/src/project/start-project.ts';
-import { CliError } from '../../output/cli-error.ts';
 import type { LocalEntry } from './supervisor.ts';
 
 export interface ProjectHandle {
@@ -16,12 +15,8 @@ export interface ProjectHandle {
   stop(): Promise<void>;
 }
 
-const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-
-export async function startProjectHandle(configPath: string, logLevel: string): Promise<ProjectHandle> {
-  if (!(LEVELS as readonly string[]).includes(logLevel))
-    throw new CliError('E_CLI_BAD_ARGS', `--log-level must be one of ${LEVELS.join(', ')}`);
-  const project = await startProject({ configPath, logLevel: logLevel as LogLevel | 'silent' });
+export async function startProjectHandle(configPath: string, logLevel: LogLevel | 'silent'): Promise<ProjectHandle> {
+  const project = await startProject({ configPath, logLevel });
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),

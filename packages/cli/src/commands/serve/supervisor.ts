@@ -67,6 +67,11 @@ export class Supervisor {
     return run;
   }
 
+  /** Last resort (second Ctrl-C, `iii` exiting abnormally): SIGKILL every worker group, synchronously. */
+  killAll(): void {
+    for (const worker of this.workers.values()) worker.kill();
+  }
+
   /** Stop every worker (in parallel) and forget them. */
   stopAll(): Promise<void> {
     return this.reconcile([], 'shutting down');

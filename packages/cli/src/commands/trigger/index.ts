@@ -42,6 +42,7 @@ const command = registerCommand({
   usage: 'iii trigger [OPTIONS] <FUNCTION_PATH> [KEY=VALUE]...',
   options,
   details,
+  handlesHelp: true,
   run,
 });
 

@@ -8,6 +8,7 @@ import { ENGINE_WORKER_VERSION } from '../../project/catalog.ts';
 import { type ConfigEntry, readEntries } from '../../project/config-file.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { readConfigText } from '../../project/project-files.ts';
+import { readRuntime } from '../../project/runtime-file.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
 import { enginePort } from '../serve/engine-port.ts';
 
@@ -29,7 +30,8 @@ async function run(ctx: CommandContext): Promise<void> {
     ctx.io.err('No workers. Use `iii worker add` to get started.\n');
     return;
   }
-  const connected = await connectedNames(resolveTarget({ port: String(enginePort(entries)) }));
+  const running = readRuntime(paths.runtime);
+  const connected = await connectedNames(resolveTarget(running ? { url: running.worker_url } : { port: String(enginePort(entries)) }));
   const rows = entries.map((e) => {
     const pid = livePid(paths.pidFile(e.name));
     return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected)];
