@@ -54,3 +54,22 @@ export function logFrame(service: string, body: string, extra: { severityNumber?
   };
   return Buffer.from(`LOGS${JSON.stringify(payload)}`);
 }
+
+/** One gauge data point per (name, value), stamped now, shaped like the SDK's worker gauges. */
+export function gaugeFrame(service: string, workerId: string, gauges: Record<string, number>): Buffer {
+  const now = String(BigInt(Date.now()) * 1_000_000n);
+  const metrics = Object.entries(gauges).map(([name, v]) => ({
+    name,
+    unit: 'bytes',
+    gauge: { dataPoints: [{ attributes: kv({ 'worker.id': workerId }), startTimeUnixNano: now, timeUnixNano: now, asDouble: v }] },
+  }));
+  const body = {
+    resourceMetrics: [
+      {
+        resource: { attributes: kv({ 'service.name': service, 'telemetry.sdk.language': 'nodejs' }) },
+        scopeMetrics: [{ scope: { name: 'iii-node' }, metrics }],
+      },
+    ],
+  };
+  return Buffer.from(`MTRC${JSON.stringify(body)}`);
+}

@@ -21,6 +21,24 @@ const sampling = s.object({
 });
 
 /**
+ * An alert rule: `metric` is an SDK metric name (average of its points over `window_seconds`) or an
+ * engine figure (`invocations.total|success|error|error_rate`, `workers.active`,
+ * `performance.<avg|p50|p95|p99|min|max>_duration_ms`).
+ */
+const alertRule = s.looseObject({
+  name: s.string().nonEmpty(),
+  metric: s.string().nonEmpty(),
+  threshold: s.number(),
+  operator: s.enum(['>', '>=', '<', '<=', '==', '!=', 'gt', 'gte', 'lt', 'lte', 'eq', 'ne'] as const).default('>'),
+  window_seconds: s.integer().min(1).default(60),
+  cooldown_seconds: s.integer().min(0).default(300),
+  enabled: s.boolean().default(true),
+  action: s
+    .looseObject({ type: s.enum(['log', 'webhook', 'function'] as const), function_id: s.string().optional(), url: s.string().optional() })
+    .default({ type: 'log', function_id: undefined, url: undefined }),
+});
+
+/**
  * `collapse_spans`: span names that `engine::traces::tree` removes, reparenting their children
  * to the nearest kept ancestor. A trailing `*` makes a prefix match (`state_triggers*`).
  */
@@ -50,7 +68,7 @@ export const observabilityConfigSchema = s.object({
   logs_flush_interval_ms: s.integer().min(0).optional(),
   sampling_ratio: s.number().min(0).max(1).default(1),
   sampling: sampling.optional(),
-  alerts: s.array(s.looseObject({ name: s.string() })).default([]),
+  alerts: s.array(alertRule).default([]),
   level: s.string().optional(),
   format: s.enum(['default', 'json'] as const).optional(),
   collapse_spans: s.array(collapseRule).default([]),

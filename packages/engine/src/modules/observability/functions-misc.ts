@@ -34,7 +34,7 @@ function metricJson(m: MetricRecord): Record<string, unknown> {
 }
 
 /** Per metric name and time bucket: count/sum/min/max/avg of the point values. */
-function aggregate(points: MetricRecord[], intervalS: number): Record<string, unknown>[] {
+export function aggregate(points: MetricRecord[], intervalS: number): Record<string, unknown>[] {
   const buckets = new Map<string, { metric_name: string; bucket_start_ms: number; values: number[] }>();
   const width = intervalS * 1000;
   for (const p of points) {

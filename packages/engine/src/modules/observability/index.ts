@@ -5,6 +5,7 @@
  */
 import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type ObservabilityConfig, observabilityConfigSchema } from './config.ts';
+import { Alerts, alertFunctions } from './functions-alerts.ts';
 import { logFunctions } from './functions-logs.ts';
 import { miscFunctions } from './functions-misc.ts';
 import { traceFunctions } from './functions-traces.ts';
@@ -42,8 +43,11 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
   disposers.push(engine.services.provide('telemetry', sink));
   disposers.push(engine.services.provide('tracer', createTracer(hub, engine.version)));
 
-  for (const fn of [...logFunctions(hub), ...traceFunctions(hub), ...miscFunctions(hub, version)])
-    disposers.push(engine.registerFunction(fn));
+  const alerts = new Alerts(hub, engine);
+  alerts.schedule();
+  disposers.push(() => alerts.stop());
+  const functions = [...logFunctions(hub), ...traceFunctions(hub), ...miscFunctions(hub, version), ...alertFunctions(hub, alerts)];
+  for (const fn of functions) disposers.push(engine.registerFunction(fn));
   for (const make of [logTriggerType, traceTriggerType]) {
     const t = make(hub, engine);
     disposers.push(t.dispose, engine.registerTriggerType(t.def));
@@ -59,7 +63,9 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
   return {
     reconfigure(next) {
       const r = observabilityConfigSchema.parse(next);
-      if (r.ok) hub.reconfigure(r.value);
+      if (!r.ok) return;
+      hub.reconfigure(r.value);
+      alerts.schedule();
     },
     stop() {
       for (const d of disposers.splice(0).reverse()) d();
