@@ -1,6 +1,8 @@
 /**
  * Trigger types `stream`, `stream:join`, `stream:leave` (workers.md §6.2, protocol.md §4.2.5).
  * `stream` requires `stream_name` (the reference crashes without it; we reject the registration).
+ * `stream:join`/`stream:leave` honour an optional `stream_name` filter: workers.md lists it in their config,
+ * the reference accepts and ignores it; an absent filter (the common case) behaves identically.
  */
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
