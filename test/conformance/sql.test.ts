@@ -273,6 +273,37 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         }));
     }
 
+    if (d.name === 'postgres') {
+      test('postgres: §3.2 cell mapping for timestamps, decimals, JSON, dates, arrays; sqlx type names', () =>
+        withTable(d, async ({ db }) => {
+          const r = await db.query(
+            `SELECT TIMESTAMPTZ '2026-01-02 03:04:05.678+02' AS tz, TIMESTAMP '2026-01-02 03:04:05.678' AS ts,
+                    NUMERIC '1.50' AS dec, '{"a":[1,true]}'::jsonb AS j, DATE '2026-01-02' AS day,
+                    ARRAY[1,2]::int4[] AS ints, ARRAY['x']::name[] AS names, true AS yes, 2.5::float4 AS f, $1::text AS q`,
+            ['?'],
+          );
+          assert.deepEqual(r.rows, [
+            {
+              tz: '2026-01-02T01:04:05Z',
+              ts: '2026-01-02T03:04:05',
+              dec: '1.50',
+              j: { a: [1, true] },
+              day: '2026-01-02',
+              ints: [1, 2],
+              // Array types pg-types has no parser for stay in PostgreSQL's text form.
+              names: '{x}',
+              yes: true,
+              f: 2.5,
+              q: '?',
+            },
+          ]);
+          assert.deepEqual(
+            r.columns.map((c) => c.type),
+            ['TIMESTAMPTZ', 'TIMESTAMP', 'NUMERIC', 'JSONB', 'DATE', 'INT4[]', 'NAME[]', 'BOOL', 'FLOAT4', 'TEXT'],
+          );
+        }));
+    }
+
     if (d.timeouts) {
       test('a statement over timeoutMs → QUERY_TIMEOUT, and the connection stays usable', () =>
         withTable(

@@ -22,7 +22,7 @@ import { mapPgError } from './errors.ts';
 import { rewritePlaceholders } from './placeholders.ts';
 import { pgSsl } from './tls.ts';
 import type { PgClient, PgPool, PgResult } from './types.ts';
-import { fromPgCell, TYPE_NAMES, toPgParam, typeParsers } from './values.ts';
+import { fromPgCell, TYPE_NAMES, toPgParam, typeNameFromCatalog, typeParsers } from './values.ts';
 
 /** The session default; calls asking for another timeout SET it around the statement. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -79,8 +79,8 @@ class PostgresDriver implements SqlDriver {
   private async columns(client: PgClient, result: PgResult): Promise<SqlColumn[]> {
     const unknown = [...new Set(result.fields.map((f) => f.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
     if (unknown.length > 0) {
-      const r = await this.run(client, 'SELECT oid::int4, upper(typname) FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
-      for (const [oid, name] of r.rows) this.typeNames.set(Number(oid), String(name));
+      const r = await this.run(client, 'SELECT oid::int4, typname::text FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
+      for (const [oid, name] of r.rows) this.typeNames.set(Number(oid), typeNameFromCatalog(String(name)));
     }
     return result.fields.map((f) => ({ name: f.name, type: this.typeNames.get(f.dataTypeID) ?? '' }));
   }

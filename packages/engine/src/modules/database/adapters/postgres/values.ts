@@ -39,7 +39,24 @@ export const TYPE_NAMES: Readonly<Record<number, string>> = {
   2278: 'VOID',
   2950: 'UUID',
   3802: 'JSONB',
+  1000: 'BOOL[]',
+  1005: 'INT2[]',
+  1007: 'INT4[]',
+  1009: 'TEXT[]',
+  1015: 'VARCHAR[]',
+  1016: 'INT8[]',
+  1021: 'FLOAT4[]',
+  1022: 'FLOAT8[]',
+  1231: 'NUMERIC[]',
+  2951: 'UUID[]',
+  3807: 'JSONB[]',
 };
+
+/** pg_type spells array types `_int4`; sqlx (and so the reference) says `INT4[]`. */
+export function typeNameFromCatalog(typname: string): string {
+  const upper = typname.toUpperCase();
+  return upper.startsWith('_') ? `${upper.slice(1)}[]` : upper;
+}
 
 /** `2024-01-02 03:04:05.678` → `2024-01-02T03:04:05` (a timestamp without zone stays zone-less). */
 function naiveTimestamp(text: string): string {
