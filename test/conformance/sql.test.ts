@@ -14,6 +14,7 @@ import type { SqlDialect, SqlDriver } from '../../packages/engine/src/modules/da
 import { createDriver } from '../../packages/engine/src/modules/database/adapters/index.ts';
 import { DEFAULT_POOL } from '../../packages/engine/src/modules/database/config.ts';
 import { uniqueName } from '../helpers/names.ts';
+import { waitFor } from '../helpers/wait.ts';
 import { PG_URL, pgReachable } from './sql-services.ts';
 
 interface DialectCase {
@@ -316,18 +317,22 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
           { max: 1 },
         ));
 
-      test('no free connection within acquire_timeout_ms → POOL_TIMEOUT', () =>
-        withTable(
-          d,
-          async ({ db }) => {
-            // The only connection is held server-side for 1 s; the second call gives up after 50 ms.
-            const hold = db.query('SELECT pg_sleep(1)');
-            const det = await rejectsWith(db.query('SELECT 1'), 'POOL_TIMEOUT');
-            assert.equal(det.waited_ms, 50);
-            await hold;
-          },
-          { max: 1, acquire_timeout_ms: 50 },
-        ));
+      test('no free connection within acquire_timeout_ms → POOL_TIMEOUT', async () => {
+        const dir = mkdtempSync(join(tmpdir(), 'triad-sql-pool-'));
+        const db = open(d, dir, { max: 1, acquire_timeout_ms: 200 });
+        try {
+          // Open the only connection first (on a loaded machine connecting alone may exceed 200 ms: retry).
+          await waitFor(() => db.query('SELECT 1').then(() => true), { what: 'a first connection' });
+          // It is then held server-side for 2 s; the second call gives up after 200 ms.
+          const hold = db.query('SELECT pg_sleep(2)');
+          const det = await rejectsWith(db.query('SELECT 1'), 'POOL_TIMEOUT');
+          assert.equal(det.waited_ms, 200);
+          await hold;
+        } finally {
+          await db.close();
+          rmSync(dir, { recursive: true, force: true });
+        }
+      });
     }
   });
 }
