@@ -144,8 +144,28 @@ export class WorkerListener {
   }
 }
 
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+const corked = new WeakSet<WebSocket>();
+
+/**
+ * Frames sent to one socket in the same tick leave in one `writev` instead of one syscall each: the
+ * socket is corked at the first send of a tick and uncorked on the next tick. Under load (many calls in
+ * flight) this was ~15% of engine CPU.
+ */
 function sendText(ws: WebSocket, text: string): boolean {
   if (ws.readyState !== WebSocket.OPEN) return false;
+  const sock = (ws as unknown as { _socket?: Corkable })._socket;
+  if (sock && !corked.has(ws)) {
+    corked.add(ws);
+    sock.cork();
+    process.nextTick(() => {
+      corked.delete(ws);
+      sock.uncork();
+    });
+  }
   ws.send(text);
   return true;
 }
