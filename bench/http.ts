@@ -85,7 +85,7 @@ function runLoad(url: string, requests: number): Promise<Sample & { errors: numb
 }
 
 /** The bare baseline: the same 302 a Linkly redirect produces (location, JSON content type, `{}`). */
-async function startBaseline(): Promise<{ url: string; close(): Promise<void> }> {
+async function startBaseline(): Promise<Target> {
   const server = createServer((_req, res) => {
     const body = '{}';
     res.writeHead(302, { location: LOCATION, 'content-type': 'application/json', 'content-length': body.length });
@@ -95,6 +95,7 @@ async function startBaseline(): Promise<{ url: string; close(): Promise<void> }>
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/s/abc123`,
+    cpu: async () => ({ server: cpuUs(), worker: 0 }),
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
@@ -108,11 +109,24 @@ function runSdkWorker(engineUrl: string): void {
   const worker = registerWorker(engineUrl, { workerName: 'bench-http', otel: { enabled: false }, enableMetricsReporting: false });
   worker.registerFunction('bench::redirect', async () => ({ status_code: 302, headers: { Location: LOCATION } }));
   process.on('message', (m) => {
+    if (m === 'cpu') process.send?.({ cpuUs: cpuUs() });
     if (m === 'stop') void worker.shutdown().then(() => process.exit(0));
   });
 }
 
-async function startTriad(): Promise<{ url: string; close(): Promise<void> }> {
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+interface Target {
+  url: string;
+  /** CPU µs used so far by the processes serving requests (engine/bare server + SDK worker). */
+  cpu(): Promise<{ server: number; worker: number }>;
+  close(): Promise<void>;
+}
+
+async function startTriad(): Promise<Target> {
   const engine = await startEngine({
     logLevel: 'warn',
     workers: [
@@ -136,6 +150,11 @@ async function startTriad(): Promise<{ url: string; close(): Promise<void> }> {
   });
   return {
     url: `${engine.addresses.http}/s/abc123`,
+    cpu: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve({ server: cpuUs(), worker: (m as { cpuUs: number }).cpuUs }));
+        child.send('cpu');
+      }),
     close: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.send('stop');
@@ -143,6 +162,14 @@ async function startTriad(): Promise<{ url: string; close(): Promise<void> }> {
       await engine.stop();
     },
   };
+}
+
+/** One bounded load run, with the serving processes' CPU time per request. */
+async function measure(target: Target, requests: number): Promise<Sample & { errors: number; serverUs: number; workerUs: number }> {
+  const before = await target.cpu();
+  const sample = await runLoad(target.url, requests);
+  const after = await target.cpu();
+  return { ...sample, serverUs: (after.server - before.server) / requests, workerUs: (after.worker - before.worker) / requests };
 }
 
 async function main(): Promise<void> {
@@ -154,11 +181,15 @@ async function main(): Promise<void> {
     await runLoad(triad.url, WARMUP);
     const results: Array<{ triad: Sample; base: Sample }> = [];
     for (let round = 1; round <= ROUNDS; round++) {
-      const base = await runLoad(baseline.url, REQUESTS);
-      const t = await runLoad(triad.url, REQUESTS);
+      const base = await measure(baseline, REQUESTS);
+      const t = await measure(triad, REQUESTS);
       if (base.errors + t.errors > 0) console.log(`  round ${round}: errors baseline=${base.errors} triad=${t.errors}`);
       results.push({ triad: t, base });
       report(`round ${round}: GET /s/:code → 302`, t, base, { subject: 'triad http + iii-sdk', baseline: 'bare node:http' });
+      // CPU per request does not depend on how busy the machine is, unlike throughput on a shared host.
+      console.log(
+        `  cpu per request        engine ${t.serverUs.toFixed(0)} µs + SDK worker ${t.workerUs.toFixed(0)} µs   bare server ${base.serverUs.toFixed(0)} µs   engine/bare ${(t.serverUs / base.serverUs).toFixed(2)}×`,
+      );
     }
     const best = results.reduce((a, b) => (b.triad.throughput / b.base.throughput > a.triad.throughput / a.base.throughput ? b : a));
     report('best round (goal: throughput ≥ 0.5× the bare server)', best.triad, best.base, {

@@ -76,8 +76,8 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   try {
     await serveRoute(deps, state, match.route.value, base, req, res, corsHeaders);
   } catch (err) {
-    if (state.finished || res.headersSent)
-      return deps.log.warn('http request failed after its response began', { error: toErrorBody(err) });
+    // Usually the client went away (aborted upload, closed tab): nobody is left to answer.
+    if (state.finished || res.headersSent) return deps.log.debug('http request ended early', { error: toErrorBody(err) });
     deps.log.error('http request failed inside the engine', { error: toErrorBody(err) });
     sendReply(res, errorReply(500, 'INTERNAL_ERROR', 'internal server error'), corsHeaders);
   }
