@@ -8,7 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const project = join(root, 'linkly');
+// LINKLY_DIR runs another copy of the project (the tests use a temp copy).
+const project = process.env.LINKLY_DIR ?? join(root, 'linkly');
 const httpPort = process.env.LINKLY_HTTP_PORT ?? '3111';
 const streamPort = process.env.LINKLY_STREAM_PORT ?? '3112';
 const enginePort = process.env.LINKLY_ENGINE_PORT ?? '49134';
