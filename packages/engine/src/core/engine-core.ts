@@ -25,7 +25,9 @@ import { InvocationTable } from './invocations/table.ts';
 import { Router } from './router.ts';
 import { TriggerRegistry } from './triggers.ts';
 
-export const ENGINE_VERSION = '0.22.1';
+import { ENGINE_VERSION } from './version.ts';
+
+export { ENGINE_VERSION };
 
 /** HTTP-invoked functions are served by the `iii-http-functions` module through this service. */
 export interface HttpFunctionsService {

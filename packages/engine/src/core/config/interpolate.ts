@@ -11,10 +11,10 @@
  * `__III_ENGINE_VERSION__` expands to the engine version.
  */
 import { EngineError } from '../errors/index.ts';
+import { ENGINE_VERSION } from '../version.ts';
 import type { JsonSchema } from './schema.ts';
 
-/** The version `__III_ENGINE_VERSION__` expands to (the reference version Triad is compatible with). */
-export const ENGINE_VERSION = '0.22.1';
+export { ENGINE_VERSION };
 
 /** NAME = anything but `}` and `:`; default = anything up to `}` (may be empty). */
 const PLACEHOLDER = /\$\{([^}:]+)(?::([^}]*))?\}/g;
