@@ -61,7 +61,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: ConsoleSe
     return send(res, 200, { version: opts.version, engine_url: opts.engineUrl, http_port: port });
   }
   if (path === '/api/call') {
-    if (req.method !== 'POST') return send(res, 405, { error: { code: 'E_CONSOLE_METHOD', message: 'use POST' } });
+    if (req.method !== 'POST') return send(res, 405, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: 'use POST' } });
     return callEngine(req, res, opts.call);
   }
   if (req.method === 'GET' && PAGE_ROUTES.test(path)) {

@@ -90,6 +90,8 @@ export const ErrorCodes = {
   E_MODULE_START: 'a module failed to start',
   E_CHANNEL_NOT_FOUND: 'unknown channel id or wrong key',
   E_OTEL_BAD_FRAME: 'a telemetry frame had an unknown prefix, bad JSON or a malformed OTLP body',
+  E_CONSOLE_BAD_REQUEST: 'console API: wrong method, body not JSON, too large, or missing function_id',
+  E_CONSOLE_NOT_FOUND: 'console HTTP: no such route',
   E_HTTP_BAD_ROUTE: 'an http trigger api_path is malformed (empty or repeated parameter name)',
   E_HTTP_ROUTE_CONFLICT: 'an http route has the same shape as another with different parameter names',
   E_HTTP_BAD_JSON: 'HTTP 400: an application/json request body is not valid JSON',
