@@ -218,17 +218,6 @@ export function iiiTrigger(app: Pick<Linkly, 'ports' | 'dir'>, args: string[]): 
   });
 }
 
-/**
- * The JSON document `iii trigger` printed. Lines the iii-sdk itself logs to stdout (`[OTel] …`, `[iii] …`)
- * are skipped: the CLI should silence them (reported), the tests check the JSON, not the SDK's chatter.
- */
-export function parseCliJson(stdout: string): unknown {
-  const lines = stdout.split('\n');
-  const start = lines.findIndex((l) => /^[[{]\s*$|^\{"|^\[[[{"\d\]-]|^["\d-]|^(true|false|null)$/.test(l));
-  if (start < 0) throw new Error(`no JSON in iii trigger output: ${stdout}`);
-  return JSON.parse(lines.slice(start).join('\n'));
-}
-
 /** POST /links */
 export async function createLink(app: Pick<Linkly, 'api'>, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${app.api}/links`, {

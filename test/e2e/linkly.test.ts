@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { connect, createLink, follow, iiiTrigger, type Linkly, parseCliJson, startLinkly } from './linkly-harness.ts';
+import { connect, createLink, follow, iiiTrigger, type Linkly, startLinkly } from './linkly-harness.ts';
 
 interface StreamFrame {
   type: string;
@@ -55,7 +55,7 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
         timeoutMs: 30_000,
         what: 'three click events on the WebSocket',
       });
-      const listed = parseCliJson(await iiiTrigger(app, ['stream::list', 'stream_name=clicks', 'group_id=all'])) as {
+      const listed = JSON.parse(await iiiTrigger(app, ['stream::list', 'stream_name=clicks', 'group_id=all'])) as {
         code: string;
         clicked_at: string;
       }[];
@@ -68,10 +68,10 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
   });
 
   it('ch. 1: iii trigger link::create / link::resolve print JSON', async () => {
-    const out = parseCliJson(await iiiTrigger(app, ['link::create', 'url=https://iii.dev', 'code=iii'])) as unknown;
+    const out = JSON.parse(await iiiTrigger(app, ['link::create', 'url=https://iii.dev', 'code=iii'])) as unknown;
     assert.deepEqual(out, { code: 'iii', url: 'https://iii.dev' });
-    assert.deepEqual(parseCliJson(await iiiTrigger(app, ['link::resolve', 'code=iii'])), { url: 'https://iii.dev' });
-    assert.deepEqual(parseCliJson(await iiiTrigger(app, ['link::resolve', 'code=nope'])), { url: null });
+    assert.deepEqual(JSON.parse(await iiiTrigger(app, ['link::resolve', 'code=iii'])), { url: 'https://iii.dev' });
+    assert.deepEqual(JSON.parse(await iiiTrigger(app, ['link::resolve', 'code=nope'])), { url: null });
     const generated = await createLink(app, { url: 'example.com/no-scheme' });
     assert.equal(generated.status, 201);
     assert.match(String(generated.body.code), /^[a-z0-9]{6}$/);
