@@ -18,6 +18,8 @@ import type { StreamTriggers } from './triggers.ts';
 
 /** Client frames are tiny (join/leave); anything bigger is a misbehaving client. */
 const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+/** Frames waiting behind slow join handlers; past this a client is flooding and is closed (1008). */
+const MAX_QUEUED_CLIENT_FRAMES = 1000;
 
 export interface StreamServerDeps {
   engine: EngineApi;
@@ -82,8 +84,16 @@ export class StreamServer {
     const conn = new StreamConnection(ws, context, index, limits, log, (sub, c) => triggers.fireLeave(leaveEvent(sub, c.context)));
     this.conns.add(conn);
     let queue: Promise<void> = Promise.resolve();
+    let queued = 0;
     ws.on('message', (data: RawData) => {
-      queue = queue.then(() => this.onFrame(conn, data)).catch((err: unknown) => log.debug('stream frame failed', { error: String(err) }));
+      if (++queued > MAX_QUEUED_CLIENT_FRAMES) {
+        ws.close(1008, 'too many unprocessed frames');
+        return;
+      }
+      queue = queue
+        .then(() => this.onFrame(conn, data))
+        .catch((err: unknown) => log.debug('stream frame failed', { error: String(err) }))
+        .finally(() => queued--);
     });
     ws.on('close', () => {
       conn.release();
