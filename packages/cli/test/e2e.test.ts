@@ -105,6 +105,11 @@ test('iii end to end: init, add, serve, trigger, live config edit, crash restart
     const echoTree = tree(echoPid);
     await ok(dir, ['worker', 'remove', 'echo', '-y']);
     await waitFor(() => echoTree.every((p) => !isAlive(p)), { timeoutMs: 30_000, what: 'echo stopped after removal' });
+    // `worker add` with a running engine waits until the worker has connected.
+    const added = await iiiProcess(dir, ['worker', 'add', './echo']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stderr, /✓ echo is running/);
+    await ok(dir, ['trigger', 'echo::hey', 'name=x', '--url', url]);
     assert.ok(readFileSync(join(dir, '.iii', 'logs', 'link', 'stdout.log'), 'utf8').includes('worker ready'));
     assert.match(await ok(dir, ['worker', 'logs', 'link']), /worker ready/);
 

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { flag, type OptionSpec, parseArgs } from '../../args.ts';
+import { flag, intOption, type OptionSpec, parseArgs } from '../../args.ts';
 import { CliError, toCliError } from '../../output/cli-error.ts';
 import { formatError } from '../../output/render.ts';
 import { BUILTINS, classify, DEPRECATED, ENGINE_WORKER_VERSION, MANDATORY } from '../../project/catalog.ts';
@@ -15,11 +15,15 @@ import { withEngineWorker } from '../../project/lock-file.ts';
 import { readManifest } from '../../project/manifest.ts';
 import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
 import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
+import { readRuntime } from '../../project/runtime-file.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
+import { waitReady } from './wait-ready.ts';
 
 const options: OptionSpec[] = [
   { name: 'force', short: 'f', type: 'boolean', description: 'Replace an existing entry (local workers: reinstall on next start)' },
   { name: 'yes', short: 'y', type: 'boolean', description: 'Accepted for compatibility (no prompts are asked)' },
+  { name: 'no-wait', type: 'boolean', description: 'Do not wait for a local worker to connect to a running engine' },
+  { name: 'wait-timeout-ms', type: 'string', value: '<ms>', description: 'How long to wait for it', defaultText: '120000' },
 ];
 
 registerCommand({
@@ -37,12 +41,15 @@ async function run(ctx: CommandContext): Promise<void> {
   if (args.positionals.length === 0)
     throw new CliError('E_CLI_BAD_ARGS', 'missing worker name or path', 'e.g. iii worker add http, or iii worker add ./link');
   const paths = projectPaths(ctx.configPath);
+  const waitMs = intOption(args, 'wait-timeout-ms', 120_000);
   const many = args.positionals.length > 1;
+  const locals: string[] = [];
   let failed = 0;
   for (const [i, arg] of args.positionals.entries()) {
     if (many) ctx.io.err(`[${i + 1}/${args.positionals.length}] Adding ${arg}\n`);
     try {
-      addOne(ctx, paths, arg, flag(args, 'force'));
+      const local = addOne(ctx, paths, arg, flag(args, 'force'));
+      if (local) locals.push(local);
     } catch (err) {
       if (!many) throw err;
       failed++;
@@ -50,19 +57,26 @@ async function run(ctx: CommandContext): Promise<void> {
     }
   }
   if (failed > 0) throw new CliError('E_CLI_ADD_FAILED', `${failed} of ${args.positionals.length} workers could not be added`);
-  ctx.io.err('A running `iii` picks the change up automatically; otherwise start the engine with `iii`.\n');
+  if (locals.length === 0 || flag(args, 'no-wait')) {
+    ctx.io.err('A running `iii` picks the change up automatically; otherwise start the engine with `iii`.\n');
+    return;
+  }
+  for (const name of locals) {
+    const ready = await waitReady(paths.runtime, name, waitMs, ctx.io);
+    if (ready) ctx.io.err(`✓ ${name} is running\n`);
+    else if (readRuntime(paths.runtime))
+      ctx.io.err(`${name} is still starting; see \`iii worker logs ${name}\` and \`iii worker list\`.\n`);
+  }
 }
 
-function addOne(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): void {
+/** Returns the worker name when a local worker was added (so the caller can wait for it). */
+function addOne(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): string | undefined {
   const kind = classify(arg);
   if (kind === 'mandatory') {
     ctx.io.err(`'${arg}' is a mandatory engine worker (always on; configure via the configuration worker, not config.yaml).\n`);
-    return;
+    return undefined;
   }
-  if (kind === 'local') {
-    addLocal(ctx, paths, arg, force);
-    return;
-  }
+  if (kind === 'local') return addLocal(ctx, paths, arg, force);
   if (kind === 'deprecated')
     ctx.io.err(`warning: Worker name '${arg}' is deprecated. Use \`iii worker add ${DEPRECATED[arg]}\` instead.\n`);
   if (kind === 'unknown')
@@ -72,6 +86,7 @@ function addOne(ctx: CommandContext, paths: ProjectPaths, arg: string, force: bo
       `built-ins: ${[...BUILTINS].join(', ')}; local folders: iii worker add ./path`,
     );
   addBuiltin(ctx, paths, arg);
+  return undefined;
 }
 
 function addBuiltin(ctx: CommandContext, paths: ProjectPaths, name: string): void {
@@ -83,7 +98,7 @@ function addBuiltin(ctx: CommandContext, paths: ProjectPaths, name: string): voi
   ctx.io.err(exists ? `✓ Worker ${name} already in config.yaml (entry kept)\n` : `✓ Worker ${name} added to config.yaml\n`);
 }
 
-function addLocal(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): void {
+function addLocal(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): string {
   const dir = resolve(ctx.cwd, arg.startsWith('~') ? join(homedir(), arg.slice(1)) : arg);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError('E_CLI_BAD_ARGS', `${dir} is not a directory`);
   const manifest = readManifest(dir);
@@ -106,4 +121,5 @@ function addLocal(ctx: CommandContext, paths: ProjectPaths, arg: string, force: 
   }
   writeConfigText(paths, appendEntry(text, { name, worker_path: dir }));
   ctx.io.err(`✓ Worker ${name} added to config.yaml (local: ${dir})\n`);
+  return name;
 }

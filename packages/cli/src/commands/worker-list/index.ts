@@ -11,6 +11,7 @@ import { readConfigText } from '../../project/project-files.ts';
 import { readRuntime } from '../../project/runtime-file.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
 import { enginePort } from '../serve/engine-port.ts';
+import { workerNames } from '../worker-add/wait-ready.ts';
 
 const options: OptionSpec[] = [];
 
@@ -42,12 +43,7 @@ async function run(ctx: CommandContext): Promise<void> {
 /** Names of connected workers; undefined when the engine is not running. */
 async function connectedNames(target: ReturnType<typeof resolveTarget>): Promise<Set<string> | undefined> {
   try {
-    const result = await withEngine(target, 5_000, (c) => c.trigger({ function_id: 'engine::workers::list', payload: {} }));
-    const workers = typeof result === 'object' && result !== null ? (result as { workers?: unknown }).workers : undefined;
-    const names = Array.isArray(workers)
-      ? workers.map((w) => (typeof w === 'object' && w !== null ? (w as { name?: unknown }).name : undefined))
-      : [];
-    return new Set(names.filter((n): n is string => typeof n === 'string'));
+    return new Set(workerNames(await withEngine(target, 5_000, (c) => c.trigger({ function_id: 'engine::workers::list', payload: {} }))));
   } catch {
     return undefined;
   }
