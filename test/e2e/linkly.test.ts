@@ -72,6 +72,10 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
     assert.deepEqual(out, { code: 'iii', url: 'https://iii.dev' });
     assert.deepEqual(JSON.parse(await iiiTrigger(app, ['link::resolve', 'code=iii'])), { url: 'https://iii.dev' });
     assert.deepEqual(JSON.parse(await iiiTrigger(app, ['link::resolve', 'code=nope'])), { url: null });
+    const help = await iiiTrigger(app, ['link::create', '--help']);
+    assert.match(help, /Create a short link/);
+    assert.match(help, /\burl\b.*\bstring\b.*\byes\b/);
+    assert.match(help, /\bcode\b.*\bstring\b.*\bno\b/);
     const generated = await createLink(app, { url: 'example.com/no-scheme' });
     assert.equal(generated.status, 201);
     assert.match(String(generated.body.code), /^[a-z0-9]{6}$/);

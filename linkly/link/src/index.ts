@@ -35,29 +35,24 @@ const http = createHttpHandlers({
   logger,
 });
 
-const codeParam = { name: 'code', type: 'string', description: '1-64 characters of A-Z a-z 0-9 _ -' } as const;
-const urlParam = { name: 'url', type: 'string', description: 'http(s) URL; https:// is added when the scheme is missing' } as const;
+// JSON Schemas: `iii trigger link::create --help` renders them as a parameter table.
+const codeSchema = { type: 'string', description: '1-64 characters of A-Z a-z 0-9 _ -' };
+const urlSchema = { type: 'string', description: 'http(s) URL; https:// is added when the scheme is missing' };
 
 worker.registerFunction('link::create', (input) => link.create(input), {
   description: 'Create a short link: {url, code?} → {code, url}',
-  request_format: { type: 'object', body: [{ ...urlParam, required: true }, codeParam] },
+  request_format: { type: 'object', properties: { url: urlSchema, code: codeSchema }, required: ['url'] },
 });
 worker.registerFunction('link::resolve', (input) => link.resolve(input), {
   description: 'Resolve a code: {code} → {url} or {url: null}',
-  request_format: { type: 'object', body: [{ ...codeParam, required: true }] },
+  request_format: { type: 'object', properties: { code: codeSchema }, required: ['code'] },
 });
 worker.registerFunction('link::record_click', (input) => link.recordClick(input), {
   description: 'Record one click (runs from the clicks queue)',
 });
 worker.registerFunction('link::update', (input) => link.update(input), {
   description: 'Point a code at a new URL: {code, url} → {code, url}',
-  request_format: {
-    type: 'object',
-    body: [
-      { ...codeParam, required: true },
-      { ...urlParam, required: true },
-    ],
-  },
+  request_format: { type: 'object', properties: { code: codeSchema, url: urlSchema }, required: ['code', 'url'] },
 });
 worker.registerFunction('link::on_link_updated', (input) => link.onLinkUpdated(input), {
   description: 'Refresh the cache on link.updated',
