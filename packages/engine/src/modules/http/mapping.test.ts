@@ -5,6 +5,7 @@ import { EngineError } from '../../core/errors/index.ts';
 import { parseBody } from './body.ts';
 import { createCorsPolicy } from './cors.ts';
 import { boundaryOf, parseMultipart } from './multipart.ts';
+import { headersOf } from './request.ts';
 import { errorReply, parseControlFrame, replyFromResult } from './response.ts';
 
 const text = (b: Buffer): string => b.toString('utf8');
@@ -86,6 +87,18 @@ describe('http request bodies', () => {
     assert.deepEqual(parseBody(Buffer.from('héllo'), undefined), { body: null, raw_body: 'héllo', raw_body_encoding: 'utf8' });
     assert.deepEqual(parseBody(Buffer.from([0xff, 0x00]), undefined), { body: null, raw_body: '/wA=', raw_body_encoding: 'base64' });
     assert.deepEqual(parseBody(Buffer.alloc(0), 'application/json'), { body: null });
+  });
+});
+
+describe('http request headers', () => {
+  it('decodes UTF-8 header values and blanks bytes that are not UTF-8', () => {
+    const latin1 = (s: string): string => Buffer.from(s, 'utf8').toString('latin1');
+    assert.deepEqual(headersOf({ 'x-name': latin1('Zoë'), 'x-raw': '\xff\xfe', 'x-plain': 'ok', 'set-cookie': ['a=1', 'b=2'] }), {
+      'x-name': 'Zoë',
+      'x-raw': '',
+      'x-plain': 'ok',
+      'set-cookie': 'a=1, b=2',
+    });
   });
 });
 

@@ -2,6 +2,7 @@
  * The request side of workers.md §1.3: the URL split, single-valued query params, lower-cased
  * headers, and the payload shapes handed to handlers, conditions and middleware.
  */
+import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ChannelRef } from '../module.ts';
 import type { ParsedBody } from './body.ts';
@@ -36,10 +37,22 @@ export function queryParamsOf(query: string): Record<string, string> {
 export function headersOf(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
-    if (typeof v === 'string') out[k] = v;
-    else if (Array.isArray(v)) out[k] = v.join(', ');
+    if (typeof v === 'string') out[k] = utf8Value(v);
+    else if (Array.isArray(v)) out[k] = utf8Value(v.join(', '));
   }
   return out;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Node reads header bytes as latin1. UTF-8 values are decoded properly (the reference turns every
+ * non-ASCII value into ""); bytes that are not UTF-8 become "" as in the reference.
+ */
+function utf8Value(v: string): string {
+  if (!NON_ASCII.test(v)) return v;
+  const bytes = Buffer.from(v, 'latin1');
+  return isUtf8(bytes) ? bytes.toString('utf8') : '';
 }
 
 /** The part of the request every stage sees (middleware gets exactly these four fields). */
