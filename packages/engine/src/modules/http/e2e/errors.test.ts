@@ -100,6 +100,14 @@ describe('http e2e: timeouts', () => {
     }
   });
 
+  it('504 when the handler returns nothing and never writes its response channel', async () => {
+    // A null result hands the answer to the response channel (§1.4); if nothing arrives there the timeout answers.
+    const p = uniquePath();
+    await h.route({ api_path: `${p}/silent` }, async () => undefined);
+    const res = await fetch(`${h.base}${p}/silent`);
+    assert.equal(res.status, 504);
+  });
+
   it('504 MIDDLEWARE_TIMEOUT when a middleware exceeds default_timeout', async () => {
     const p = uniquePath();
     const release = deferred<void>(30_000, 'test end');
