@@ -21,6 +21,8 @@ export interface LocalWorkerSpec {
 
 export interface LocalWorkerOptions {
   engineUrl: string;
+  /** Absolute config.yaml path, handed to the worker as III_CONFIG_PATH (as the reference does). */
+  configPath: string;
   env: NodeJS.ProcessEnv;
   sink: LogSink;
   pidFile: string;
@@ -170,6 +172,8 @@ export class LocalWorker extends EventEmitter {
       III_URL: url,
       III_ENGINE_URL: url,
       III_WORKER_NAME: this.spec.name,
+      III_CONFIG_PATH: this.opts.configPath,
+      III_ENGINE_PID: String(process.pid),
       III_ISOLATION: 'process',
     };
   }

@@ -141,6 +141,20 @@ test('stop sends SIGTERM to the group and SIGKILL after the grace period; nothin
   }
 });
 
+test('relative worker paths resolve against the project folder, not the cwd', async () => {
+  const { p, io, sup } = setup();
+  p.worker('rel', `name: rel\nscripts:\n  start: echo "at $(pwd) cfg=$III_CONFIG_PATH"; ${LONG}\n`);
+  try {
+    await sup.reconcile([{ name: 'rel', worker_path: './rel' }]);
+    await waitFor(() => io.stdout.includes(`[rel] at ${join(p.dir, 'rel')} cfg=${join(p.dir, 'config.yaml')}`), {
+      what: 'worker started in its folder',
+    });
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
 test('planReconcile diffs by name, path and config', () => {
   const cur = new Map([
     ['a', { name: 'a', worker_path: '/a' }],

@@ -2,6 +2,8 @@
  * Keeps the running local workers equal to the `worker_path` entries of config.yaml: on every
  * change (workers.md §16 step 6) added entries start, removed ones stop, changed ones restart.
  */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { CliIO } from '../../output/io.ts';
 import type { ProjectPaths } from '../../project/paths.ts';
@@ -45,6 +47,12 @@ export function planReconcile(current: ReadonlyMap<string, LocalEntry>, next: re
   return { added, removed, changed };
 }
 
+/** `worker_path` is absolute when `iii worker add` wrote it; hand-written ones are relative to config.yaml (or `~/…`). */
+export function resolveWorkerPath(projectDir: string, workerPath: string): string {
+  if (workerPath === '~' || workerPath.startsWith('~/')) return join(homedir(), workerPath.slice(1));
+  return resolve(projectDir, workerPath);
+}
+
 export class Supervisor {
   private readonly entries = new Map<string, LocalEntry>();
   private readonly workers = new Map<string, LocalWorker>();
@@ -62,7 +70,8 @@ export class Supervisor {
   }
 
   reconcile(next: readonly LocalEntry[], why = 'removed from config.yaml'): Promise<void> {
-    const run = this.queue.then(() => this.apply(planReconcile(this.entries, next), why));
+    const entries = next.map((e) => ({ ...e, worker_path: resolveWorkerPath(this.opts.paths.dir, e.worker_path) }));
+    const run = this.queue.then(() => this.apply(planReconcile(this.entries, entries), why));
     this.queue = run.catch(() => {});
     return run;
   }
@@ -98,6 +107,7 @@ export class Supervisor {
       { name: entry.name, workerPath: entry.worker_path },
       {
         engineUrl: this.opts.engineUrl,
+        configPath: paths.config,
         env: this.opts.env,
         sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io),
         pidFile: paths.pidFile(entry.name),
