@@ -6,7 +6,9 @@
  * show up as a timeout after `--timeout-ms` (30 s). A plain connect tells us in milliseconds and lets
  * us name the address we tried.
  */
-import { connect } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { IIIClient } from 'iii-sdk';
 import { CliError } from './output/cli-error.ts';
 
@@ -44,12 +46,28 @@ function parseTarget(url: string): EngineTarget {
   return { url, host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
-/** Resolve when a TCP connection to the engine opens; E_CLI_ENGINE_UNREACHABLE otherwise. */
+/**
+ * Resolve when the address accepts a WebSocket upgrade (what the SDK is about to do); otherwise
+ * E_CLI_ENGINE_UNREACHABLE: refused, silent, or something that is not an engine (e.g. the HTTP port).
+ * The probe socket is dropped right after the 101, before any frame, so the engine registers nothing.
+ */
 export function probe(target: EngineTarget, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: target.host, port: target.port });
+    const secure = target.url.startsWith('wss:');
+    const req = (secure ? httpsRequest : httpRequest)({
+      host: target.host,
+      port: target.port,
+      path: new URL(target.url).pathname + new URL(target.url).search,
+      timeout: timeoutMs,
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+      },
+    });
     const fail = (why: string): void => {
-      socket.destroy();
+      req.destroy();
       reject(
         new CliError(
           'E_CLI_ENGINE_UNREACHABLE',
@@ -58,12 +76,17 @@ export function probe(target: EngineTarget, timeoutMs: number): Promise<void> {
         ),
       );
     };
-    socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs} ms`));
-    socket.once('connect', () => {
+    req.once('upgrade', (_res, socket) => {
       socket.destroy();
       resolve();
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+    req.once('response', (res) => {
+      res.resume();
+      fail(`answered HTTP ${res.statusCode}: not an iii engine worker socket`);
+    });
+    req.once('timeout', () => fail(`no answer within ${timeoutMs} ms`));
+    req.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+    req.end();
   });
 }
 

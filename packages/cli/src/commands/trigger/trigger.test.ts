@@ -1,5 +1,6 @@
 /** CLI-level behaviour that needs no engine; the engine round trips are in test/e2e.test.ts. */
 import assert from 'node:assert/strict';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { iii, tempDir } from '../../../test/run-cli.ts';
@@ -52,4 +53,20 @@ test('function help falls back to static help (exit 0) when no engine answers', 
   assert.equal(r.code, 0);
   assert.match(r.stderr, /^warning: could not query engine for `database::query`: .*E_CLI_ENGINE_UNREACHABLE|cannot reach/);
   assert.match(r.stdout, /Usage: iii trigger/);
+});
+
+test('something that is not an engine (plain HTTP) fails fast with E_CLI_ENGINE_UNREACHABLE', async () => {
+  const server = createHttpServer((_req, res) => res.writeHead(404).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  try {
+    const r = await iii(tempDir(), ['trigger', 'x::y', '--port', String(port)]);
+    assert.equal(r.code, 1);
+    assert.equal(
+      r.stderr.split('\n')[0],
+      `error[E_CLI_ENGINE_UNREACHABLE]: cannot reach the engine at ws://127.0.0.1:${port} (answered HTTP 404: not an iii engine worker socket)`,
+    );
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });
