@@ -9,6 +9,9 @@
  *    clicks/all receiving the click (queue → record_click → SQL → publish → click-streamer → stream::set)
  *    vs the bare server broadcasting to 100 WebSocket clients when it serves the redirect. Goal: p99 < 100 ms.
  *
+ * 3. Diagnostic: (1) again with click processing parked, to split the redirect's own cost from the
+ *    asynchronous click work that shares the CPU.
+ *
  * The two sides alternate for `--rounds` rounds and each reports its median round, so a burst of
  * load from elsewhere on the machine does not land on one side only.
  *
@@ -223,7 +226,33 @@ async function main(): Promise<void> {
   } finally {
     await app.stop();
     app.remove();
+  }
+  try {
+    await redirectOnly(baseline.api);
+  } finally {
     baseline.child.kill();
+  }
+}
+
+/**
+ * Diagnostic: the same redirects with click processing parked (record_click sleeps, so the `clicks` queue
+ * only fills up), i.e. http → link worker → link::resolve → state + enqueue alone. Shows how much of the
+ * whole path's cost is the asynchronous click work sharing the CPU.
+ */
+async function redirectOnly(bareApi: string): Promise<void> {
+  const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: '600000' } });
+  try {
+    await createLink(app, { url: 'https://iii.dev', code: 'bench' });
+    await hammer(app.api, WARMUP, CONCURRENCY);
+    const bare = await hammer(bareApi, REQUESTS, CONCURRENCY);
+    const linkly = await hammer(app.api, REQUESTS, CONCURRENCY);
+    report(`diagnostic: GET /s/:code with click processing parked, ${REQUESTS} requests`, linkly, bare, {
+      subject: 'linkly redirect only',
+      baseline: 'bare node:http + Map',
+    });
+  } finally {
+    await app.stop();
+    app.remove();
   }
 }
 
