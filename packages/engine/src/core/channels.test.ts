@@ -27,6 +27,37 @@ describe('channels (engine-held ends)', () => {
     }
   });
 
+  it('remembers a finished channel briefly so a late endpoint can be closed cleanly', () => {
+    const hub = new ChannelHub();
+    try {
+      const ch = hub.create();
+      ch.destroy();
+      assert.equal(hub.lookup(ch.id, ch.key), undefined);
+      assert.equal(hub.recentlyClosed(ch.id, ch.key), true);
+      assert.equal(hub.recentlyClosed(ch.id, 'wrong-key'), false);
+      hub.sweep(Date.now() + 61_000);
+      assert.equal(hub.recentlyClosed(ch.id, ch.key), false);
+    } finally {
+      hub.close();
+    }
+  });
+
+  it('wakes an engine-side reader when the channel is destroyed', async () => {
+    const hub = new ChannelHub();
+    try {
+      const ch = hub.create();
+      const reading = (async () => {
+        const got: unknown[] = [];
+        for await (const item of ch.read()) got.push(item);
+        return got;
+      })();
+      ch.destroy();
+      assert.deepEqual(await reading, []);
+    } finally {
+      hub.close();
+    }
+  });
+
   it('sweeps channels whose other side never connected', () => {
     const hub = new ChannelHub();
     try {

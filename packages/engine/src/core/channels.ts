@@ -125,6 +125,9 @@ export class Channel implements EngineChannel {
 
   destroy(): void {
     this.ended = true;
+    const waiter = this.itemWaiter;
+    this.itemWaiter = undefined;
+    waiter?.();
     this.writer = 'done';
     this.wsWriter?.close(1001, 'channel destroyed');
     this.wsReader?.close(1001, 'channel destroyed');
@@ -174,8 +177,13 @@ export class Channel implements EngineChannel {
   }
 }
 
+/** How long, and how many, finished channels are remembered so a late endpoint gets a clean close. */
+const TOMBSTONE_MS = 60_000;
+const MAX_TOMBSTONES = 10_000;
+
 export class ChannelHub implements ChannelApi {
   private readonly channels = new Map<string, Channel>();
+  private readonly tombstones = new Map<string, { key: string; at: number }>();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor() {
@@ -189,7 +197,7 @@ export class ChannelHub implements ChannelApi {
 
   create(bufferSize?: number): Channel {
     const size = Math.min(MAX_BUFFER, Math.max(1, Math.floor(bufferSize ?? DEFAULT_BUFFER)));
-    const ch = new Channel(size, (c) => this.channels.delete(c.id));
+    const ch = new Channel(size, (c) => this.forget(c));
     this.channels.set(ch.id, ch);
     return ch;
   }
@@ -200,6 +208,25 @@ export class ChannelHub implements ChannelApi {
     return ch && ch.key === key ? ch : undefined;
   }
 
+  /**
+   * A channel that just finished (e.g. an HTTP response channel dropped when the handler returned first).
+   * An SDK endpoint that connects lazily after that gets a clean close instead of a 404 it would turn into
+   * an uncaught stream error.
+   */
+  recentlyClosed(id: string, key: string): boolean {
+    const t = this.tombstones.get(id);
+    return t !== undefined && t.key === key && Date.now() - t.at < TOMBSTONE_MS;
+  }
+
+  private forget(ch: Channel): void {
+    if (!this.channels.delete(ch.id)) return;
+    this.tombstones.set(ch.id, { key: ch.key, at: Date.now() });
+    if (this.tombstones.size > MAX_TOMBSTONES) {
+      const oldest = this.tombstones.keys().next().value;
+      if (oldest !== undefined) this.tombstones.delete(oldest);
+    }
+  }
+
   sweep(now = Date.now()): void {
     for (const ch of this.channels.values()) {
       if (ch.stale && now - ch.createdAt > SWEEP_AGE_MS) {
@@ -207,6 +234,7 @@ export class ChannelHub implements ChannelApi {
         this.channels.delete(ch.id);
       }
     }
+    for (const [id, t] of this.tombstones) if (now - t.at >= TOMBSTONE_MS) this.tombstones.delete(id);
   }
 
   close(): void {

@@ -197,9 +197,10 @@ export class Engine {
         return join(this.projectDir, 'data');
       },
       publishAddress: (label, url) => {
-        if (label in this.addresses) return;
+        // First publisher of a label owns it; the owner may update it (e.g. after a live rebind).
+        if (label in this.addresses && !labels.includes(label)) return;
         this.addresses[label] = url;
-        labels.push(label);
+        if (!labels.includes(label)) labels.push(label);
       },
     };
     try {

@@ -79,7 +79,13 @@ export class WorkerListener {
     const m = /^\/ws\/channels\/([^/]+)$/.exec(path);
     if (m) {
       const dir = url.searchParams.get('dir');
-      const channel = this.core.channels.lookup(decodeURIComponent(m[1] as string), url.searchParams.get('key') ?? '');
+      const id = decodeURIComponent(m[1] as string);
+      const key = url.searchParams.get('key') ?? '';
+      const channel = this.core.channels.lookup(id, key);
+      if (!channel && (dir === 'read' || dir === 'write') && this.core.channels.recentlyClosed(id, key)) {
+        this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(1000, 'channel_closed'));
+        return;
+      }
       if (!channel || (dir !== 'read' && dir !== 'write')) {
         socket.end(
           `HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n${JSON.stringify({ error: { code: 'E_CHANNEL_NOT_FOUND', message: 'Channel not found' } })}`,

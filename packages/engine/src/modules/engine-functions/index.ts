@@ -37,8 +37,8 @@ export const engineFunctionsModule: EngineModule<Record<string, never>> = {
     const registerInput = s.looseObject({
       trigger_type: s.string().nonEmpty(),
       function_id: s.string().nonEmpty(),
-      config: s.any(),
-      metadata: s.any(),
+      config: s.any().optional(),
+      metadata: s.any().optional(),
     });
     ctx.engine.registerFunction({
       id: 'engine::register_trigger',
