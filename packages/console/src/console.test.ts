@@ -57,6 +57,8 @@ describe('console module (in-process)', () => {
       assert.equal((await post(base, { payload: {} })).status, 400);
       const status = (await (await fetch(`${base}/api/status`)).json()) as { version: string };
       assert.equal(status.version, engine.api.version);
+      const fnStatus = (await engine.api.invoke('console::status', {})) as { http_port: number };
+      assert.equal(fnStatus.http_port, Number(new URL(base).port));
     } finally {
       await engine.stop();
     }

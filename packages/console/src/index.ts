@@ -25,6 +25,7 @@ export const consoleModule: EngineModule<ConsoleConfig> = {
   configSchema: consoleConfig,
   async create(ctx, config) {
     let server: ConsoleServer | undefined;
+    let disposeStatus: (() => void) | undefined;
     return {
       async start() {
         server = await startConsoleServer({
@@ -34,9 +35,16 @@ export const consoleModule: EngineModule<ConsoleConfig> = {
           engineUrl: null,
         });
         ctx.publishAddress('console', server.url);
+        const status = { http_port: Number(new URL(server.url).port), engine_url: null, version: ctx.engine.version };
+        disposeStatus = ctx.engine.registerFunction({
+          id: 'console::status',
+          description: 'Where the console listens',
+          handler: () => status,
+        });
         ctx.log.info(`console listening on ${server.url}`);
       },
       async stop() {
+        disposeStatus?.();
         await server?.close();
         server = undefined;
       },
