@@ -49,6 +49,9 @@ async function run(ctx: CommandContext): Promise<void> {
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
   const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
   await ensureConfig(ctx);
+  // Signals are ours from here on: a Ctrl-C during start-up waits for the start, then stops cleanly
+  // (a default-handler death would skip the 'exit' hook and orphan the workers).
+  const signalled = untilSignal();
   // Loaded on demand: the engine is only needed by this command.
   const { startProjectHandle } = await import('./project-runner.ts');
   const handle = await startProjectHandle(ctx.configPath, logLevel);
@@ -64,7 +67,7 @@ async function run(ctx: CommandContext): Promise<void> {
   handle.onLocalWorkers((entries) => void sup.reconcile(entries));
   await sup.reconcile(handle.localWorkers());
   printReady(ctx, handle, engineUrl);
-  await untilSignal();
+  await signalled;
   ctx.io.err('Stopping…\n');
   await shutdown(sup, handle);
 }

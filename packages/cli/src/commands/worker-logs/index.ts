@@ -1,5 +1,5 @@
 /** `iii worker logs <NAME> [-f]` (workers.md §19.5): print a local worker's stderr then stdout log. */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, unwatchFile, watchFile } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { flag, type OptionSpec, parseArgs } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
@@ -55,9 +55,13 @@ function follow(ctx: CommandContext, files: string[], offsets: number[]): Promis
       offsets[i] = size;
       ctx.io.out(buf.toString('utf8'));
     };
-    for (const [i, f] of files.entries()) watchFile(f, { interval: 250 }, () => readNew(i));
+    // Compare sizes against what was printed (not stat-change events, which can miss a write made
+    // before their baseline): nothing is lost or printed twice.
+    const timer = setInterval(() => {
+      for (let i = 0; i < files.length; i++) readNew(i);
+    }, 250);
     const stop = (): void => {
-      for (const f of files) unwatchFile(f);
+      clearInterval(timer);
       resolve();
     };
     process.once('SIGINT', stop);
