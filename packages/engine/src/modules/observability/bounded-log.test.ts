@@ -61,3 +61,40 @@ describe('SpanStore', () => {
     assert.equal(store.trace('t')[0]!.pending, undefined);
   });
 });
+
+describe('SpanStore roots cache', () => {
+  const span = (spanId: string, parent: string | null): SpanRecord => ({
+    traceId: 't',
+    spanId,
+    parentSpanId: parent,
+    name: spanId,
+    kind: 1,
+    start: 1n,
+    end: 2n,
+    status: 'unset',
+    attributes: [],
+    serviceName: 's',
+    events: [],
+    links: [],
+  });
+
+  it('recomputes roots when a trace gains or loses spans', () => {
+    const store = new SpanStore(2);
+    store.add(span('child', 'root'));
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['child'],
+    ); // dangling parent → root
+    store.add(span('root', null));
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['root'],
+    );
+    store.add({ ...span('other', null), traceId: 'u' }); // evicts 'child' (oldest)
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['root'],
+    );
+    assert.deepEqual(store.roots('missing'), []);
+  });
+});

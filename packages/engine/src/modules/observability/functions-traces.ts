@@ -68,7 +68,7 @@ export function traceFunctions(hub: ObservabilityHub): LocalFunction[] {
           attributes: pairs(q.attributes, 'attributes'),
           exclude_attributes: pairs(q.exclude_attributes, 'exclude_attributes'),
         };
-        return listTraces(hub.spans.traces(), query, nowNanos());
+        return listTraces(hub.spans, query, nowNanos());
       },
     },
     {

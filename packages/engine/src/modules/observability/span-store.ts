@@ -4,9 +4,25 @@
  */
 import type { SpanRecord } from './records.ts';
 
-export class SpanStore {
+/** Roots: no parent, or a parent that is not (or no longer) in the store. */
+export function rootsOf(spans: SpanRecord[]): SpanRecord[] {
+  if (spans.length === 1) return spans;
+  const ids = new Set(spans.map((s) => s.spanId));
+  return spans.filter((s) => s.parentSpanId === null || !ids.has(s.parentSpanId));
+}
+
+/** What trace listings read: ids, cached roots, and the spans of one trace on demand. */
+export interface TraceSource {
+  traceIds(): Iterable<string>;
+  roots(traceId: string): SpanRecord[];
+  trace(traceId: string): SpanRecord[];
+}
+
+export class SpanStore implements TraceSource {
   private readonly byKey = new Map<string, SpanRecord>();
   private readonly byTrace = new Map<string, Map<string, SpanRecord>>();
+  /** Roots per trace, computed on first listing and dropped whenever that trace changes. */
+  private readonly rootCache = new Map<string, SpanRecord[]>();
 
   constructor(private maxSpans: number) {}
 
@@ -25,11 +41,27 @@ export class SpanStore {
       this.byTrace.set(span.traceId, trace);
     }
     trace.set(span.spanId, span);
+    this.rootCache.delete(span.traceId);
     this.evict();
   }
 
   trace(traceId: string): SpanRecord[] {
     return [...(this.byTrace.get(traceId)?.values() ?? [])];
+  }
+
+  traceIds(): Iterable<string> {
+    return this.byTrace.keys();
+  }
+
+  roots(traceId: string): SpanRecord[] {
+    let roots = this.rootCache.get(traceId);
+    if (!roots) {
+      // Unknown ids (a query for a trace that is gone) are not cached: callers choose them.
+      if (!this.byTrace.has(traceId)) return [];
+      roots = rootsOf(this.trace(traceId));
+      this.rootCache.set(traceId, roots);
+    }
+    return roots;
   }
 
   hasTrace(traceId: string): boolean {
@@ -48,6 +80,7 @@ export class SpanStore {
   clear(): void {
     this.byKey.clear();
     this.byTrace.clear();
+    this.rootCache.clear();
   }
 
   private evict(): void {
@@ -59,6 +92,7 @@ export class SpanStore {
       const trace = this.byTrace.get(span.traceId);
       trace?.delete(span.spanId);
       if (trace?.size === 0) this.byTrace.delete(span.traceId);
+      this.rootCache.delete(span.traceId);
     }
   }
 }

@@ -3,6 +3,7 @@
  * Pure functions of (store contents, query, now) so they are unit-testable without an engine.
  */
 import { attr, durationMs, type SpanRecord, spanJson } from './records.ts';
+import type { TraceSource } from './span-store.ts';
 
 export type SortBy = 'start_time' | 'duration' | 'duration_ms' | 'service_name' | 'name';
 
@@ -34,18 +35,11 @@ export function isInternalSpan(s: SpanRecord): boolean {
   return fn?.startsWith('engine::') ?? false;
 }
 
-/** Roots: no parent, or a parent that is not (or no longer) in the store. */
-export function rootsOf(spans: SpanRecord[]): SpanRecord[] {
-  if (spans.length === 1) return spans;
-  const ids = new Set(spans.map((s) => s.spanId));
-  return spans.filter((s) => s.parentSpanId === null || !ids.has(s.parentSpanId));
-}
-
 const msToNs = (ms: number): bigint => BigInt(Math.floor(ms * 1e6));
 const has = (s: SpanRecord, [k, v]: [string, string]): boolean => s.attributes.some(([ak, av]) => ak === k && av === v);
 const includesCi = (hay: string, needle: string): boolean => hay.toLowerCase().includes(needle.toLowerCase());
 
-function rootMatches(root: SpanRecord, trace: SpanRecord[], q: TraceListQuery, nowNs: bigint): boolean {
+function rootMatches(root: SpanRecord, trace: () => SpanRecord[], q: TraceListQuery, nowNs: bigint): boolean {
   if (!q.include_internal && isInternalSpan(root)) return false;
   if (q.service_name !== undefined && !includesCi(root.serviceName, q.service_name)) return false;
   if (q.status !== undefined && !root.status.includes(q.status.toLowerCase())) return false;
@@ -56,7 +50,7 @@ function rootMatches(root: SpanRecord, trace: SpanRecord[], q: TraceListQuery, n
   if (q.start_time !== undefined && end < msToNs(q.start_time)) return false;
   if (q.end_time !== undefined && root.start > msToNs(q.end_time)) return false;
   // Name and attribute filters look at the root only, or at every span with search_all_spans.
-  const scope = q.search_all_spans ? trace.filter((s) => q.include_internal || !isInternalSpan(s)) : [root];
+  const scope = q.search_all_spans ? trace().filter((s) => q.include_internal || !isInternalSpan(s)) : [root];
   if (q.name !== undefined && !scope.some((s) => includesCi(s.name, q.name!))) return false;
   for (const pair of q.attributes ?? []) if (!scope.some((s) => has(s, pair))) return false;
   for (const pair of q.exclude_attributes ?? []) if (scope.some((s) => has(s, pair))) return false;
@@ -66,7 +60,6 @@ function rootMatches(root: SpanRecord, trace: SpanRecord[], q: TraceListQuery, n
 /** A listed root with its sort keys computed once (durations involve bigint maths). */
 interface Match {
   root: SpanRecord;
-  trace: SpanRecord[];
   duration: number;
 }
 
@@ -104,22 +97,25 @@ export function traceTags(trace: SpanRecord[]): Record<string, string> {
 }
 
 export function listTraces(
-  traces: Iterable<[string, SpanRecord[]]>,
+  source: TraceSource,
   q: TraceListQuery,
   nowNs: bigint,
 ): { spans: Record<string, unknown>[]; total: number; offset: number; limit: number } {
-  const wanted =
-    q.trace_id !== undefined || q.trace_ids !== undefined ? new Set([...(q.trace_ids ?? []), ...(q.trace_id ? [q.trace_id] : [])]) : null;
+  // Asking for trace ids is a lookup, not a scan.
+  const ids =
+    q.trace_id !== undefined || q.trace_ids !== undefined
+      ? new Set([...(q.trace_ids ?? []), ...(q.trace_id ? [q.trace_id] : [])])
+      : source.traceIds();
   const matches: Match[] = [];
-  for (const [traceId, trace] of traces) {
-    if (wanted && !wanted.has(traceId)) continue;
-    for (const root of rootsOf(trace))
-      if (rootMatches(root, trace, q, nowNs)) matches.push({ root, trace, duration: durationMs(root, nowNs) });
+  for (const traceId of ids) {
+    const trace = (): SpanRecord[] => source.trace(traceId);
+    for (const root of source.roots(traceId))
+      if (rootMatches(root, trace, q, nowNs)) matches.push({ root, duration: durationMs(root, nowNs) });
   }
   matches.sort(comparator(q));
-  const page = matches.slice(q.offset, q.offset + q.limit).map(({ root, trace }) => {
+  const page = matches.slice(q.offset, q.offset + q.limit).map(({ root }) => {
     const json = spanJson(root);
-    const tags = traceTags(trace);
+    const tags = traceTags(source.trace(root.traceId));
     if (Object.keys(tags).length > 0) json.trace_tags = tags;
     return json;
   });

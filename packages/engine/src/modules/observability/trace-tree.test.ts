@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isCollapsed } from './config.ts';
 import type { SpanRecord } from './records.ts';
-import { rootsOf } from './trace-query.ts';
+import { rootsOf } from './span-store.ts';
 import { buildTree, type TreeNode } from './trace-tree.ts';
 
 let clock = 0n;
