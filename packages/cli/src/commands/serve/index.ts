@@ -64,12 +64,28 @@ async function run(ctx: CommandContext): Promise<void> {
     sup.killAll();
     removeRuntime(paths.runtime);
   });
-  handle.onLocalWorkers((entries) => void sup.reconcile(entries));
-  await sup.reconcile(handle.localWorkers());
+  await followLocalWorkers(ctx, handle, sup);
   printReady(ctx, handle, engineUrl);
   await signalled;
   ctx.io.err('Stopping…\n');
   await shutdown(sup, handle);
+}
+
+/** Start the current local workers, then follow every config.yaml change. */
+async function followLocalWorkers(ctx: CommandContext, handle: ProjectHandle, sup: Supervisor): Promise<void> {
+  const warned = new Set<string>();
+  const warnImages = (): void => {
+    for (const name of handle.imageWorkers().filter((n) => !warned.has(n))) {
+      warned.add(name);
+      ctx.io.err(`warning: worker '${name}' is an OCI image; Triad runs local (worker_path) workers only, so it is not started\n`);
+    }
+  };
+  handle.onLocalWorkers((entries) => {
+    warnImages();
+    void sup.reconcile(entries);
+  });
+  warnImages();
+  await sup.reconcile(handle.localWorkers());
 }
 
 /** Workers always reach the engine over loopback, whatever host the listener bound. */

@@ -7,6 +7,8 @@ import { startProject } from '../../../../engine/src/project/start-project.ts';
 import type { LocalEntry } from './supervisor.ts';
 
 export interface ProjectHandle {
+  /** Names of entries Triad cannot run (OCI `image:` workers), current list. */
+  imageWorkers(): string[];
   /** Listener addresses: `worker` (ws://…), `http`, `stream`, `console`, … */
   addresses(): Readonly<Record<string, string>>;
   /** Current local workers, then every change. */
@@ -20,6 +22,7 @@ export async function startProjectHandle(configPath: string, logLevel: LogLevel 
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),
+    imageWorkers: () => project.localWorkers.filter((e) => e.image !== undefined && e.worker_path === undefined).map((e) => e.name),
     onLocalWorkers: (listener) => project.on('local-workers', (payload: unknown) => listener(toEntries(payload))),
     stop: () => project.stop(),
   };
