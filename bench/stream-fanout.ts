@@ -147,8 +147,11 @@ async function drive(
   sets: number,
   write: (n: number, sentAt: number) => Promise<void> | void,
   burstSize = BURST,
-): Promise<Sample> {
+): Promise<Sample & { cpuMsPerWrite: number }> {
   const t0 = performance.now();
+  // CPU of this process (the server) over the phase: the full server-side cost per event, whatever
+  // event-loop turn it lands in. The driver's IPC bookkeeping is the same for both servers.
+  const cpu0 = process.cpuUsage();
   for (let n = 0; n < sets; n += burstSize) {
     const burst = Math.min(burstSize, sets - n);
     for (let k = 0; k < burst; k++) await write(n + k, now());
@@ -160,18 +163,22 @@ async function drive(
     );
   }
   const elapsed = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const reports = await Promise.all(pool.children.map((c) => request(c, { cmd: 'report' }, isReport)));
-  return summarise(
-    reports.flatMap((r) => r.latencies),
-    elapsed,
-  );
+  return {
+    ...summarise(
+      reports.flatMap((r) => r.latencies),
+      elapsed,
+    ),
+    cpuMsPerWrite: (cpu.user + cpu.system) / 1000 / sets,
+  };
 }
 
 interface Phases {
   /** Bursts of BURST writes: deliveries/s (latency includes queueing behind the burst). */
-  burst: Sample;
+  burst: Sample & { cpuMsPerWrite: number };
   /** One write at a time: the fan-out latency of a single write to every subscriber. */
-  paced: Sample;
+  paced: Sample & { cpuMsPerWrite: number };
 }
 
 /** Best throughput round for the burst phase, best p99 round for the latency phase. */
@@ -239,6 +246,11 @@ async function main(): Promise<void> {
   const labels = { subject: 'triad stream::set', baseline: 'bare ws broadcast' };
   report(`throughput phase (bursts of ${BURST}): deliveries/s, set-to-receive latency (ms)`, triad.burst, baseline.burst, labels);
   report(`latency phase (${LATENCY_SETS} writes, one at a time): set-to-receive latency (ms)`, triad.paced, baseline.paced, labels);
+  const wt = Math.min(triad.burst.cpuMsPerWrite, triad.paced.cpuMsPerWrite);
+  const wb = Math.min(baseline.burst.cpuMsPerWrite, baseline.paced.cpuMsPerWrite);
+  console.log(
+    `\nserver process CPU ms per event (${SUBSCRIBERS} sockets): triad ${wt.toFixed(2)}   bare ${wb.toFixed(2)}   ratio ${(wt / wb).toFixed(2)}×`,
+  );
   const ratio = triad.burst.throughput / baseline.burst.throughput;
   const p99 = triad.paced.p99;
   console.log(
