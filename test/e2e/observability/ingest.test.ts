@@ -81,4 +81,20 @@ describe('observability: raw telemetry frames', () => {
     const good = telemetry.ingestFrame(logFrame(uniqueName('direct'), 'direct'), {});
     assert.deepEqual({ ok: good.ok, signal: good.signal, stored: good.stored }, { ok: true, signal: 'logs', stored: 1 });
   });
+
+  it('recordEngineLog stores engine log lines (JSON-safe fields) without throwing', async () => {
+    const telemetry = engine.api.services.get('telemetry')!;
+    const msg = uniqueName('engine line');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    telemetry.recordEngineLog('warn', msg, { worker: 'w1', n: 10n });
+    telemetry.recordEngineLog('error', `${msg} cyclic`, cyclic);
+    const logs = await listLogs(engine, { severity_min: 13 });
+    const line = logs.find((l) => l.body === msg)!;
+    assert.deepEqual(
+      { text: line.severity_text, svc: line.service_name, attrs: line.attributes },
+      { text: 'WARN', svc: 'iii', attrs: { worker: 'w1', n: '10' } },
+    );
+    assert.deepEqual(logs.find((l) => l.body === `${msg} cyclic`)!.attributes, {});
+  });
 });

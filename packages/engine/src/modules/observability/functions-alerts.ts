@@ -142,7 +142,10 @@ export class Alerts {
       spanId: null,
       serviceName: svc,
     };
-    this.hub.addLog({ ...record, attributes: { 'alert.name': rule.name, 'alert.value': value }, resource: { 'service.name': svc } }, false);
+    this.hub.addLog(
+      { ...record, attributes: { 'alert.name': rule.name, 'alert.value': value }, resource: { 'service.name': svc } },
+      'call',
+    );
   }
 }
 

@@ -44,7 +44,7 @@ function logFunction(hub: ObservabilityHub, level: keyof typeof SEVERITIES): Loc
         resource: { 'service.name': serviceName },
         serviceName,
       };
-      hub.addLog(record, false);
+      hub.addLog(record, 'call');
       return undefined;
     },
   };

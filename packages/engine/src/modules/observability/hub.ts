@@ -4,13 +4,17 @@
  * `tracer` service (engine spans) write through it; the query functions read from it.
  */
 import { toErrorBody } from '../../core/errors/index.ts';
-import { parseOtelFrame } from '../../protocol/otel-frames.ts';
+import { type AttrValue, parseOtelFrame } from '../../protocol/otel-frames.ts';
 import type { Logger } from '../../util/logger.ts';
 import { BoundedLog } from './bounded-log.ts';
+import { nowNanos } from './clock.ts';
 import { logsInMemory, metricsInMemory, type ObservabilityConfig, tracesInMemory } from './config.ts';
 import { EngineCounters, MetricStore } from './metric-store.ts';
 import { type LogRecord, logFromOtel, type SpanRecord, spanFromOtel } from './records.ts';
 import { SpanStore } from './span-store.ts';
+
+export type LogOrigin = 'sdk' | 'call' | 'engine';
+const ENGINE_LEVELS = { debug: [5, 'DEBUG'], info: [9, 'INFO'], warn: [13, 'WARN'], error: [17, 'ERROR'] } as const;
 
 export interface IngestResult {
   ok: boolean;
@@ -68,7 +72,7 @@ export class ObservabilityHub {
         return { ok: true, signal: 'traces', stored: this.addSpans(f.spans.map(spanFromOtel)), dropped: f.dropped };
       if (f.signal === 'logs') {
         let stored = 0;
-        for (const l of f.logs) if (this.addLog(logFromOtel(l), true)) stored++;
+        for (const l of f.logs) if (this.addLog(logFromOtel(l), 'sdk')) stored++;
         return { ok: true, signal: 'logs', stored, dropped: f.dropped };
       }
       if (!metricsInMemory(this.config)) return { ok: true, signal: 'metrics', stored: 0, dropped: f.dropped };
@@ -91,13 +95,45 @@ export class ObservabilityHub {
   }
 
   /** Store one log record (subject to `logs_sampling_ratio`), echo it, fire log triggers. */
-  addLog(record: LogRecord, fromSdk: boolean): boolean {
+  /**
+   * `origin`: `sdk` records are echoed with their service name, `call` records (engine::log::*, alerts)
+   * plainly, `engine` records not at all (the engine logger printed them already).
+   */
+  addLog(record: LogRecord, origin: LogOrigin): boolean {
     if (!logsInMemory(this.config)) return false;
     if (this.config.logs_sampling_ratio < 1 && Math.random() >= this.config.logs_sampling_ratio) return false;
     this.logs.push(record);
-    if (this.config.logs_console_output) this.echo(record, fromSdk);
+    if (this.config.logs_console_output && origin !== 'engine') this.echo(record, origin === 'sdk');
     this.emit(this.logListeners, record);
     return true;
+  }
+
+  /** An engine log line: stored like `engine::log::*` records, never echoed (it was printed already). */
+  addEngineLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown> = {}): void {
+    const [severityNumber, severityText] = ENGINE_LEVELS[level];
+    const now = nowNanos();
+    const serviceName = this.config.service_name;
+    let attributes: Record<string, AttrValue> = {};
+    try {
+      // Fields may hold anything (errors, bigints, cycles): keep what survives a JSON round trip.
+      const plain: unknown = JSON.parse(JSON.stringify(fields, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+      if (typeof plain === 'object' && plain !== null && !Array.isArray(plain)) attributes = Object.fromEntries(Object.entries(plain));
+    } catch {
+      // unserialisable fields are dropped, the message is kept
+    }
+    const record: LogRecord = {
+      time: now,
+      observed: now,
+      severityNumber,
+      severityText,
+      body: message,
+      attributes,
+      traceId: null,
+      spanId: null,
+      resource: { 'service.name': serviceName },
+      serviceName,
+    };
+    this.addLog(record, 'engine');
   }
 
   private echo(r: LogRecord, fromSdk: boolean): void {

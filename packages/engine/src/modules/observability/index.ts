@@ -39,6 +39,13 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
     ingestFrame: (frame, source) => hub.ingestFrame(frame, source),
     latestWorkerMetrics: (workerId) => hub.metrics.latestFor(workerId),
     recordInvocation: (fn, outcome, ms) => hub.counters.recordInvocation(fn, outcome, ms),
+    recordEngineLog: (level, message, fields) => {
+      try {
+        hub.addEngineLog(level, message, fields);
+      } catch {
+        // a log line must never break the caller
+      }
+    },
   };
   disposers.push(engine.services.provide('telemetry', sink));
   disposers.push(engine.services.provide('tracer', createTracer(hub, engine.version)));

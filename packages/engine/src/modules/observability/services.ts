@@ -16,6 +16,12 @@ export interface TelemetrySink {
   /** `engine::workers::info.worker.latest_metrics` for a connected worker (protocol.md §7.4). */
   latestWorkerMetrics(workerId: string): LatestWorkerMetrics | undefined;
   recordInvocation(functionId: string, outcome: 'success' | 'error' | 'deferred', durationMs?: number): void;
+  /**
+   * Store one of the engine's own log lines (the reference keeps its `tracing` events as logs), with
+   * `service_name` = the configured service name and `fields` as attributes. Never echoed to the console
+   * (the engine logger already printed it) and never throws.
+   */
+  recordEngineLog(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>): void;
 }
 
 export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
