@@ -20,12 +20,9 @@ test('stream triggers: filters, payload wrapper, metadata; stream_name is requir
     });
     w.registerTrigger({ type: 'stream', function_id: handler, config: { stream_name, group_id: 'all' }, metadata: { m: 1 } });
     await waitForTrigger(engine, handler, 'stream');
-    await assert.rejects(
-      engine.api.invoke('engine::register_trigger', { trigger_type: 'stream', function_id: handler, config: {} }),
-      {
-        code: 'trigger_registration_failed',
-      },
-    );
+    await assert.rejects(engine.api.invoke('engine::register_trigger', { trigger_type: 'stream', function_id: handler, config: {} }), {
+      code: 'trigger_registration_failed',
+    });
 
     const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload });
     const before = Date.now();
