@@ -5,8 +5,6 @@
 import { attr, durationMs, type SpanRecord, spanJson } from './records.ts';
 import type { TraceSource } from './span-store.ts';
 
-export type SortBy = 'start_time' | 'duration' | 'duration_ms' | 'service_name' | 'name';
-
 export interface TraceListQuery {
   trace_id?: string;
   trace_ids?: string[];
@@ -63,27 +61,20 @@ interface Match {
   duration: number;
 }
 
+const cmp = <T extends string | bigint | number>(x: T, y: T): number => (x < y ? -1 : x > y ? 1 : 0);
+
+/** Sort keys by `sort_by` value; unknown values fall back to start_time, like the reference. */
+const SORT_KEYS = new Map<string, (a: Match, b: Match) => number>([
+  ['start_time', () => 0],
+  ['duration', (a, b) => a.duration - b.duration],
+  ['duration_ms', (a, b) => a.duration - b.duration],
+  ['service_name', (a, b) => cmp(a.root.serviceName, b.root.serviceName)],
+  ['name', (a, b) => cmp(a.root.name, b.root.name)],
+]);
+
 function comparator(q: TraceListQuery): (a: Match, b: Match) => number {
-  const byStart = (a: Match, b: Match): number =>
-    a.root.start < b.root.start
-      ? -1
-      : a.root.start > b.root.start
-        ? 1
-        : a.root.spanId < b.root.spanId
-          ? -1
-          : a.root.spanId > b.root.spanId
-            ? 1
-            : 0;
-  const str = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
-  const key: Record<SortBy, (a: Match, b: Match) => number> = {
-    start_time: () => 0,
-    duration: (a, b) => a.duration - b.duration,
-    duration_ms: (a, b) => a.duration - b.duration,
-    service_name: (a, b) => str(a.root.serviceName, b.root.serviceName),
-    name: (a, b) => str(a.root.name, b.root.name),
-  };
-  // Unknown sort keys fall back to start_time, like the reference.
-  const primary = key[(q.sort_by ?? 'start_time') as SortBy] ?? key.start_time;
+  const byStart = (a: Match, b: Match): number => cmp(a.root.start, b.root.start) || cmp(a.root.spanId, b.root.spanId);
+  const primary = SORT_KEYS.get(q.sort_by ?? 'start_time') ?? byStart;
   const sign = q.sort_order?.toLowerCase() === 'desc' ? -1 : 1;
   return (a, b) => sign * (primary(a, b) || byStart(a, b));
 }
