@@ -33,3 +33,17 @@ test('unknown commands and options are coded errors', async () => {
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^error\[E_CLI_BAD_ARGS\]: --log-level must be one of/);
 });
+
+test('-c is global: before or after the command words, with a coded error when the path is missing', async () => {
+  const cwd = tempDir();
+  const other = tempDir();
+  await iii(other, ['project', 'init', '-d', '.']);
+  const before = await iii(cwd, ['-c', `${other}/config.yaml`, 'worker', 'add', 'state']);
+  assert.equal(before.code, 0, before.stderr);
+  const after = await iii(cwd, ['worker', 'add', 'http', '--config', `${other}/config.yaml`]);
+  assert.equal(after.code, 0, after.stderr);
+  const list = await iii(cwd, ['worker', 'list', `--config=${other}/config.yaml`]);
+  assert.match(list.stderr, /^state /m);
+  assert.match(list.stderr, /^http /m);
+  assert.match((await iii(cwd, ['worker', 'list', '-c'])).stderr, /^error\[E_CLI_BAD_ARGS\]: -c needs a path/);
+});

@@ -24,21 +24,39 @@ interface Globals {
   rest: string[];
 }
 
-/** Globals are only read before the command words (`iii -c x worker add …`). */
+/** `-v`/`-h` are read before the command words; `-c` anywhere (see extractConfig). */
 function readGlobals(argv: readonly string[]): Globals {
-  const g: Globals = { version: false, help: false, rest: [] };
+  const { config, rest } = extractConfig(argv);
+  const g: Globals = { version: false, help: false, rest: [], ...(config !== undefined ? { config } : {}) };
   let i = 0;
-  for (; i < argv.length; i++) {
-    const t = argv[i] ?? '';
+  for (; i < rest.length; i++) {
+    const t = rest[i] ?? '';
     if (t === '-v' || t === '--version' || t === '-V') g.version = true;
     else if (t === '-h' || t === '--help') g.help = true;
-    else if (t === '--no-update-check') continue;
-    else if (t === '-c' || t === '--config') g.config = argv[++i];
-    else if (t.startsWith('--config=')) g.config = t.slice('--config='.length);
-    else break;
+    else if (t !== '--no-update-check') break;
   }
-  g.rest = argv.slice(i);
+  g.rest = rest.slice(i);
   return g;
+}
+
+/**
+ * `-c/--config <path>` is global: accepted before the command (`iii -c x worker add …`) and after it
+ * (`iii --log-level debug -c x`), but not after `--`.
+ */
+function extractConfig(argv: readonly string[]): { config?: string; rest: string[] } {
+  let config: string | undefined;
+  const rest: string[] = [];
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i] as string;
+    if (i < end && (t === '-c' || t === '--config')) {
+      config = argv[++i];
+      if (config === undefined || config.startsWith('-'))
+        throw new CliError('E_CLI_BAD_ARGS', `${t} needs a path`, 'e.g. iii -c ./config.yaml');
+    } else if (i < end && t.startsWith('--config=')) config = t.slice('--config='.length);
+    else rest.push(t);
+  }
+  return { ...(config !== undefined ? { config } : {}), rest };
 }
 
 /** Returns the exit code. */

@@ -95,7 +95,8 @@ export class LocalWorker extends EventEmitter {
       const code = await this.runOnce(script, manifest);
       if (code !== 0) throw new Error(`${label} script \`${script}\` failed (exit ${code})`);
     }
-    writeMarker(this.spec.workerPath);
+    // The marker means "install finished": never write it for an install cut short by a stop.
+    if (!this.stopping) writeMarker(this.spec.workerPath);
   }
 
   /** Run a script to completion, output through the sink. Resolves with the exit code. */
