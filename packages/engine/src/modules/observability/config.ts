@@ -1,7 +1,7 @@
 /**
  * `config/iii-observability.yaml` (workers.md §8.5). Defaults are the reference's built-in ones.
- * Only the memory exporters are implemented; `otlp` is accepted (so reference configs load) and
- * logged as unsupported at start.
+ * `exporter` / `logs_exporter` `otlp|both` export over OTLP/HTTP JSON (otlp-exporter.ts);
+ * `metrics_exporter: otlp` is accepted (so reference configs load) and logged as unsupported.
  */
 import { type Schema, s } from '../../core/config/schema.ts';
 

@@ -86,26 +86,32 @@ export class ObservabilityHub {
     }
   }
 
-  /** Store spans (SDK or engine) and tell the trace watchers. Returns how many were stored. */
+  /**
+   * Accept spans (SDK or engine): stored when the memory exporter is on, and handed to the listeners
+   * (trace triggers, the OTLP exporter) either way. Returns how many were stored in memory.
+   */
   addSpans(spans: SpanRecord[]): number {
-    if (!tracesInMemory(this.config) || spans.length === 0) return 0;
-    for (const s of spans) this.spans.add(s);
+    if (!this.config.enabled || spans.length === 0) return 0;
+    const inMemory = tracesInMemory(this.config);
+    if (inMemory) for (const s of spans) this.spans.add(s);
     this.emit(this.spanListeners, spans);
-    return spans.length;
+    return inMemory ? spans.length : 0;
   }
 
-  /** Store one log record (subject to `logs_sampling_ratio`), echo it, fire log triggers. */
   /**
-   * `origin`: `sdk` records are echoed with their service name, `call` records (engine::log::*, alerts)
-   * plainly, `engine` records not at all (the engine logger printed them already).
+   * Accept one log record (subject to `logs_sampling_ratio`): store it (memory exporter), echo it,
+   * hand it to the listeners (log triggers, OTLP exporter). `origin`: `sdk` records are echoed with
+   * their service name, `call` records (engine::log::*, alerts) plainly, `engine` records not at all
+   * (the engine logger printed them already).
    */
   addLog(record: LogRecord, origin: LogOrigin): boolean {
-    if (!logsInMemory(this.config)) return false;
+    if (!this.config.enabled || !this.config.logs_enabled) return false;
     if (this.config.logs_sampling_ratio < 1 && Math.random() >= this.config.logs_sampling_ratio) return false;
-    this.logs.push(record);
+    const inMemory = logsInMemory(this.config);
+    if (inMemory) this.logs.push(record);
     if (this.config.logs_console_output && origin !== 'engine') this.echo(record, origin === 'sdk');
     this.emit(this.logListeners, record);
-    return true;
+    return inMemory;
   }
 
   /** An engine log line: stored like `engine::log::*` records, never echoed (it was printed already). */

@@ -10,6 +10,7 @@ import { logFunctions } from './functions-logs.ts';
 import { miscFunctions } from './functions-misc.ts';
 import { traceFunctions } from './functions-traces.ts';
 import { ObservabilityHub } from './hub.ts';
+import { OtlpExporter } from './otlp-exporter.ts';
 import type { TelemetrySink } from './services.ts';
 import { createTracer } from './tracer.ts';
 import { logTriggerType, traceTriggerType } from './triggers.ts';
@@ -32,8 +33,7 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
   const { engine } = ctx;
   const version = config.service_version ?? process.env.SERVICE_VERSION ?? engine.version;
   const disposers: Disposer[] = [];
-  if (config.exporter !== 'memory' || config.logs_exporter !== 'memory' || config.metrics_exporter !== 'memory')
-    ctx.log.warn('OTLP export is not implemented; only the in-memory stores are active', { endpoint: config.endpoint });
+  const exporter = createExporter(ctx, hub, config, disposers);
 
   const sink: TelemetrySink = {
     ingestFrame: (frame, source) => hub.ingestFrame(frame, source),
@@ -74,8 +74,28 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
       hub.reconfigure(r.value);
       alerts.schedule();
     },
-    stop() {
+    async stop() {
       for (const d of disposers.splice(0).reverse()) d();
+      await exporter?.stop();
     },
   };
+}
+
+/** `exporter` / `logs_exporter` `otlp|both`: forward accepted spans and logs to an OTLP/HTTP collector. */
+function createExporter(
+  ctx: ModuleContext,
+  hub: ObservabilityHub,
+  config: ObservabilityConfig,
+  disposers: Disposer[],
+): OtlpExporter | undefined {
+  if (config.metrics_exporter === 'otlp') ctx.log.warn('metrics_exporter: otlp is not implemented; SDK metrics stay in memory only');
+  const traces = config.exporter !== 'memory';
+  const logs = config.logs_exporter !== 'memory';
+  if (!config.enabled || (!traces && !logs)) return undefined;
+  if (/:4317\/?$/.test(config.endpoint))
+    ctx.log.warn('OTLP export uses OTLP/HTTP JSON; port 4317 is usually gRPC (try 4318)', { endpoint: config.endpoint });
+  const exporter = new OtlpExporter(config.endpoint, ctx.log.child('otlp'));
+  if (traces) disposers.push(hub.onSpans((spans) => exporter.addSpans(spans.filter((s) => !s.pending))));
+  if (logs) disposers.push(hub.onLog((l) => exporter.addLog(l)));
+  return exporter;
 }
