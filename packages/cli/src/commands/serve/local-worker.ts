@@ -186,7 +186,14 @@ export class LocalWorker extends EventEmitter {
   }
 
   private setState(state: WorkerState): void {
-    if (state === 'stopped') rmSync(this.opts.pidFile, { force: true });
+    // `<name>.pid.state` lets `iii worker list` tell installing / restarting / failed apart.
+    if (state === 'stopped') {
+      rmSync(this.opts.pidFile, { force: true });
+      rmSync(`${this.opts.pidFile}.state`, { force: true });
+    } else {
+      mkdirSync(dirname(this.opts.pidFile), { recursive: true });
+      writeFileSync(`${this.opts.pidFile}.state`, `${state}\n`);
+    }
     this.state = state;
     this.emit('state', state);
   }

@@ -35,7 +35,8 @@ async function run(ctx: CommandContext): Promise<void> {
   const connected = await connectedNames(resolveTarget(running ? { url: running.worker_url } : { port: String(enginePort(entries)) }));
   const rows = entries.map((e) => {
     const pid = livePid(paths.pidFile(e.name));
-    return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected)];
+    const supervised = running ? supervisorState(paths.pidFile(e.name)) : undefined;
+    return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected, supervised)];
   });
   ctx.io.err(formatTable(['NAME', 'VERSION', 'PID', 'STATUS'], rows));
 }
@@ -49,11 +50,18 @@ async function connectedNames(target: ReturnType<typeof resolveTarget>): Promise
   }
 }
 
-function statusOf(entry: ConfigEntry, pid: number | undefined, connected: Set<string> | undefined): string {
+/** running (connected) > what the supervisor says (installing, backoff → restarting, failed) > starting/stopped. */
+function statusOf(entry: ConfigEntry, pid: number | undefined, connected: Set<string> | undefined, supervised: string | undefined): string {
   if (!connected) return 'stopped';
-  if (entry.worker_path === undefined) return 'running';
-  if (connected.has(entry.name)) return 'running';
+  if (entry.worker_path === undefined || connected.has(entry.name)) return 'running';
+  if (supervised === 'installing' || supervised === 'failed') return supervised;
+  if (supervised === 'backoff') return 'restarting';
   return pid === undefined ? 'stopped' : 'starting';
+}
+
+function supervisorState(pidFile: string): string | undefined {
+  const file = `${pidFile}.state`;
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
 function versionOf(entry: ConfigEntry): string {
