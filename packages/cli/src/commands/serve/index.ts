@@ -123,19 +123,19 @@ function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: strin
   ctx.io.err(`${lines.join('\n')}\n`);
 }
 
+/** Ctrl-C, `kill`, or the terminal closing (SIGHUP): all mean "stop cleanly". */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
 function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      // A second Ctrl-C while stopping means "now": exit, and the 'exit' hook SIGKILLs the workers.
+      for (const s of STOP_SIGNALS) process.off(s, on);
+      // A second signal while stopping means "now": exit, and the 'exit' hook SIGKILLs the workers.
       const now = (): never => process.exit(130);
-      process.once('SIGINT', now);
-      process.once('SIGTERM', now);
+      for (const s of STOP_SIGNALS) process.once(s, now);
       resolve(signal);
     };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
+    for (const s of STOP_SIGNALS) process.on(s, on);
   });
 }
 

@@ -56,6 +56,8 @@ export function resolveWorkerPath(projectDir: string, workerPath: string): strin
 export class Supervisor {
   private readonly entries = new Map<string, LocalEntry>();
   private readonly workers = new Map<string, LocalWorker>();
+  /** Workers being stopped: gone from `workers` but maybe still alive (killAll must reach them). */
+  private readonly leaving = new Set<LocalWorker>();
   /** Reconciles run one at a time, in order, so a fast edit-save-edit never interleaves. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -78,7 +80,7 @@ export class Supervisor {
 
   /** Last resort (second Ctrl-C, `iii` exiting abnormally): SIGKILL every worker group, synchronously. */
   killAll(): void {
-    for (const worker of this.workers.values()) worker.kill();
+    for (const worker of [...this.workers.values(), ...this.leaving]) worker.kill();
   }
 
   /** Stop every worker (in parallel) and forget them. */
@@ -125,6 +127,12 @@ export class Supervisor {
     const worker = this.workers.get(name);
     this.workers.delete(name);
     this.entries.delete(name);
-    await worker?.stop();
+    if (!worker) return;
+    this.leaving.add(worker);
+    try {
+      await worker.stop();
+    } finally {
+      this.leaving.delete(worker);
+    }
   }
 }
