@@ -3,23 +3,11 @@
  * entry + `type: engine` lock entry, nothing downloaded); local paths append `name` + absolute
  * `worker_path`. A running `iii` sees the config.yaml change and starts the worker.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { flag, intOption, type OptionSpec, parseArgs } from '../../args.ts';
-import { CliError, toCliError } from '../../output/cli-error.ts';
-import { formatError } from '../../output/render.ts';
-import { BUILTINS, classify, DEPRECATED, ENGINE_WORKER_VERSION, MANDATORY } from '../../project/catalog.ts';
-import { appendEntry, readEntries, removeEntry } from '../../project/config-file.ts';
-import { withEngineWorker } from '../../project/lock-file.ts';
-import { readManifest } from '../../project/manifest.ts';
-import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
-import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
-import { readRuntime } from '../../project/runtime-file.ts';
-import { type CommandContext, registerCommand } from '../../registry.ts';
-import { waitReady } from './wait-ready.ts';
+import type { OptionSpec } from '../../args.ts';
+import { BUILTINS } from '../../project/catalog.ts';
+import { registerCommand } from '../../registry.ts';
 
-const options: OptionSpec[] = [
+export const options: OptionSpec[] = [
   { name: 'force', short: 'f', type: 'boolean', description: 'Replace an existing entry (local workers: reinstall on next start)' },
   { name: 'yes', short: 'y', type: 'boolean', description: 'Accepted for compatibility (no prompts are asked)' },
   { name: 'no-wait', type: 'boolean', description: 'Do not wait for a local worker to connect to a running engine' },
@@ -33,93 +21,6 @@ registerCommand({
   options,
   details: `Built-ins (from the engine, nothing to download): ${[...BUILTINS].join(', ')}.
 Local workers: a folder with an iii.worker.yaml (see \`iii worker init\`), e.g. iii worker add ./link.`,
-  run,
+  // The implementation (and its YAML/engine imports) loads only when this command runs.
+  run: async (ctx) => (await import('./run.ts')).run(ctx),
 });
-
-async function run(ctx: CommandContext): Promise<void> {
-  const args = parseArgs(ctx.argv, options);
-  if (args.positionals.length === 0)
-    throw new CliError('E_CLI_BAD_ARGS', 'missing worker name or path', 'e.g. iii worker add http, or iii worker add ./link');
-  const paths = projectPaths(ctx.configPath);
-  const waitMs = intOption(args, 'wait-timeout-ms', 120_000);
-  const many = args.positionals.length > 1;
-  const locals: string[] = [];
-  let failed = 0;
-  for (const [i, arg] of args.positionals.entries()) {
-    if (many) ctx.io.err(`[${i + 1}/${args.positionals.length}] Adding ${arg}\n`);
-    try {
-      const local = addOne(ctx, paths, arg, flag(args, 'force'));
-      if (local) locals.push(local);
-    } catch (err) {
-      if (!many) throw err;
-      failed++;
-      ctx.io.err(formatError(toCliError(err)));
-    }
-  }
-  if (failed > 0) throw new CliError('E_CLI_ADD_FAILED', `${failed} of ${args.positionals.length} workers could not be added`);
-  if (locals.length === 0 || flag(args, 'no-wait')) {
-    ctx.io.err('A running `iii` picks the change up automatically; otherwise start the engine with `iii`.\n');
-    return;
-  }
-  for (const name of locals) {
-    const ready = await waitReady(paths.runtime, name, waitMs, ctx.io);
-    if (ready) ctx.io.err(`✓ ${name} is running\n`);
-    else if (readRuntime(paths.runtime))
-      ctx.io.err(`${name} is still starting; see \`iii worker logs ${name}\` and \`iii worker list\`.\n`);
-  }
-}
-
-/** Returns the worker name when a local worker was added (so the caller can wait for it). */
-function addOne(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): string | undefined {
-  const kind = classify(arg);
-  if (kind === 'mandatory') {
-    ctx.io.err(`'${arg}' is a mandatory engine worker (always on; configure via the configuration worker, not config.yaml).\n`);
-    return undefined;
-  }
-  if (kind === 'local') return addLocal(ctx, paths, arg, force);
-  if (kind === 'deprecated')
-    ctx.io.err(`warning: Worker name '${arg}' is deprecated. Use \`iii worker add ${DEPRECATED[arg]}\` instead.\n`);
-  if (kind === 'unknown')
-    throw new CliError(
-      'E_CLI_UNKNOWN_WORKER',
-      `'${arg}' is not a worker built into Triad, and Triad does not download registry workers`,
-      `built-ins: ${[...BUILTINS].join(', ')}; local folders: iii worker add ./path`,
-    );
-  addBuiltin(ctx, paths, arg);
-  return undefined;
-}
-
-function addBuiltin(ctx: CommandContext, paths: ProjectPaths, name: string): void {
-  const text = readConfigText(paths);
-  const exists = readEntries(text, paths.config).some((e) => e.name === name);
-  if (!exists) writeConfigText(paths, appendEntry(text, { name }));
-  writeLock(paths, withEngineWorker(readLock(paths), name, ENGINE_WORKER_VERSION));
-  ctx.io.err(`  ${name} v${ENGINE_WORKER_VERSION} (engine, built-in — nothing to download)\n`);
-  ctx.io.err(exists ? `✓ Worker ${name} already in config.yaml (entry kept)\n` : `✓ Worker ${name} added to config.yaml\n`);
-}
-
-function addLocal(ctx: CommandContext, paths: ProjectPaths, arg: string, force: boolean): string {
-  const dir = resolve(ctx.cwd, arg.startsWith('~') ? join(homedir(), arg.slice(1)) : arg);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError('E_CLI_BAD_ARGS', `${dir} is not a directory`);
-  const manifest = readManifest(dir);
-  for (const w of manifest.warnings) ctx.io.err(`warning: ${w}\n`);
-  if (!manifest.scripts.start) ctx.io.err(`warning: ${basename(dir)}/iii.worker.yaml has no scripts.start; \`iii\` cannot start it\n`);
-  const name = manifest.name;
-  if (MANDATORY.has(name) || BUILTINS.has(name) || name in DEPRECATED)
-    throw new CliError('E_CLI_BAD_ARGS', `a local worker cannot be named '${name}': that is a built-in worker`);
-  let text = readConfigText(paths);
-  if (readEntries(text, paths.config).some((e) => e.name === name)) {
-    if (!force)
-      throw new CliError(
-        'E_CLI_WORKER_EXISTS',
-        `Worker '${name}' is already in config.yaml.`,
-        `pass --force to replace it, or \`iii worker remove ${name} -y\``,
-      );
-    text = removeEntry(text, name);
-    // --force means "install again": drop the install marker.
-    rmSync(join(dir, '.iii', 'prepared'), { force: true });
-  }
-  writeConfigText(paths, appendEntry(text, { name, worker_path: dir }));
-  ctx.io.err(`✓ Worker ${name} added to config.yaml (local: ${dir})\n`);
-  return name;
-}

@@ -1,89 +1,14 @@
 /** `iii worker list` (workers.md §19.3): config.yaml entries merged with what the engine reports. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { type OptionSpec, parseArgs } from '../../args.ts';
-import { resolveTarget, withEngine } from '../../engine-client.ts';
-import { formatTable } from '../../output/render.ts';
-import { ENGINE_WORKER_VERSION } from '../../project/catalog.ts';
-import { type ConfigEntry, readEntries } from '../../project/config-file.ts';
-import { projectPaths } from '../../project/paths.ts';
-import { readConfigText } from '../../project/project-files.ts';
-import { readRuntime } from '../../project/runtime-file.ts';
-import { type CommandContext, registerCommand } from '../../registry.ts';
-import { enginePort } from '../serve/engine-port.ts';
-import { workerNames } from '../worker-add/wait-ready.ts';
+import type { OptionSpec } from '../../args.ts';
+import { registerCommand } from '../../registry.ts';
 
-const options: OptionSpec[] = [];
+export const options: OptionSpec[] = [];
 
 registerCommand({
   path: ['worker', 'list'],
   summary: 'List the workers in config.yaml and their status',
   usage: 'iii worker list',
   options,
-  run,
+  // The implementation (and its YAML/engine imports) loads only when this command runs.
+  run: async (ctx) => (await import('./run.ts')).run(ctx),
 });
-
-async function run(ctx: CommandContext): Promise<void> {
-  parseArgs(ctx.argv, options);
-  const paths = projectPaths(ctx.configPath);
-  const entries = readEntries(readConfigText(paths), paths.config);
-  if (entries.length === 0) {
-    ctx.io.err('No workers. Use `iii worker add` to get started.\n');
-    return;
-  }
-  const running = readRuntime(paths.runtime);
-  const connected = await connectedNames(resolveTarget(running ? { url: running.worker_url } : { port: String(enginePort(entries)) }));
-  const rows = entries.map((e) => {
-    const pid = livePid(paths.pidFile(e.name));
-    const supervised = running ? supervisorState(paths.pidFile(e.name)) : undefined;
-    return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected, supervised)];
-  });
-  ctx.io.err(formatTable(['NAME', 'VERSION', 'PID', 'STATUS'], rows));
-}
-
-/** Names of connected workers; undefined when the engine is not running. */
-async function connectedNames(target: ReturnType<typeof resolveTarget>): Promise<Set<string> | undefined> {
-  try {
-    return new Set(workerNames(await withEngine(target, 5_000, (c) => c.trigger({ function_id: 'engine::workers::list', payload: {} }))));
-  } catch {
-    return undefined;
-  }
-}
-
-/** running (connected) > what the supervisor says (installing, backoff → restarting, failed) > starting/stopped. */
-function statusOf(entry: ConfigEntry, pid: number | undefined, connected: Set<string> | undefined, supervised: string | undefined): string {
-  if (!connected) return 'stopped';
-  if (entry.worker_path === undefined || connected.has(entry.name)) return 'running';
-  if (supervised === 'installing' || supervised === 'failed') return supervised;
-  if (supervised === 'backoff') return 'restarting';
-  return pid === undefined ? 'stopped' : 'starting';
-}
-
-function supervisorState(pidFile: string): string | undefined {
-  const file = `${pidFile}.state`;
-  return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
-}
-
-function versionOf(entry: ConfigEntry): string {
-  if (entry.worker_path === undefined) return ENGINE_WORKER_VERSION;
-  const pkg = join(entry.worker_path, 'package.json');
-  if (!existsSync(pkg)) return '-';
-  try {
-    const v = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
-    return typeof v === 'string' ? v : '-';
-  } catch {
-    return '-';
-  }
-}
-
-function livePid(file: string): number | undefined {
-  if (!existsSync(file)) return undefined;
-  const pid = Number(readFileSync(file, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,0 +1,131 @@
+/**
+ * `iii` with no command (workers.md §16): start the engine for ./config.yaml (or `-c`), run the
+ * project's local workers under supervision, print where to look, stop everything on Ctrl-C/SIGTERM.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs, str } from '../../args.ts';
+import { CliError } from '../../output/cli-error.ts';
+import { projectPaths } from '../../project/paths.ts';
+import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
+import type { CommandContext } from '../../registry.ts';
+import { options } from './index.ts';
+import type { ProjectHandle } from './project-runner.ts';
+import { Supervisor } from './supervisor.ts';
+
+const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+type Level = (typeof LEVELS)[number];
+
+function checkLogLevel(level: string): Level {
+  if (!(LEVELS as readonly string[]).includes(level))
+    throw new CliError('E_CLI_BAD_ARGS', `--log-level must be one of ${LEVELS.join(', ')}`);
+  return level as Level;
+}
+
+export const DEFAULT_CONFIG = `# iii engine configuration.
+# Add workers with \`iii worker add <name>\`; a running engine reloads on save.
+# Configure workers at runtime through the configuration worker (configuration::set).
+workers: []
+`;
+
+export async function run(ctx: CommandContext): Promise<void> {
+  const args = parseArgs(ctx.argv, options);
+  if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
+  const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
+  await ensureConfig(ctx);
+  // Signals are ours from here on: a Ctrl-C during start-up waits for the start, then stops cleanly
+  // (a default-handler death would skip the 'exit' hook and orphan the workers).
+  const signalled = untilSignal();
+  // Loaded on demand: the engine is only needed by this command.
+  const { startProjectHandle } = await import('./project-runner.ts');
+  const handle = await startProjectHandle(ctx.configPath, logLevel);
+  const engineUrl = localUrl(handle.addresses().worker);
+  const paths = projectPaths(ctx.configPath);
+  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env });
+  writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
+  // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
+  process.once('exit', () => {
+    sup.killAll();
+    removeRuntime(paths.runtime);
+  });
+  await followLocalWorkers(ctx, handle, sup);
+  printReady(ctx, handle, engineUrl);
+  await signalled;
+  ctx.io.err('Stopping…\n');
+  await shutdown(sup, handle);
+}
+
+/** Start the current local workers, then follow every config.yaml change. */
+async function followLocalWorkers(ctx: CommandContext, handle: ProjectHandle, sup: Supervisor): Promise<void> {
+  const warned = new Set<string>();
+  const warnImages = (): void => {
+    for (const name of handle.imageWorkers().filter((n) => !warned.has(n))) {
+      warned.add(name);
+      ctx.io.err(`warning: worker '${name}' is an OCI image; Triad runs local (worker_path) workers only, so it is not started\n`);
+    }
+  };
+  handle.onLocalWorkers((entries) => {
+    warnImages();
+    void sup.reconcile(entries);
+  });
+  warnImages();
+  await sup.reconcile(handle.localWorkers());
+}
+
+/** Workers always reach the engine over loopback, whatever host the listener bound. */
+function localUrl(worker: string | undefined): string {
+  const port = worker ? new URL(worker).port : '';
+  return `ws://127.0.0.1:${port || '49134'}`;
+}
+
+async function ensureConfig(ctx: CommandContext): Promise<void> {
+  if (existsSync(ctx.configPath)) return;
+  if (process.stdin.isTTY && process.stderr.isTTY) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    const answer = await rl.question(`No config.yaml found in ${dirname(ctx.configPath)}. Create it and start the engine? [Y/n] `);
+    rl.close();
+    if (/^n/i.test(answer.trim()))
+      throw new CliError(
+        'E_CLI_NO_CONFIG',
+        'Aborted. Run `iii` from your project directory, or pass --config <path> to an existing config file.',
+      );
+  }
+  writeFileSync(ctx.configPath, DEFAULT_CONFIG);
+  ctx.io.err(`Created ${ctx.configPath}\n`);
+}
+
+function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: string): void {
+  const a = handle.addresses();
+  const lines = [`✓ iii engine running (${ctx.configPath})`, `  worker socket  ${engineUrl}   (III_URL for workers, iii trigger --url)`];
+  if (a.http) lines.push(`  HTTP API       ${a.http}`);
+  if (a.stream) lines.push(`  stream         ${a.stream}`);
+  if (a.console) lines.push(`  console        ${a.console}`);
+  // Other listeners (a second worker-manager, …), once per address.
+  const shown = new Set([a.worker, a.http, a.stream, a.console]);
+  for (const [label, url] of Object.entries(a)) if (!shown.has(url)) lines.push(`  ${label.padEnd(13)}  ${url}`);
+  lines.push('  logs           .iii/logs/<worker>/ (iii worker logs <name>)', 'Press Ctrl-C to stop.');
+  ctx.io.err(`${lines.join('\n')}\n`);
+}
+
+/** Ctrl-C, `kill`, or the terminal closing (SIGHUP): all mean "stop cleanly". */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      for (const s of STOP_SIGNALS) process.off(s, on);
+      // A second signal while stopping means "now": exit, and the 'exit' hook SIGKILLs the workers.
+      const now = (): never => process.exit(130);
+      for (const s of STOP_SIGNALS) process.once(s, now);
+      resolve(signal);
+    };
+    for (const s of STOP_SIGNALS) process.on(s, on);
+  });
+}
+
+/** Children first (they talk to the engine), then the engine. */
+async function shutdown(sup: Supervisor, handle: ProjectHandle): Promise<void> {
+  await sup.stopAll();
+  await handle.stop();
+}
