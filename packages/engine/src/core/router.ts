@@ -6,7 +6,7 @@
  * `onResult`. Invocation ids travel end to end: a worker's call X is forwarded to the target as X.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallInfo, InvokeOptions } from '../modules/module.ts';
+import type { CallInfo, InvokeOptions, Services } from '../modules/module.ts';
 import type { InvocationResultMsg, InvokeFunctionMsg } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
 import { EngineError, type ErrorBody, toErrorBody } from './errors/index.ts';
@@ -28,6 +28,8 @@ export class Router {
     private readonly table: InvocationTable,
     private readonly peers: ReadonlyMap<string, RoutablePeer>,
     private readonly log: Logger,
+    /** Observability hooks (`tracer`, `telemetry` services), looked up per call: modules come and go. */
+    private readonly observe: () => { tracer?: Services['tracer']; telemetry?: Services['telemetry'] } = () => ({}),
   ) {}
 
   /** A worker's `invokefunction`. Never throws; every failure is answered on the wire (unless Void). */
@@ -111,8 +113,22 @@ export class Router {
       settle({ error: { code: 'function_not_found', message: `Function ${call.functionId} not found` } });
       return;
     }
+    const { tracer, telemetry } = this.observe();
+    const started = performance.now();
+    // workers.md §0.2: built-ins get a `call <id>` span when the caller sent trace context; SDK functions
+    // do not (their own `execute <id>` span is canonical).
+    const span = fn.target.kind === 'local' ? tracer?.startCallSpan(fn.id, call) : undefined;
+    const outer = settle;
+    settle = (c) => {
+      if (span) {
+        span.setStatus(c.error ? 'error' : 'ok', c.error?.message);
+        span.end();
+      }
+      telemetry?.recordInvocation(fn.id, c.error ? 'error' : 'success', performance.now() - started);
+      outer(c);
+    };
     if (fn.target.kind === 'local') {
-      runLocal(fn, data, call, settle, this.log);
+      runLocal(fn, data, span ? { ...call, traceparent: span.traceparent } : call, settle, this.log);
       return;
     }
     const target = this.peers.get(fn.target.workerId);
@@ -144,7 +160,10 @@ export class Router {
       if (msg.invocation_id !== undefined) caller.send(resultFrame(msg.invocation_id, msg.function_id, c));
     };
     this.invoke(ENQUEUE_PROVIDER, input, { traceparent: msg.traceparent, baggage: msg.baggage }).then(
-      () => reply({ result: { messageReceiptId: receipt } }),
+      () => {
+        this.observe().telemetry?.recordInvocation(msg.function_id, 'deferred');
+        reply({ result: { messageReceiptId: receipt } });
+      },
       (err: unknown) => {
         const body = toErrorBody(err);
         const message =

@@ -247,7 +247,15 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
       .filter((f) => (w.runtime === 'engine' ? f.target.kind === 'local' && f.target.owner === w.name : f.target.workerId === w.id));
     const ownedIds = new Set(owned.map((f) => f.id));
     return {
-      worker: { ...w, internal: w.runtime === 'engine' },
+      worker: {
+        ...w,
+        internal: w.runtime === 'engine',
+        // protocol.md §7.4: derived from the worker's latest iii.worker.* gauges (observability module).
+        ...(() => {
+          const latest = w.runtime === 'engine' ? undefined : ctx.engine.services.get('telemetry')?.latestWorkerMetrics(w.id);
+          return latest ? { latest_metrics: latest } : {};
+        })(),
+      },
       functions: owned.map(summary),
       trigger_types: intro
         .triggerTypes()
