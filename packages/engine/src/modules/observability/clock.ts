@@ -11,12 +11,28 @@ export function nowNanos(): bigint {
   return anchorNs + (process.hrtime.bigint() - anchorHr);
 }
 
+// Ids come from a pooled random buffer: one randomBytes call per 512 ids instead of one per id
+// (it showed up at ~5% of engine CPU under HTTP load).
+const POOL_BYTES = 8192;
+let pool = randomBytes(POOL_BYTES);
+let offset = 0;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > POOL_BYTES) {
+    pool = randomBytes(POOL_BYTES);
+    offset = 0;
+  }
+  const hex = pool.toString('hex', offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
 export function newTraceId(): string {
-  return randomBytes(16).toString('hex');
+  return randomHex(16);
 }
 
 export function newSpanId(): string {
-  return randomBytes(8).toString('hex');
+  return randomHex(8);
 }
 
 export interface TraceContext {
