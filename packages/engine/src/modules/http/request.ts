@@ -43,6 +43,7 @@ export function headersOf(headers: IncomingHttpHeaders): Record<string, string> 
   return out;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the range starts at NUL on purpose (every non-ASCII byte)
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /**
