@@ -14,13 +14,13 @@ test('worker list: connected → running, supervisor states → installing / res
   const live = uniqueName('live');
   const worker = connectWorker(engine, live);
   try {
-    const pids = join(cwd, '.iii', 'pids');
-    mkdirSync(pids, { recursive: true });
+    const states = join(cwd, '.iii', 'state');
+    mkdirSync(states, { recursive: true });
     writeFileSync(join(cwd, '.iii', 'engine.json'), JSON.stringify({ pid: process.pid, worker_url: engine.workerUrl }));
     const names = { failed: uniqueName('bad'), backoff: uniqueName('crashy'), installing: uniqueName('new') };
     const entries = [live, ...Object.values(names)].map((n) => `  - name: ${n}\n    worker_path: /nowhere/${n}\n`).join('');
     writeFileSync(join(cwd, 'config.yaml'), `workers:\n  - name: state\n${entries}`);
-    for (const [state, name] of Object.entries(names)) writeFileSync(join(pids, `${name}.pid.state`), `${state}\n`);
+    for (const [state, name] of Object.entries(names)) writeFileSync(join(states, name), `${state}\n`);
     worker.registerFunction(`${live}::f`, async () => null);
     const r = await waitFor(
       async () => {

@@ -7,6 +7,8 @@ export interface ProjectPaths {
   lock: string;
   logs(worker: string): string;
   pidFile(worker: string): string;
+  /** Supervisor state of a local worker (`installing`, `running`, `backoff`, `failed`), for `worker list`. */
+  stateFile(worker: string): string;
   /** Written by a running `iii`: `{ pid, worker_url }`, so other commands find the engine even on port 0. */
   runtime: string;
 }
@@ -19,6 +21,7 @@ export function projectPaths(configPath: string): ProjectPaths {
     lock: join(dir, 'iii.lock'),
     logs: (worker) => join(dir, '.iii', 'logs', worker),
     pidFile: (worker) => join(dir, '.iii', 'pids', `${worker}.pid`),
+    stateFile: (worker) => join(dir, '.iii', 'state', worker),
     runtime: join(dir, '.iii', 'engine.json'),
   };
 }

@@ -26,6 +26,8 @@ export interface LocalWorkerOptions {
   env: NodeJS.ProcessEnv;
   sink: LogSink;
   pidFile: string;
+  /** Where the current state is written for `iii worker list`. */
+  stateFile: string;
   /** @default 5000 */
   graceMs?: number;
   backoff?: BackoffPolicy;
@@ -186,13 +188,13 @@ export class LocalWorker extends EventEmitter {
   }
 
   private setState(state: WorkerState): void {
-    // `<name>.pid.state` lets `iii worker list` tell installing / restarting / failed apart.
+    // The state file lets `iii worker list` tell installing / restarting / failed apart.
     if (state === 'stopped') {
       rmSync(this.opts.pidFile, { force: true });
-      rmSync(`${this.opts.pidFile}.state`, { force: true });
+      rmSync(this.opts.stateFile, { force: true });
     } else {
-      mkdirSync(dirname(this.opts.pidFile), { recursive: true });
-      writeFileSync(`${this.opts.pidFile}.state`, `${state}\n`);
+      mkdirSync(dirname(this.opts.stateFile), { recursive: true });
+      writeFileSync(this.opts.stateFile, `${state}\n`);
     }
     this.state = state;
     this.emit('state', state);

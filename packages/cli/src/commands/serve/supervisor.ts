@@ -113,6 +113,7 @@ export class Supervisor {
         env: this.opts.env,
         sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io),
         pidFile: paths.pidFile(entry.name),
+        stateFile: paths.stateFile(entry.name),
         ...(this.opts.graceMs !== undefined ? { graceMs: this.opts.graceMs } : {}),
         ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
       },

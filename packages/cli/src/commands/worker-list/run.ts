@@ -26,7 +26,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const connected = await connectedNames(resolveTarget(running ? { url: running.worker_url } : { port: String(enginePort(entries)) }));
   const rows = entries.map((e) => {
     const pid = livePid(paths.pidFile(e.name));
-    const supervised = running ? supervisorState(paths.pidFile(e.name)) : undefined;
+    const supervised = running ? supervisorState(paths.stateFile(e.name)) : undefined;
     return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected, supervised)];
   });
   ctx.io.err(formatTable(['NAME', 'VERSION', 'PID', 'STATUS'], rows));
@@ -50,8 +50,7 @@ function statusOf(entry: ConfigEntry, pid: number | undefined, connected: Set<st
   return pid === undefined ? 'stopped' : 'starting';
 }
 
-function supervisorState(pidFile: string): string | undefined {
-  const file = `${pidFile}.state`;
+function supervisorState(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
