@@ -96,7 +96,8 @@ async function functionHelp(ctx: CommandContext, fn: string, engine: EngineTarge
     );
   } catch (err) {
     const remote = remoteError(err);
-    if (remote && (remote.code === 'NOT_FOUND' || /not (found|registered)/i.test(remote.message)))
+    // `function_not_found` here means the engine lacks engine::functions::info (too old): static help.
+    if (remote && remote.code !== 'function_not_found' && (remote.code === 'NOT_FOUND' || /not (found|registered)/i.test(remote.message)))
       throw new CliError(
         'E_CLI_UNKNOWN_FUNCTION',
         `function \`${fn}\` not found in engine registry`,
