@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { waitFor } from '../helpers/wait.ts';
@@ -63,5 +63,20 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
       child.kill('SIGKILL');
       await exited;
     }
+    // start.js runs `iii` in its own process group, so killing start.js alone would orphan it (and its
+    // workers) when an assertion above fails: take the group down from the pid `iii` records.
+    killIiiGroup(dir);
   }
 });
+
+function killIiiGroup(dir: string): void {
+  const runtime = join(dir, '.iii', 'engine.json');
+  if (!existsSync(runtime)) return;
+  const { pid } = JSON.parse(readFileSync(runtime, 'utf8')) as { pid?: number };
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}

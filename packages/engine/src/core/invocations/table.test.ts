@@ -34,9 +34,15 @@ describe('InvocationTable', () => {
 
   it('rejects on a per-entry timeout', async () => {
     const t = new InvocationTable();
-    const c = await new Promise<Completion>((resolve) =>
-      t.add({ id: 't', functionId: 'f', target: 'w', caller: undefined, settle: resolve }, 5),
-    );
-    assert.equal(c.error?.code, 'E_INVOKE_TIMEOUT');
+    // the table's timers are unref'd (they must not keep an engine alive); hold the loop open meanwhile
+    const keepAlive = setTimeout(() => undefined, 10_000);
+    try {
+      const c = await new Promise<Completion>((resolve) =>
+        t.add({ id: 't', functionId: 'f', target: 'w', caller: undefined, settle: resolve }, 5),
+      );
+      assert.equal(c.error?.code, 'E_INVOKE_TIMEOUT');
+    } finally {
+      clearTimeout(keepAlive);
+    }
   });
 });
