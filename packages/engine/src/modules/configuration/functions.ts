@@ -1,6 +1,8 @@
 /** `configuration::register|set|get|list|schema` (workers.md §9.1). Inputs are checked with `s`. */
-import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+
+import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import type { ConfigEntry, ConfigStore } from './store.ts';
 
@@ -20,12 +22,6 @@ const inputs = {
   list: s.looseObject({}),
   schema: s.looseObject({ id: idField }),
 };
-
-function parseInput<T>(schema: Schema<T>, input: unknown, fn: string): T {
-  const r = schema.parse(input ?? {});
-  if (r.ok) return r.value;
-  throw new EngineError('deserialization_error', `${fn}: invalid input:\n${formatIssues(r.issues)}`);
-}
 
 function describeEntry(e: ConfigEntry): Record<string, unknown> {
   return {

@@ -2,8 +2,9 @@
  * `database::*` functions. Each has a request schema (rendered by `iii trigger database::query --help`)
  * and validates its input with it; results use the reference's snake_case shapes (workers.md §3.2).
  */
-import { formatIssues, type JsonSchema, type Schema, s } from '../../core/config/schema.ts';
-import { EngineError } from '../../core/errors/index.ts';
+
+import { type JsonSchema, type Schema, s } from '../../core/config/schema.ts';
+import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
 import type { ExecResult } from './adapters/driver.ts';
 import { normalizeParams } from './params.ts';
@@ -45,12 +46,6 @@ function requestSchema(schema: Schema<unknown>): JsonSchema {
   return json;
 }
 
-function parseInput<T>(schema: Schema<T>, fnId: string, input: unknown): T {
-  const r = schema.parse(input ?? {});
-  if (!r.ok) throw new EngineError('deserialization_error', `${fnId}: ${formatIssues(r.issues).replaceAll('\n', '; ')}`);
-  return r.value;
-}
-
 function execBody(r: ExecResult): { affected_rows: number; last_insert_id: string | null; returned_rows: unknown[] } {
   return { affected_rows: r.affectedRows, last_insert_id: r.lastInsertId, returned_rows: r.returnedRows };
 }
@@ -62,7 +57,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       description: 'Run a SQL query and return its rows: { columns: [{name, type}], row_count, rows }',
       request_format: requestSchema(queryInput),
       handler: async (input) => {
-        const q = parseInput(queryInput, 'database::query', input);
+        const q = parseInput(queryInput, input, 'database::query');
         const bound = normalizeParams(q.params);
         const r = await pools.get(q.db).query(q.sql, bound, { timeoutMs: q.timeout_ms });
         return { columns: r.columns, row_count: r.rows.length, rows: r.rows };
@@ -73,7 +68,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       description: 'Run a SQL statement for its effect: { affected_rows, last_insert_id, returned_rows }',
       request_format: requestSchema(executeInput),
       handler: async (input) => {
-        const q = parseInput(executeInput, 'database::execute', input);
+        const q = parseInput(executeInput, input, 'database::execute');
         checkStatement(q.sql);
         const bound = normalizeParams(q.params);
         return execBody(await pools.get(q.db).execute(appendReturning(q.sql, q.returning ?? []), bound, { timeoutMs: q.timeout_ms }));
@@ -84,7 +79,7 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       description: 'Run statements atomically (all or nothing): { results: [{ affected_rows, last_insert_id, returned_rows }] }',
       request_format: requestSchema(transactionInput),
       handler: async (input) => {
-        const q = parseInput(transactionInput, 'database::transaction', input);
+        const q = parseInput(transactionInput, input, 'database::transaction');
         const statements = q.statements.map((st) => ({ sql: st.sql, params: normalizeParams(st.params) }));
         const results = await pools.get(q.db).transaction(statements, { timeoutMs: q.timeout_ms });
         return { results: results.map(execBody) };

@@ -5,6 +5,7 @@
  */
 import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { EngineModule } from '../module.ts';
 import { registerAvailabilityTriggers } from './availability.ts';
 import { registerListings } from './listings.ts';
@@ -45,17 +46,12 @@ export const engineFunctionsModule: EngineModule<Record<string, never>> = {
       description: 'Register an engine-owned trigger (survives worker disconnects)',
       request_format: registerInput.toJSONSchema(),
       handler: async (input) => {
-        const p = registerInput.parse(input);
-        if (!p.ok)
-          throw new EngineError(
-            'deserialization_error',
-            `Failed to deserialize input for engine::register_trigger: ${p.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-          );
+        const q = parseInput(registerInput, input, 'engine::register_trigger');
         const id = await intro.registerTrigger({
-          trigger_type: p.value.trigger_type,
-          function_id: p.value.function_id,
-          config: p.value.config ?? null,
-          ...(p.value.metadata !== undefined ? { metadata: p.value.metadata } : {}),
+          trigger_type: q.trigger_type,
+          function_id: q.function_id,
+          config: q.config ?? null,
+          ...(q.metadata !== undefined ? { metadata: q.metadata } : {}),
         });
         return { id };
       },
@@ -66,13 +62,7 @@ export const engineFunctionsModule: EngineModule<Record<string, never>> = {
       description: 'Unregister a trigger by id',
       request_format: unregisterInput.toJSONSchema(),
       handler: async (input) => {
-        const p = unregisterInput.parse(input);
-        if (!p.ok)
-          throw new EngineError(
-            'deserialization_error',
-            `Failed to deserialize input for engine::unregister_trigger: ${p.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
-          );
-        return { removed: await intro.unregisterTrigger(p.value.id) };
+        return { removed: await intro.unregisterTrigger(parseInput(unregisterInput, input, 'engine::unregister_trigger').id) };
       },
     });
     return { stop: stopAvailability };

@@ -1,21 +1,13 @@
 /** The read side of `engine::*`: functions, trigger types, registered triggers and workers (protocol.md §5.1). */
+
 import { type Schema, s } from '../../core/config/schema.ts';
 import { ENGINE_VERSION } from '../../core/engine-core.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { FunctionEntry } from '../../core/functions.ts';
+import { parseInput } from '../../core/input.ts';
 import type { IntrospectionService } from '../../core/introspection.ts';
 import type { TriggerTypeEntry } from '../../core/triggers.ts';
 import type { CallInfo, ModuleContext, TriggerInstance } from '../module.ts';
-
-function parse<T>(schema: Schema<T>, id: string, input: unknown): T {
-  const r = schema.parse(input ?? {});
-  if (!r.ok)
-    throw new EngineError(
-      'deserialization_error',
-      `Failed to deserialize input for ${id}: ${r.issues.map((i) => `${i.path || 'input'} ${i.message}`).join('; ')}`,
-    );
-  return r.value;
-}
 
 const isInternalFn = (f: FunctionEntry): boolean =>
   (f.id.startsWith('engine::') && !f.id.startsWith('engine::queue::')) || f.metadata?.internal === true;
@@ -26,7 +18,7 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
       id,
       description,
       request_format: schema.toJSONSchema(),
-      handler: (input, call) => handler(parse(schema, id, input), call),
+      handler: (input, call) => handler(parseInput(schema, input, id), call),
     });
   };
   const summary = (f: FunctionEntry) => ({

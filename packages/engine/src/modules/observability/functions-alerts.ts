@@ -3,12 +3,12 @@
  * Alerts are evaluated on demand and every `ALERT_TICK_MS` while any rule is enabled.
  */
 import { s } from '../../core/config/schema.ts';
+import { parseInput } from '../../core/input.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import type { ObservabilityConfig } from './config.ts';
 import { aggregate } from './functions-misc.ts';
 import type { ObservabilityHub } from './hub.ts';
-import { parseInput } from './input.ts';
 
 type Rule = ObservabilityConfig['alerts'][number];
 interface AlertState {

@@ -1,11 +1,11 @@
 /** `engine::log::*` (write) and `engine::logs::list|clear` (read) — protocol.md §5.2, workers.md §8.2. */
 import { s } from '../../core/config/schema.ts';
+import { parseInput } from '../../core/input.ts';
 import type { AttrValue } from '../../protocol/otel-frames.ts';
 import type { LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import { logsInMemory } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
-import { parseInput } from './input.ts';
 import { type LogRecord, logJson } from './records.ts';
 
 const SEVERITIES = { info: [9, 'INFO'], warn: [13, 'WARN'], error: [17, 'ERROR'], debug: [5, 'DEBUG'], trace: [1, 'TRACE'] } as const;

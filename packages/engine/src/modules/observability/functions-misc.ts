@@ -3,11 +3,11 @@
  * (protocol.md §5.2).
  */
 import { s } from '../../core/config/schema.ts';
+import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
 import { parseBaggage } from './clock.ts';
 import { logsInMemory, metricsInMemory, tracesInMemory } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
-import { parseInput } from './input.ts';
 import type { MetricRecord } from './metric-store.ts';
 
 const metricsInput = s.looseObject({

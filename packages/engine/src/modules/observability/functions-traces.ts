@@ -1,11 +1,11 @@
 /** `engine::traces::list|tree|clear|group_by` (protocol.md §5.2, workers.md §8.2). */
 import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import { isCollapsed, tracesInMemory } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
-import { parseInput } from './input.ts';
 import { groupTraces, listTraces } from './trace-query.ts';
 import { buildTree } from './trace-tree.ts';
 

@@ -1,5 +1,5 @@
-import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import type { PubSubAdapter } from './adapters/adapter.ts';
 import { publishInputSchema } from './config.ts';
@@ -15,9 +15,7 @@ export function publishFunction(getAdapter: () => PubSubAdapter): LocalFunction 
     description: 'Publish a message to every subscriber of a topic (fire and forget)',
     request_format: publishInputSchema.toJSONSchema(),
     async handler(input) {
-      const parsed = publishInputSchema.parse(input);
-      if (!parsed.ok) throw new EngineError('deserialization_error', formatIssues(parsed.issues));
-      const { topic, data } = parsed.value;
+      const { topic, data } = parseInput(publishInputSchema, input, 'publish');
       if (!topic) throw new EngineError('topic_not_set', 'Topic is not set');
       await getAdapter().publish(topic, data ?? null);
       return undefined;

@@ -1,12 +1,12 @@
 /** DLQ and inspection functions: `iii::queue::redrive*`, `iii::queue::discard_message`, `engine::queue::*`. */
 import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
 import type { QueueStore } from './adapters/store.ts';
 import type { NamedQueueConfig } from './config.ts';
 import { errorText } from './consumer.ts';
 import type { DurableTopics } from './durable.ts';
-import { parseInput } from './functions.ts';
 
 export interface AdminDeps {
   store: QueueStore;
@@ -48,7 +48,7 @@ function redrive(deps: AdminDeps): LocalFunction {
     id: 'iii::queue::redrive',
     description: 'Move every dead-lettered message of a queue back to the queue',
     async handler(input) {
-      const req = parseInput(queueInput, input);
+      const req = parseInput(queueInput, input, 'iii::queue::redrive');
       const queue = req.queue || req.topic;
       if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
       return guarded('redrive_failed', async () => {
@@ -64,7 +64,7 @@ function messageOp(deps: AdminDeps, id: string, code: string, op: (q: string, m:
   return {
     id,
     async handler(input) {
-      const req = parseInput(messageInput, input);
+      const req = parseInput(messageInput, input, id);
       const queue = req.queue || req.topic;
       if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
       if (!req.message_id) throw new EngineError('message_id_not_set', 'Message id is not set');
@@ -95,7 +95,7 @@ function topicStats(deps: AdminDeps): LocalFunction {
     id: 'engine::queue::topic_stats',
     description: 'Depth, consumers and DLQ depth of a queue or durable topic',
     handler(input) {
-      const req = parseInput(queueInput, input);
+      const req = parseInput(queueInput, input, 'engine::queue::topic_stats');
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
       const cfg = deps.namedQueues().get(name);
@@ -129,7 +129,7 @@ function dlqMessages(deps: AdminDeps): LocalFunction {
     id: 'engine::queue::dlq_messages',
     description: 'Dead-lettered messages of a queue: { id, payload, error, failed_at }',
     handler(input) {
-      const req = parseInput(dlqInput, input);
+      const req = parseInput(dlqInput, input, 'engine::queue::dlq_messages');
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
       return queuesFor(deps, name)

@@ -1,19 +1,14 @@
 /** Producer functions: `engine::queue::enqueue` (the engine's Enqueue action) and `iii::durable::publish`. */
+
 import { randomUUID } from 'node:crypto';
-import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
 import type { QueueStore } from './adapters/store.ts';
 import type { NamedQueueConfig } from './config.ts';
 import type { DurableTopics } from './durable.ts';
 import type { NewJob } from './job.ts';
-
-/** Parse a built-in function input or fail the way the reference does (`deserialization_error`). */
-export function parseInput<T>(schema: Schema<T>, input: unknown): T {
-  const r = schema.parse(input);
-  if (!r.ok) throw new EngineError('deserialization_error', formatIssues(r.issues));
-  return r.value;
-}
 
 const enqueueInput = s.looseObject({
   queue: s.string(),
@@ -41,7 +36,7 @@ export function enqueueFunction(store: QueueStore, namedQueues: () => ReadonlyMa
     description: 'Queue provider used by the engine for TriggerAction.Enqueue',
     request_format: enqueueInput.toJSONSchema(),
     async handler(input) {
-      const req = parseInput(enqueueInput, input);
+      const req = parseInput(enqueueInput, input, 'engine::queue::enqueue');
       const cfg = namedQueues().get(req.queue);
       if (!cfg) throw new EngineError('E_QUEUE_NOT_FOUND', `Queue '${req.queue}' not found`);
       const data = req.data ?? null;
@@ -70,7 +65,7 @@ export function durablePublishFunction(durable: DurableTopics): LocalFunction {
     description: 'Publish a message to every durable:subscriber of a topic (queued, retried, at-least-once)',
     request_format: publishInput.toJSONSchema(),
     async handler(input) {
-      const req = parseInput(publishInput, input);
+      const req = parseInput(publishInput, input, 'iii::durable::publish');
       const topic = req.topic || req.queue;
       if (!topic) throw new EngineError('topic_not_set', 'Topic is not set');
       await durable.publish(topic, req.data ?? null);

@@ -2,8 +2,10 @@
  * `state::set|get|delete|update|list|list_groups` (workers.md §2.1, protocol.md §5.3). Result shapes follow
  * the reference exactly: get returns the bare value, delete the old value itself, list a bare array.
  */
+
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import { type KvStore, parseUpdateOps } from '../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
@@ -14,12 +16,6 @@ export interface StateDeps {
   maxValueBytes: () => number | undefined;
   /** Called after a successful write; fans out asynchronously. */
   emit: (event: StateEvent) => void;
-}
-
-function parse<T>(schema: Schema<T>, input: unknown, fnId: string): T {
-  const r = schema.parse(input ?? {});
-  if (!r.ok) throw new EngineError('deserialization_error', `${fnId}: ${formatIssues(r.issues)}`);
-  return r.value;
 }
 
 /** Run an adapter call; anything that is not already a coded input error becomes `code`. */
@@ -33,7 +29,7 @@ async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function fn<T>(id: string, description: string, schema: Schema<T>, handler: (input: T) => Promise<unknown>): LocalFunction {
-  return { id, description, request_format: schema.toJSONSchema(), handler: (input) => handler(parse(schema, input, id)) };
+  return { id, description, request_format: schema.toJSONSchema(), handler: (input) => handler(parseInput(schema, input, id)) };
 }
 
 function writeEvent(scope: string, key: string, old: unknown, value: unknown): StateEvent {

@@ -3,8 +3,10 @@
  * Writes emit after the store (or custom backend) has answered: sockets first (synchronously, so events
  * leave in write order), then `stream` triggers (asynchronously).
  */
+
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { parseInput } from '../../core/input.ts';
 import { parseUpdateOps } from '../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { itemInput, listAllInput, listGroupsInput, listInput, sendInput, setInput, updateInput } from './config.ts';
@@ -14,12 +16,6 @@ import type { StreamStore } from './store.ts';
 export interface StreamDeps {
   store: StreamStore;
   emit: (event: StreamEvent) => void;
-}
-
-function parse<T>(schema: Schema<T>, input: unknown, fnId: string): T {
-  const r = schema.parse(input ?? {});
-  if (!r.ok) throw new EngineError('deserialization_error', `${fnId}: ${formatIssues(r.issues)}`);
-  return r.value;
 }
 
 async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
@@ -36,7 +32,7 @@ function fn<T>(id: string, description: string, schema: Schema<T>, code: string,
     id,
     description,
     request_format: schema.toJSONSchema(),
-    handler: (input) => guarded(code, () => handler(parse(schema, input, id))),
+    handler: (input) => guarded(code, () => handler(parseInput(schema, input, id))),
   };
 }
 
