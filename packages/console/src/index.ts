@@ -7,50 +7,10 @@
  *   (what `iii console` runs), calling engine functions over the worker protocol.
  */
 import { registerWorker } from 'iii-sdk';
-import { type EngineModule, s } from './engine-api.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
+export { consoleModule } from './module.ts';
 export type { ConsoleServer } from './server.ts';
-
-const consoleConfig = s.object({
-  host: s.string().default('127.0.0.1'),
-  port: s.integer().min(0).max(65535).default(3113),
-});
-type ConsoleConfig = { host: string; port: number };
-
-export const consoleModule: EngineModule<ConsoleConfig> = {
-  name: 'console',
-  displayName: 'Console',
-  description: 'Web console on port 3113: workers, functions, triggers, traces and logs',
-  configSchema: consoleConfig,
-  async create(ctx, config) {
-    let server: ConsoleServer | undefined;
-    let disposeStatus: (() => void) | undefined;
-    return {
-      async start() {
-        server = await startConsoleServer({
-          ...config,
-          call: (fn, payload) => ctx.engine.invoke(fn, payload),
-          version: ctx.engine.version,
-          engineUrl: null,
-        });
-        ctx.publishAddress('console', server.url);
-        const status = { http_port: Number(new URL(server.url).port), engine_url: null, version: ctx.engine.version };
-        disposeStatus = ctx.engine.registerFunction({
-          id: 'console::status',
-          description: 'Where the console listens',
-          handler: () => status,
-        });
-        ctx.log.info(`console listening on ${server.url}`);
-      },
-      async stop() {
-        disposeStatus?.();
-        await server?.close();
-        server = undefined;
-      },
-    };
-  },
-};
 
 export interface StandaloneConsoleOptions {
   /** Worker socket of the engine, e.g. `ws://127.0.0.1:49134`. */

@@ -7,3 +7,4 @@ import './worker-add/index.ts';
 import './worker-list/index.ts';
 import './worker-remove/index.ts';
 import './worker-logs/index.ts';
+import './console/index.ts';

@@ -2,6 +2,8 @@
  * The seam between the CLI and the engine's project runner (`startProject`: load config.yaml, start
  * the engine, seed/strip/hot-reload, report local-worker entries). The CLI sees only this handle.
  */
+
+import { consoleModule } from '../../../../console/src/module.ts';
 import type { LogLevel } from '../../../../engine/src/index.ts';
 import { startProject } from '../../../../engine/src/project/start-project.ts';
 import type { LocalEntry } from './supervisor.ts';
@@ -18,7 +20,9 @@ export interface ProjectHandle {
 }
 
 export async function startProjectHandle(configPath: string, logLevel: LogLevel | 'silent'): Promise<ProjectHandle> {
-  const project = await startProject({ configPath, logLevel });
+  // The console lives in its own package (the engine does not depend on it): the CLI adds it, so
+  // `- name: console` in config.yaml starts it with the engine.
+  const project = await startProject({ configPath, logLevel, modules: [consoleModule] });
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),

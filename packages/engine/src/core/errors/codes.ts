@@ -113,6 +113,7 @@ export const ErrorCodes = {
   E_CLI_ADD_FAILED: 'iii worker add: some of several workers could not be added',
   E_CLI_CONFIG_EDIT: 'iii worker remove: config.yaml could not be edited safely',
   E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
+  E_CLI_PORT_IN_USE: 'iii console: the port to listen on is already taken',
   E_INVOKE_TIMEOUT: 'an engine-internal call gave up waiting (InvokeOptions.timeoutMs)',
   E_INTERNAL: 'unexpected internal error',
 } as const;
