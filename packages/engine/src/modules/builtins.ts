@@ -3,6 +3,7 @@
  * Each is registered with the engine exactly as a third-party module would be.
  */
 import { configurationModule } from './configuration/index.ts';
+import { cronModule } from './cron/index.ts';
 import { databaseModule } from './database/index.ts';
 import { engineFunctionsModule } from './engine-functions/index.ts';
 import { httpModule } from './http/index.ts';
@@ -22,6 +23,7 @@ export const builtinModules: EngineModule[] = [
   workerManagerModule as EngineModule,
   httpFunctionsModule as EngineModule,
   configurationModule,
+  cronModule as EngineModule,
   databaseModule as EngineModule,
   httpModule as EngineModule,
   stateModule as EngineModule,

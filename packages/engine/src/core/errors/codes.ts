@@ -114,6 +114,7 @@ export const ErrorCodes = {
   E_CLI_CONFIG_EDIT: 'iii worker remove: config.yaml could not be edited safely',
   E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
   E_CLI_PORT_IN_USE: 'iii console: the port to listen on is already taken',
+  E_CRON_BAD_EXPRESSION: 'a cron trigger expression is not 6/7 fields (seconds first) or has a bad field',
   E_INVOKE_TIMEOUT: 'an engine-internal call gave up waiting (InvokeOptions.timeoutMs)',
   E_INTERNAL: 'unexpected internal error',
 } as const;

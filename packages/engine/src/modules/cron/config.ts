@@ -1,0 +1,55 @@
+/**
+ * `config/cron.yaml` (id `cron`) and the `cron` trigger binding config (workers.md §7).
+ *
+ * Only the `kv` adapter exists: its lock is process-local, so several engines sharing one project would
+ * each fire every tick. The reference's `redis` adapter (a distributed once-only lock) is not built yet
+ * and is refused by the schema rather than silently degraded.
+ */
+import { type Schema, s } from '../../core/config/schema.ts';
+
+export interface CronConfig {
+  adapter: {
+    name: 'kv';
+    config: {
+      lock_ttl_ms: number;
+      lock_index: string;
+      store_method: 'in_memory' | 'file_based' | undefined;
+      file_path: string | undefined;
+      save_interval_ms: number | undefined;
+    };
+  };
+}
+
+const DEFAULT_ADAPTER_CONFIG: CronConfig['adapter']['config'] = {
+  lock_ttl_ms: 30_000,
+  lock_index: 'cron_locks',
+  store_method: undefined,
+  file_path: undefined,
+  save_interval_ms: undefined,
+};
+
+/** @default `{ adapter: { name: kv, config: { lock_ttl_ms: 30000, lock_index: cron_locks } } }` */
+export const cronConfigSchema: Schema<CronConfig> = s.object({
+  adapter: s
+    .object({
+      name: s.enum(['kv'] as const).default('kv'),
+      config: s
+        .object({
+          lock_ttl_ms: s.integer().min(1).default(DEFAULT_ADAPTER_CONFIG.lock_ttl_ms),
+          lock_index: s.string().nonEmpty().default(DEFAULT_ADAPTER_CONFIG.lock_index),
+          // Accepted for config compatibility with the reference; locks never outlive the process.
+          store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
+          file_path: s.string().optional(),
+          save_interval_ms: s.integer().min(1).optional(),
+        })
+        .default({ ...DEFAULT_ADAPTER_CONFIG }),
+    })
+    .describe('Lock adapter: { name: kv, config: { lock_ttl_ms, lock_index } } (process-local locks)')
+    .default({ name: 'kv', config: { ...DEFAULT_ADAPTER_CONFIG } }),
+});
+
+/** Binding config of a `cron` trigger. Loose: unknown keys are ignored, as the reference does. */
+export const cronTriggerConfigSchema = s.looseObject({
+  expression: s.string().describe('6 fields (sec min hour day-of-month month day-of-week) or 7 (+ year), UTC'),
+  condition_function_id: s.string().optional().describe('Called first with the same payload; exactly false skips the run'),
+});

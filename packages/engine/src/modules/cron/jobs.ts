@@ -1,0 +1,154 @@
+/**
+ * Trigger type `cron` (workers.md §7, protocol.md §4.2.2): one timer per binding.
+ *
+ * Each job sleeps until its next fire time, computed from the schedule itself (never `now + period`, so
+ * no drift accumulates), takes the lock, evaluates the condition, then fires the handler void-style with
+ * `{trigger:'cron', job_id, scheduled_time, actual_time}` and the binding metadata. When the process was
+ * busy past several fire times, only the one slept for fires (late); the rest are skipped.
+ */
+import { formatIssues } from '../../core/config/schema.ts';
+import { EngineError } from '../../core/errors/index.ts';
+import type { Logger } from '../../util/logger.ts';
+import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
+import { type CronConfig, cronTriggerConfigSchema } from './config.ts';
+import { type CronSchedule, nextAfter, parseCron } from './expression.ts';
+import { LocalLocks } from './locks.ts';
+
+/** setTimeout's ceiling (~24.8 days); farther fire times are reached in several hops. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface CronPayload {
+  trigger: 'cron';
+  job_id: string;
+  scheduled_time: string;
+  actual_time: string;
+}
+
+interface Job {
+  id: string;
+  functionId: string;
+  schedule: CronSchedule;
+  condition: string | undefined;
+  metadata: unknown;
+  timer: NodeJS.Timeout | undefined;
+  stopped: boolean;
+}
+
+/** RFC 3339 in the shape chrono's `to_rfc3339()` prints (`+00:00`, fraction only when non-zero). */
+export function rfc3339(d: Date): string {
+  const iso = d.toISOString();
+  return `${iso.endsWith('.000Z') ? iso.slice(0, -5) : iso.slice(0, -1)}+00:00`;
+}
+
+export class CronJobs {
+  private readonly jobs = new Map<string, Job>();
+  private readonly locks = new LocalLocks();
+
+  constructor(
+    private readonly engine: EngineApi,
+    private readonly log: Logger,
+    private config: Readonly<CronConfig>,
+  ) {}
+
+  typeDef(): TriggerTypeDef {
+    return {
+      id: 'cron',
+      description: 'Fires on a cron schedule (6 or 7 fields, seconds first, UTC)',
+      configuration_schema: cronTriggerConfigSchema.toJSONSchema(),
+      register: (t) => this.add(t),
+      unregister: (t) => this.remove(t.id),
+    };
+  }
+
+  setConfig(config: Readonly<CronConfig>): void {
+    this.config = config;
+  }
+
+  get size(): number {
+    return this.jobs.size;
+  }
+
+  private add(t: TriggerInstance): void {
+    const r = cronTriggerConfigSchema.parse(t.config ?? {});
+    if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid cron trigger config: ${formatIssues(r.issues)}`);
+    if (this.jobs.has(t.id)) throw new EngineError('trigger_registration_failed', `cron job ${t.id} is already registered`);
+    const schedule = parseCron(r.value.expression);
+    const job: Job = {
+      id: t.id,
+      functionId: t.function_id,
+      schedule,
+      condition: r.value.condition_function_id || undefined,
+      metadata: t.metadata,
+      timer: undefined,
+      stopped: false,
+    };
+    this.jobs.set(t.id, job);
+    this.arm(job, new Date());
+  }
+
+  private remove(id: string): void {
+    const job = this.jobs.get(id);
+    if (!job) return;
+    this.jobs.delete(id);
+    job.stopped = true;
+    clearTimeout(job.timer);
+  }
+
+  /** Stop every job (module stop). */
+  clear(): void {
+    for (const id of [...this.jobs.keys()]) this.remove(id);
+    this.locks.clear();
+  }
+
+  /** Sleep until the first fire time strictly after `from`. */
+  private arm(job: Job, from: Date): void {
+    const next = nextAfter(job.schedule, from);
+    if (!next) {
+      this.log.info('cron job has no fire time left; it stays registered but idle', { job_id: job.id, expression: job.schedule.source });
+      return;
+    }
+    this.sleepUntil(job, next);
+  }
+
+  private sleepUntil(job: Job, at: Date): void {
+    const delay = at.getTime() - Date.now();
+    const hop = Math.min(Math.max(delay, 0), MAX_TIMER_MS);
+    job.timer = setTimeout(() => {
+      if (job.stopped) return;
+      // Long waits come in hops, and a timer may wake a millisecond early: never fire before `at`.
+      if (Date.now() < at.getTime()) this.sleepUntil(job, at);
+      else void this.fire(job, at);
+    }, hop);
+    // A schedule alone must not keep the process alive; the listeners do that.
+    job.timer.unref();
+  }
+
+  private async fire(job: Job, scheduled: Date): Promise<void> {
+    const actual = new Date();
+    // Re-arm from now (never before `scheduled`): fire times already passed while busy are skipped.
+    this.arm(job, actual);
+    const lockKey = `${this.config.adapter.config.lock_index}:${job.id}`;
+    if (!this.locks.tryAcquire(lockKey, this.config.adapter.config.lock_ttl_ms)) {
+      this.log.debug('cron tick skipped: lock held', { job_id: job.id });
+      return;
+    }
+    try {
+      const payload: CronPayload = { trigger: 'cron', job_id: job.id, scheduled_time: rfc3339(scheduled), actual_time: rfc3339(actual) };
+      if (!(await this.conditionPasses(job, payload)) || job.stopped) return;
+      this.engine.invokeVoid(job.functionId, payload, job.metadata === undefined ? {} : { metadata: job.metadata });
+    } finally {
+      this.locks.release(lockKey);
+    }
+  }
+
+  private async conditionPasses(job: Job, payload: CronPayload): Promise<boolean> {
+    if (!job.condition) return true;
+    try {
+      // Only an exact `false` skips; null/absent/anything else passes.
+      return (await this.engine.invoke(job.condition, payload)) !== false;
+    } catch (err) {
+      this.log.warn('cron condition failed; run skipped', { job_id: job.id, condition: job.condition, error: (err as Error).message });
+      return false;
+    }
+  }
+}
