@@ -5,6 +5,7 @@ import { s } from '../../../packages/engine/src/core/config/schema.ts';
 import type { RunningEngine } from '../../../packages/engine/src/index.ts';
 import { cronConfigSchema } from '../../../packages/engine/src/modules/cron/config.ts';
 import { CronJobs } from '../../../packages/engine/src/modules/cron/jobs.ts';
+import { createKvLock } from '../../../packages/engine/src/modules/cron/locks.ts';
 import { createLogger } from '../../../packages/engine/src/util/logger.ts';
 import { connectWorker, startTestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
@@ -163,7 +164,7 @@ test('a condition returning exactly false skips that run; anything else lets it 
 });
 
 test('config: the kv adapter is accepted with defaults; an unknown adapter is refused; reconfigure keeps jobs', async () => {
-  await assert.rejects(startTestEngine({ workers: [{ name: 'cron', config: { adapter: { name: 'redis' } } }] }), /adapter\.name/);
+  await assert.rejects(startTestEngine({ workers: [{ name: 'cron', config: { adapter: { name: 'memcached' } } }] }), /adapter\.name/);
   const engine = await startTestEngine({ workers: [{ name: 'cron', config: { adapter: { name: 'kv', config: { lock_index: 'x' } } } }] });
   const w = connectWorker(engine);
   const fn = uniqueName('kept');
@@ -187,7 +188,7 @@ test('config: the kv adapter is accepted with defaults; an unknown adapter is re
 test('a duplicate job id is refused by the trigger type itself; clear() stops every job', async () => {
   // The core replaces a same-id trigger before it reaches the type, so drive the type directly, on the real engine API.
   const engine = await startTestEngine({ workers: [] });
-  const jobs = new CronJobs(engine.api, createLogger('cron-test', { level: 'silent' }), cronConfigDefaults());
+  const jobs = new CronJobs(engine.api, createLogger('cron-test', { level: 'silent' }), cronConfigDefaults(), createKvLock('cron_locks'));
   const type = jobs.typeDef();
   const t = { id: uniqueName('job'), trigger_type: 'cron', function_id: uniqueName('fn'), config: { expression: '0 0 0 1 1 *' } };
   try {

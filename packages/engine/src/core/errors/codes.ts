@@ -115,6 +115,7 @@ export const ErrorCodes = {
   E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
   E_CLI_PORT_IN_USE: 'iii console: the port to listen on is already taken',
   E_CRON_BAD_EXPRESSION: 'a cron trigger expression is not 6/7 fields (seconds first) or has a bad field',
+  E_CRON_REDIS_CONNECT: 'the cron redis lock adapter could not reach Redis',
   E_INVOKE_TIMEOUT: 'an engine-internal call gave up waiting (InvokeOptions.timeoutMs)',
   E_INTERNAL: 'unexpected internal error',
 } as const;

@@ -1,28 +1,28 @@
 /**
  * `config/cron.yaml` (id `cron`) and the `cron` trigger binding config (workers.md §7).
  *
- * Only the `kv` adapter exists: its lock is process-local, so several engines sharing one project would
- * each fire every tick. The reference's `redis` adapter (a distributed once-only lock) is not built yet
- * and is refused by the schema rather than silently degraded.
+ * `adapter.name`: `kv` (default; process-local lock, so several engines sharing a project would each
+ * fire every tick) or `redis` (`redis_url`; a distributed lock, each tick fires once across engines).
  */
 import { type Schema, s } from '../../core/config/schema.ts';
 
-export interface CronConfig {
-  adapter: {
-    name: 'kv';
-    config: {
-      lock_ttl_ms: number;
-      lock_index: string;
-      store_method: 'in_memory' | 'file_based' | undefined;
-      file_path: string | undefined;
-      save_interval_ms: number | undefined;
-    };
-  };
+export interface CronAdapterConfig {
+  lock_ttl_ms: number;
+  lock_index: string;
+  redis_url: string | undefined;
+  store_method: 'in_memory' | 'file_based' | undefined;
+  file_path: string | undefined;
+  save_interval_ms: number | undefined;
 }
 
-const DEFAULT_ADAPTER_CONFIG: CronConfig['adapter']['config'] = {
+export interface CronConfig {
+  adapter: { name: 'kv' | 'redis'; config: CronAdapterConfig };
+}
+
+const DEFAULT_ADAPTER_CONFIG: CronAdapterConfig = {
   lock_ttl_ms: 30_000,
   lock_index: 'cron_locks',
+  redis_url: undefined,
   store_method: undefined,
   file_path: undefined,
   save_interval_ms: undefined,
@@ -32,19 +32,20 @@ const DEFAULT_ADAPTER_CONFIG: CronConfig['adapter']['config'] = {
 export const cronConfigSchema: Schema<CronConfig> = s.object({
   adapter: s
     .object({
-      name: s.enum(['kv'] as const).default('kv'),
+      name: s.enum(['kv', 'redis'] as const).default('kv'),
       config: s
         .object({
           lock_ttl_ms: s.integer().min(1).default(DEFAULT_ADAPTER_CONFIG.lock_ttl_ms),
           lock_index: s.string().nonEmpty().default(DEFAULT_ADAPTER_CONFIG.lock_index),
-          // Accepted for config compatibility with the reference; locks never outlive the process.
+          redis_url: s.string().optional().describe('redis adapter only; default redis://localhost:6379'),
+          // kv storage options, accepted for compatibility with the reference; cron locks never outlive the process.
           store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
           file_path: s.string().optional(),
           save_interval_ms: s.integer().min(1).optional(),
         })
         .default({ ...DEFAULT_ADAPTER_CONFIG }),
     })
-    .describe('Lock adapter: { name: kv, config: { lock_ttl_ms, lock_index } } (process-local locks)')
+    .describe('Lock adapter: kv (process-local) or redis { redis_url } (once per tick across engines)')
     .default({ name: 'kv', config: { ...DEFAULT_ADAPTER_CONFIG } }),
 });
 

@@ -1,25 +1,43 @@
 /**
  * `cron` (alias `iii-cron`): the `cron` trigger type (workers.md §7). Config `config/cron.yaml` (id
- * `cron`) chooses the lock adapter; only `kv` (process-local) exists, so several engines would each fire.
+ * `cron`) chooses the lock adapter: `kv` (process-local: several engines would each fire) or `redis`
+ * (once per tick across engines). An adapter change hot-swaps the lock; jobs keep running.
  */
 import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type CronConfig, cronConfigSchema } from './config.ts';
 import { CronJobs } from './jobs.ts';
+import { type CronLock, createKvLock, createRedisLock, DEFAULT_REDIS_URL } from './locks.ts';
 
-function createCron(ctx: ModuleContext, config: Readonly<CronConfig>): ModuleInstance {
-  const jobs = new CronJobs(ctx.engine, ctx.log, config);
+function buildLock(config: Readonly<CronConfig>): CronLock | Promise<CronLock> {
+  const { name, config: c } = config.adapter;
+  return name === 'redis' ? createRedisLock(c.redis_url ?? DEFAULT_REDIS_URL, c.lock_index) : createKvLock(c.lock_index);
+}
+
+/** What identifies a lock adapter: a ttl change alone needs no new connection. */
+const lockKey = (c: Readonly<CronConfig>): string =>
+  JSON.stringify([c.adapter.name, c.adapter.config.lock_index, c.adapter.config.redis_url]);
+
+async function createCron(ctx: ModuleContext, config: Readonly<CronConfig>): Promise<ModuleInstance> {
+  let lock = await buildLock(config);
+  let key = lockKey(config);
+  const jobs = new CronJobs(ctx.engine, ctx.log, config, lock);
   ctx.engine.registerTriggerType(jobs.typeDef());
   return {
-    stop() {
+    async stop() {
       jobs.clear();
+      await lock.close();
     },
-    reconfigure(raw) {
+    async reconfigure(raw) {
       const parsed = cronConfigSchema.parse(raw);
       if (!parsed.ok) throw new EngineError('E_CONFIG_INVALID', formatIssues(parsed.issues));
-      // Lock settings apply from the next tick; running jobs keep their timers.
-      jobs.setConfig(parsed.value);
+      const next = lockKey(parsed.value) === key ? lock : await buildLock(parsed.value);
+      const old = lock;
+      jobs.setConfig(parsed.value, next);
+      lock = next;
+      key = lockKey(parsed.value);
+      if (old !== next) await old.close();
     },
   };
 }

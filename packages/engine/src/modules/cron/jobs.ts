@@ -12,7 +12,7 @@ import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
 import { type CronConfig, cronTriggerConfigSchema } from './config.ts';
 import { type CronSchedule, nextAfter, parseCron } from './expression.ts';
-import { LocalLocks } from './locks.ts';
+import type { CronLock } from './locks.ts';
 
 /** setTimeout's ceiling (~24.8 days); farther fire times are reached in several hops. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -42,12 +42,11 @@ export function rfc3339(d: Date): string {
 
 export class CronJobs {
   private readonly jobs = new Map<string, Job>();
-  private readonly locks = new LocalLocks();
-
   constructor(
     private readonly engine: EngineApi,
     private readonly log: Logger,
     private config: Readonly<CronConfig>,
+    private lock: CronLock,
   ) {}
 
   typeDef(): TriggerTypeDef {
@@ -60,8 +59,10 @@ export class CronJobs {
     };
   }
 
-  setConfig(config: Readonly<CronConfig>): void {
+  /** Swap config and lock adapter; running timers are kept (a tick racing the swap may be skipped). */
+  setConfig(config: Readonly<CronConfig>, lock: CronLock): void {
     this.config = config;
+    this.lock = lock;
   }
 
   get size(): number {
@@ -97,7 +98,6 @@ export class CronJobs {
   /** Stop every job (module stop). */
   clear(): void {
     for (const id of [...this.jobs.keys()]) this.remove(id);
-    this.locks.clear();
   }
 
   /** Sleep until the first fire time strictly after `from`. */
@@ -127,18 +127,28 @@ export class CronJobs {
     const actual = new Date();
     // Re-arm from now (never before `scheduled`): fire times already passed while busy are skipped.
     this.arm(job, actual);
-    const lockKey = `${this.config.adapter.config.lock_index}:${job.id}`;
-    if (!this.locks.tryAcquire(lockKey, this.config.adapter.config.lock_ttl_ms)) {
-      this.log.debug('cron tick skipped: lock held', { job_id: job.id });
-      return;
-    }
+    const lock = this.lock;
+    const tick = scheduled.getTime();
+    if (!(await this.tryLock(lock, job, tick))) return;
     try {
       const payload: CronPayload = { trigger: 'cron', job_id: job.id, scheduled_time: rfc3339(scheduled), actual_time: rfc3339(actual) };
       if (!(await this.conditionPasses(job, payload)) || job.stopped) return;
       this.engine.invokeVoid(job.functionId, payload, job.metadata === undefined ? {} : { metadata: job.metadata });
     } finally {
-      this.locks.release(lockKey);
+      await lock
+        .release(job.id, tick)
+        .catch((err: unknown) => this.log.warn('cron lock release failed', { job_id: job.id, error: String(err) }));
     }
+  }
+
+  private async tryLock(lock: CronLock, job: Job, tick: number): Promise<boolean> {
+    try {
+      if (await lock.acquire(job.id, tick, this.config.adapter.config.lock_ttl_ms)) return true;
+      this.log.debug('cron tick skipped: lock held elsewhere', { job_id: job.id });
+    } catch (err) {
+      this.log.warn('cron tick skipped: lock adapter failed', { job_id: job.id, error: String(err) });
+    }
+    return false;
   }
 
   private async conditionPasses(job: Job, payload: CronPayload): Promise<boolean> {
