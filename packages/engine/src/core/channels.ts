@@ -177,17 +177,21 @@ export class Channel implements EngineChannel {
   }
 }
 
-/** How long, and how many, finished channels are remembered so a late endpoint gets a clean close. */
-const TOMBSTONE_MS = 60_000;
-const MAX_TOMBSTONES = 10_000;
+/** Finished channels are remembered for one to two of these periods (two generations, rotated). */
+const TOMBSTONE_MS = 30_000;
+/** A generation also rotates early past this many entries, so memory stays bounded under any load. */
+const MAX_GENERATION = 50_000;
 
 export class ChannelHub implements ChannelApi {
   private readonly channels = new Map<string, Channel>();
-  private readonly tombstones = new Map<string, { key: string; at: number }>();
+  // Two generations of id → key: adding is one Map.set on the hot path; rotation drops the older one whole.
+  private tombstones = new Map<string, string>();
+  private olderTombstones = new Map<string, string>();
+  private rotatedAt = Date.now();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor() {
-    this.sweeper = setInterval(() => this.sweep(), 60_000);
+    this.sweeper = setInterval(() => this.sweep(), TOMBSTONE_MS);
     this.sweeper.unref();
   }
 
@@ -214,17 +218,19 @@ export class ChannelHub implements ChannelApi {
    * an uncaught stream error.
    */
   recentlyClosed(id: string, key: string): boolean {
-    const t = this.tombstones.get(id);
-    return t !== undefined && t.key === key && Date.now() - t.at < TOMBSTONE_MS;
+    return (this.tombstones.get(id) ?? this.olderTombstones.get(id)) === key;
   }
 
   private forget(ch: Channel): void {
     if (!this.channels.delete(ch.id)) return;
-    this.tombstones.set(ch.id, { key: ch.key, at: Date.now() });
-    if (this.tombstones.size > MAX_TOMBSTONES) {
-      const oldest = this.tombstones.keys().next().value;
-      if (oldest !== undefined) this.tombstones.delete(oldest);
-    }
+    this.tombstones.set(ch.id, ch.key);
+    if (this.tombstones.size > MAX_GENERATION) this.rotate(Date.now());
+  }
+
+  private rotate(now: number): void {
+    this.olderTombstones = this.tombstones;
+    this.tombstones = new Map();
+    this.rotatedAt = now;
   }
 
   sweep(now = Date.now()): void {
@@ -234,7 +240,13 @@ export class ChannelHub implements ChannelApi {
         this.channels.delete(ch.id);
       }
     }
-    for (const [id, t] of this.tombstones) if (now - t.at >= TOMBSTONE_MS) this.tombstones.delete(id);
+    const elapsed = now - this.rotatedAt;
+    if (elapsed >= 2 * TOMBSTONE_MS) {
+      this.rotate(now);
+      this.olderTombstones = new Map();
+    } else if (elapsed >= TOMBSTONE_MS) {
+      this.rotate(now);
+    }
   }
 
   close(): void {
