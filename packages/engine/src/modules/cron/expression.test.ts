@@ -102,3 +102,31 @@ test('refused expressions carry E_CRON_BAD_EXPRESSION and show the expression', 
     assert.throws(() => parseCron(bad), { code: 'E_CRON_BAD_EXPRESSION' }, bad);
   }
 });
+
+test('nextAfter agrees with a second-by-second scan on generated expressions', () => {
+  // Deterministic LCG so a failure reproduces; seconds/minutes vary, so the next fire is within an hour.
+  let seed = 42;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const field = (max: number): string => {
+    const a = rand(max);
+    const b = a + rand(max - a);
+    return [`${a}`, `${a}-${b}`, `*/${1 + rand(20)}`, `${a}-${b}/${1 + rand(5)}`, `${a},${b}`, '*'][rand(6)] as string;
+  };
+  for (let i = 0; i < 200; i++) {
+    const expr = `${field(60)} ${field(60)} * * * *`;
+    const schedule = parseCron(expr);
+    const from = new Date(Date.UTC(2026, rand(12), 1 + rand(28), rand(24), rand(60), rand(60), rand(1000)));
+    let expected: number | undefined;
+    for (let t = Math.floor(from.getTime() / 1000) * 1000 + 1000; t <= from.getTime() + 3_601_000; t += 1000) {
+      const d = new Date(t);
+      if (schedule.seconds.has(d.getUTCSeconds()) && schedule.minutes.has(d.getUTCMinutes())) {
+        expected = t;
+        break;
+      }
+    }
+    assert.equal(nextAfter(schedule, from)?.getTime(), expected, `${expr} after ${from.toISOString()}`);
+  }
+});
