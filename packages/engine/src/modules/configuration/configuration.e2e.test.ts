@@ -79,7 +79,10 @@ describe('configuration worker through the iii-sdk', () => {
       await assert.rejects(call('configuration::register', { id: 'Not Valid', name: 'x', schema: {} }), rejectsWith('INVALID_ID'));
       await assert.rejects(
         call('configuration::get', { raw: 'yes' }),
-        rejectsWith('deserialization_error', /Failed to deserialize input for configuration::get: id is required; raw must be true or false/),
+        rejectsWith(
+          'deserialization_error',
+          /Failed to deserialize input for configuration::get: id is required; raw must be true or false/,
+        ),
       );
     } finally {
       await w.shutdown();
