@@ -128,4 +128,31 @@ describe('engine core: wire protocol', () => {
       client.ws.close();
     }
   });
+
+  it('refuses calls towards a worker that stopped reading once max_outbound_bytes is queued', async () => {
+    const small = await startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { max_outbound_bytes: 64 * 1024 } }] });
+    const ns = uniqueName('stuck');
+    const stuck = await rawClient(small.workerUrl);
+    const caller = connectWorker(small);
+    try {
+      stuck.send({ type: 'registerfunction', id: `${ns}::f` });
+      await waitForFunction(small, `${ns}::f`);
+      (stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const blob = 'x'.repeat(256 * 1024);
+      const failure = await waitFor(
+        async () => {
+          const r = await caller
+            .trigger({ function_id: `${ns}::f`, payload: { blob }, timeoutMs: 100 })
+            .catch((e: { code?: string }) => e.code);
+          return r === 'channel_send_failed' ? r : undefined;
+        },
+        { timeoutMs: 20_000, what: 'channel_send_failed once the outbound buffer is full' },
+      );
+      assert.equal(failure, 'channel_send_failed');
+    } finally {
+      stuck.ws.terminate();
+      await caller.shutdown();
+      await small.stop();
+    }
+  });
 });

@@ -20,6 +20,8 @@ export interface ListenerOptions {
   port: number;
   handshakeTimeoutMs: number;
   maxFrameBytes: number;
+  /** Bytes queued towards one worker before further frames are refused (a stuck or slow reader). */
+  maxOutboundBytes: number;
   limits: ConnectionLimits;
   /** Decide the session for a new socket; throw (with a message) to refuse it. */
   sessionFor(req: IncomingMessage): Promise<Session> | Session;
@@ -120,7 +122,7 @@ export class WorkerListener {
     if (telemetryOnly) return this.bindTelemetry(ws, early);
     const conn = new WorkerConnection(
       this.core,
-      { sendText: (t) => sendText(ws, t), close: (c, r) => ws.close(c, r) },
+      { sendText: (t) => sendText(ws, t, this.opts.maxOutboundBytes), close: (c, r) => ws.close(c, r) },
       session,
       { ipAddress: normaliseIp(req.socket.remoteAddress), listener: this.opts.name },
       this.opts.limits,
@@ -161,8 +163,11 @@ const corked = new WeakSet<WebSocket>();
  * the socket is corked at the first send and uncorked in the check phase of the same turn (setImmediate),
  * after every I/O callback of the turn has had its say. Syscalls dominated engine CPU under load.
  */
-function sendText(ws: WebSocket, text: string): boolean {
+function sendText(ws: WebSocket, text: string, maxOutboundBytes: number): boolean {
   if (ws.readyState !== WebSocket.OPEN) return false;
+  // A worker that stops reading must not grow the engine's memory without bound: past the limit, frames
+  // are refused (a call towards it fails with channel_send_failed instead of queueing forever).
+  if (ws.bufferedAmount > maxOutboundBytes) return false;
   const sock = (ws as unknown as { _socket?: Corkable })._socket;
   if (sock && !corked.has(ws)) {
     corked.add(ws);

@@ -20,6 +20,11 @@ export const workerManagerConfig = s.object({
     .integer()
     .min(1024)
     .default(16 * 1024 * 1024),
+  /** Triad: bytes queued towards one worker before calls to it fail with channel_send_failed. */
+  max_outbound_bytes: s
+    .integer()
+    .min(64 * 1024)
+    .default(64 * 1024 * 1024),
   /** Triad: a registration flood from one socket is cut off past these. */
   max_functions_per_worker: s.integer().min(1).default(10_000),
   max_triggers_per_worker: s.integer().min(1).default(10_000),

@@ -25,6 +25,7 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
         port: config.port,
         handshakeTimeoutMs: config.handshake_timeout_ms,
         maxFrameBytes: config.max_frame_bytes,
+        maxOutboundBytes: config.max_outbound_bytes,
         limits: { maxFunctions: config.max_functions_per_worker, maxTriggers: config.max_triggers_per_worker },
         sessionFor: sessionFactory(ctx, config),
       },
