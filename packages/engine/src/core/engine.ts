@@ -105,7 +105,7 @@ export class Engine {
       }
     }
     for (const r of [...this.running].reverse()) {
-      if (wanted.has(r.instanceName) && byName.get(r.instanceName)?.module === this.moduleFor(r.instanceName)) continue;
+      if (wanted.has(r.instanceName)) continue;
       this.running = this.running.filter((x) => x !== r);
       await this.stopOne(r);
       report.removed.push(r.instanceName);
