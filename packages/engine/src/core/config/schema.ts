@@ -169,7 +169,12 @@ class StringSchema extends BaseSchema<string> {
 type Shape = Record<string, Schema<unknown>>;
 /** The value type a schema produces. */
 export type Infer<S> = S extends Schema<infer T> ? T : never;
-type ObjectOf<S extends Shape> = { [K in keyof S]: Infer<S[K]> };
+/** Keys whose schema admits `undefined` (`.optional()`) are optional properties; the rest are required. */
+type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
+type Simplify<T> = { [K in keyof T]: T[K] };
+type ObjectOf<S extends Shape> = Simplify<
+  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
+>;
 
 function runChild(schema: Schema<unknown>, value: unknown, path: string, issues: Issue[]): unknown {
   const r = schema.parse(value, path);

@@ -9,10 +9,10 @@ import { type Schema, s } from '../../core/config/schema.ts';
 export interface CronAdapterConfig {
   lock_ttl_ms: number;
   lock_index: string;
-  redis_url: string | undefined;
-  store_method: 'in_memory' | 'file_based' | undefined;
-  file_path: string | undefined;
-  save_interval_ms: number | undefined;
+  redis_url?: string;
+  store_method?: 'in_memory' | 'file_based';
+  file_path?: string;
+  save_interval_ms?: number;
 }
 
 export interface CronConfig {
