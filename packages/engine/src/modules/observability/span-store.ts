@@ -1,6 +1,8 @@
 /**
- * In-memory span store, indexed by trace. Bounded by `memory_max_spans`: the oldest stored span
- * is evicted first (a Map iterates in insertion order, so its first key is the oldest).
+ * In-memory span store, indexed by trace. Bounded by `memory_max_spans`: the oldest stored span is
+ * evicted first. Insertion order is kept in an array queue rather than read from the Map's first key:
+ * V8 Maps keep deleted entries as holes until they rehash, so `keys().next()` after many front deletions
+ * walks every hole, which made FIFO eviction the engine's top cost under sustained load.
  */
 import type { SpanRecord } from './records.ts';
 
@@ -23,6 +25,9 @@ export class SpanStore implements TraceSource {
   private readonly byTrace = new Map<string, Map<string, SpanRecord>>();
   /** Roots per trace, computed on first listing and dropped whenever that trace changes. */
   private readonly rootCache = new Map<string, SpanRecord[]>();
+  /** Keys in first-insertion order; `head` is the next one to evict. */
+  private order: string[] = [];
+  private head = 0;
 
   constructor(private maxSpans: number) {}
 
@@ -34,6 +39,7 @@ export class SpanStore implements TraceSource {
   /** Store a span; a span with the same ids (e.g. a pending one that ended) is replaced in place. */
   add(span: SpanRecord): void {
     const key = `${span.traceId}:${span.spanId}`;
+    if (!this.byKey.has(key)) this.order.push(key);
     this.byKey.set(key, span);
     let trace = this.byTrace.get(span.traceId);
     if (!trace) {
@@ -78,21 +84,27 @@ export class SpanStore implements TraceSource {
   }
 
   clear(): void {
+    this.order = [];
+    this.head = 0;
     this.byKey.clear();
     this.byTrace.clear();
     this.rootCache.clear();
   }
 
   private evict(): void {
-    while (this.byKey.size > this.maxSpans) {
-      const oldest = this.byKey.keys().next();
-      if (oldest.done) return;
-      const span = this.byKey.get(oldest.value)!;
-      this.byKey.delete(oldest.value);
+    while (this.byKey.size > this.maxSpans && this.head < this.order.length) {
+      const key = this.order[this.head++] as string;
+      const span = this.byKey.get(key);
+      if (!span) continue;
+      this.byKey.delete(key);
       const trace = this.byTrace.get(span.traceId);
       trace?.delete(span.spanId);
       if (trace?.size === 0) this.byTrace.delete(span.traceId);
       this.rootCache.delete(span.traceId);
+    }
+    if (this.head > 4096 && this.head * 2 > this.order.length) {
+      this.order = this.order.slice(this.head);
+      this.head = 0;
     }
   }
 }
