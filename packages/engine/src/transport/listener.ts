@@ -12,6 +12,7 @@ import type { Session } from '../core/session.ts';
 import { isTelemetryFrame } from '../protocol/codec.ts';
 import type { Logger } from '../util/logger.ts';
 import { bindChannelSocket } from './channel-socket.ts';
+import { sendCoalesced } from './coalesce.ts';
 import { bindWorkerSocket } from './worker-socket.ts';
 
 export interface ListenerOptions {
@@ -152,32 +153,12 @@ export class WorkerListener {
   }
 }
 
-interface Corkable {
-  cork(): void;
-  uncork(): void;
-}
-const corked = new WeakSet<WebSocket>();
-
-/**
- * Frames sent to one socket during one event-loop turn leave in one `writev` instead of one syscall each:
- * the socket is corked at the first send and uncorked in the check phase of the same turn (setImmediate),
- * after every I/O callback of the turn has had its say. Syscalls dominated engine CPU under load.
- */
 function sendText(ws: WebSocket, text: string, maxOutboundBytes: number): boolean {
   if (ws.readyState !== WebSocket.OPEN) return false;
   // A worker that stops reading must not grow the engine's memory without bound: past the limit, frames
   // are refused (a call towards it fails with channel_send_failed instead of queueing forever).
   if (ws.bufferedAmount > maxOutboundBytes) return false;
-  const sock = (ws as unknown as { _socket?: Corkable })._socket;
-  if (sock && !corked.has(ws)) {
-    corked.add(ws);
-    sock.cork();
-    setImmediate(() => {
-      corked.delete(ws);
-      sock.uncork();
-    });
-  }
-  ws.send(text);
+  sendCoalesced(ws, text);
   return true;
 }
 
