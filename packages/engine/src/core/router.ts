@@ -178,10 +178,14 @@ export class Router {
 
 function noop(): void {}
 
-/** protocol.md §3.8: object payloads of worker-initiated sync/Void calls carry the caller's id. */
+/**
+ * protocol.md §3.8: object payloads of worker-initiated sync/Void calls carry the caller's id. The payload
+ * was parsed from this very frame and belongs to nobody else, so it is tagged in place rather than copied.
+ */
 function withCaller(data: unknown, callerId: string): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
-  return { ...(data as Record<string, unknown>), _caller_worker_id: callerId };
+  (data as Record<string, unknown>)._caller_worker_id = callerId;
+  return data;
 }
 
 function stripPrefix(fn: FunctionEntry): string {

@@ -4,7 +4,7 @@
  * Hand-written checks rather than the schema builder: this runs for every frame on the hot path.
  */
 import type { ErrorBody } from '../core/errors/index.ts';
-import type { HttpInvocation, InvokeAction, WorkerToEngine } from './messages.ts';
+import type { HttpInvocation, InvocationResultMsg, InvokeAction, InvokeFunctionMsg, WorkerToEngine } from './messages.ts';
 
 export type Decoded = { ok: true; msg: WorkerToEngine } | { ok: false; error: ErrorBody; invocationId?: string };
 
@@ -55,19 +55,15 @@ function decodeInvoke(m: Obj): Decoded {
     else if (isObj(a) && a.type === 'enqueue' && nonEmpty(a.queue)) action = { type: 'enqueue', queue: a.queue };
     else return bad('invokefunction.action must be {"type":"void"} or {"type":"enqueue","queue":"<name>"}', invocationId);
   }
-  return {
-    ok: true,
-    msg: {
-      type: 'invokefunction',
-      function_id: m.function_id,
-      ...(invocationId !== undefined ? { invocation_id: invocationId } : {}),
-      ...('data' in m ? { data: m.data } : {}),
-      ...(m.traceparent !== undefined ? { traceparent: m.traceparent } : {}),
-      ...(m.baggage !== undefined ? { baggage: m.baggage } : {}),
-      ...(action ? { action } : {}),
-      ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
-    },
-  };
+  // Built by assignment, not spreads: this runs for every call on the hot path.
+  const msg: InvokeFunctionMsg = { type: 'invokefunction', function_id: m.function_id };
+  if (invocationId !== undefined) msg.invocation_id = invocationId;
+  if ('data' in m) msg.data = m.data;
+  if (m.traceparent !== undefined) msg.traceparent = m.traceparent;
+  if (m.baggage !== undefined) msg.baggage = m.baggage;
+  if (action) msg.action = action;
+  if (m.metadata !== undefined) msg.metadata = m.metadata;
+  return { ok: true, msg };
 }
 
 function decodeErrorBody(v: unknown): ErrorBody | undefined {
@@ -90,15 +86,11 @@ function safeString(v: unknown): string {
 function decodeResult(m: Obj): Decoded {
   if (!nonEmpty(m.invocation_id)) return bad('invocationresult.invocation_id must be a non-empty string');
   const error = decodeErrorBody(m.error);
-  return {
-    ok: true,
-    msg: {
-      type: 'invocationresult',
-      invocation_id: m.invocation_id,
-      ...(typeof m.function_id === 'string' ? { function_id: m.function_id } : {}),
-      ...(error ? { error } : m.result !== undefined && m.result !== null ? { result: m.result } : {}),
-    },
-  };
+  const msg: InvocationResultMsg = { type: 'invocationresult', invocation_id: m.invocation_id };
+  if (typeof m.function_id === 'string') msg.function_id = m.function_id;
+  if (error) msg.error = error;
+  else if (m.result !== undefined && m.result !== null) msg.result = m.result;
+  return { ok: true, msg };
 }
 
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
