@@ -8,26 +8,11 @@ import { describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
+import { REDIS_URL, redisSkip } from '../../helpers/services.ts';
 import { waitFor } from '../../helpers/wait.ts';
 import { waitForTrigger } from '../queue/helpers.ts';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
-
-async function redisReachable(): Promise<boolean> {
-  const r = new Redis(REDIS_URL, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  try {
-    await r.connect();
-    return (await r.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    r.disconnect();
-  }
-}
-
-const reachable = await redisReachable();
-if (!reachable && process.env.CI === 'true') throw new Error(`Redis is not reachable at ${REDIS_URL} (required under CI=true)`);
-const skip = reachable ? false : `Redis not reachable at ${REDIS_URL}`;
+const skip = await redisSkip();
 const redisPubsub = { name: 'pubsub', config: { adapter: { name: 'redis', config: { redis_url: REDIS_URL } } } };
 
 describe('pubsub: redis adapter', { skip }, () => {

@@ -1,0 +1,24 @@
+/**
+ * Tests that need a machine service (Redis, PostgreSQL) run when it is reachable, skip saying why when it
+ * is not, and fail under CI=true (where `.ci/run` has started every service).
+ */
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** `false` (run) or the skip reason; throws under CI=true when Redis cannot be reached. */
+export async function redisSkip(url = REDIS_URL): Promise<false | string> {
+  const r = new Redis(url, { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let reachable = false;
+  try {
+    await r.connect();
+    reachable = (await r.ping()) === 'PONG';
+  } catch {
+    reachable = false;
+  } finally {
+    r.disconnect();
+  }
+  if (reachable) return false;
+  if (process.env.CI === 'true') throw new Error(`Redis is not reachable at ${url} (required under CI=true)`);
+  return `Redis not reachable at ${url}`;
+}
