@@ -2,6 +2,19 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { OptionSpec } from '../args.ts';
+
+/** `-d/--directory` and `--allow-non-empty`, shared by `project init` and `worker init`. */
+export const SCAFFOLD_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'directory',
+    short: 'd',
+    type: 'string',
+    value: '<DIR>',
+    description: 'Target directory (default: NAME, else the current directory)',
+  },
+  { name: 'allow-non-empty', type: 'boolean', description: 'Scaffold into a directory that already has files' },
+];
 
 /** Empty apart from dotfiles (`.git/` and friends are tolerated, as in the reference). */
 export function isEffectivelyEmpty(dir: string): boolean {

@@ -4,19 +4,10 @@ import { basename, join, relative, resolve } from 'node:path';
 import { flag, type OptionSpec, parseArgs, str } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
-import { isEffectivelyEmpty, stableId } from '../fs-util.ts';
+import { isEffectivelyEmpty, SCAFFOLD_OPTIONS, stableId } from '../fs-util.ts';
 import { BARE_CONFIG, GITIGNORE } from './templates.ts';
 
-const options: OptionSpec[] = [
-  {
-    name: 'directory',
-    short: 'd',
-    type: 'string',
-    value: '<DIR>',
-    description: 'Target directory (default: NAME, else the current directory)',
-  },
-  { name: 'allow-non-empty', type: 'boolean', description: 'Scaffold into a directory that already has files' },
-];
+const options: OptionSpec[] = [...SCAFFOLD_OPTIONS];
 
 registerCommand({
   path: ['project', 'init'],
