@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: runs the Linkly project (linkly/config.yaml) on the Triad engine through the `iii` CLI, with
-// the embedded defaults (SQLite in linkly/data/, in-memory state and streams) and the link, analytics and
-// click-streamer workers supervised as child processes. Prints where to look once the API answers.
+// the embedded defaults (SQLite in linkly/data/, in-memory state and streams) and the link, analytics,
+// click-streamer and bulk-importer workers supervised as child processes. Prints where to look once the API answers.
 // Ports: LINKLY_HTTP_PORT (3111), LINKLY_STREAM_PORT (3112), LINKLY_ENGINE_PORT (49134).
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -1,7 +1,7 @@
 /**
  * Runs the real Linkly project for end-to-end tests and benchmarks: a fresh copy of linkly/ in a temp
  * folder (so data/ and config/ start clean), the `iii` CLI as a child process on free ports, and the
- * link / analytics / click-streamer workers supervised by it as child processes.
+ * link / analytics / click-streamer / bulk-importer workers supervised by it as child processes.
  *
  * @example
  * const app = await startLinkly();
@@ -31,6 +31,8 @@ const READY_TRIGGERS = [
   'analytics::on_link_created',
   'click-streamer::broadcast',
 ];
+/** Functions of workers that register no trigger (bulk-importer is only ever called). */
+const READY_FUNCTIONS = ['bulk-importer::import_csv'];
 
 export interface LinklyPorts {
   engine: number;
@@ -171,9 +173,14 @@ async function waitReady(app: Linkly, timeoutMs: number): Promise<void> {
           registered_triggers?: { function_id: string }[];
         };
         const live = new Set((res.registered_triggers ?? []).map((t) => t.function_id));
-        return READY_TRIGGERS.every((id) => live.has(id));
+        if (!READY_TRIGGERS.every((id) => live.has(id))) return false;
+        const fns = (await client.trigger({ function_id: 'engine::functions::list', payload: {}, timeoutMs: 2000 })) as {
+          functions?: { function_id: string }[];
+        };
+        const registered = new Set((fns.functions ?? []).map((f) => f.function_id));
+        return READY_FUNCTIONS.every((id) => registered.has(id));
       },
-      { timeoutMs, intervalMs: 100, what: `Linkly triggers ${READY_TRIGGERS.join(', ')}` },
+      { timeoutMs, intervalMs: 100, what: `Linkly triggers ${READY_TRIGGERS.join(', ')} and functions ${READY_FUNCTIONS.join(', ')}` },
     );
     await waitFor(async () => (await fetch(`${app.api}/links`)).ok, { timeoutMs: 30_000, what: 'GET /links' });
   } finally {

@@ -51,7 +51,7 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
 
     const pidDir = join(dir, '.iii', 'pids');
     const groups = readdirSync(pidDir).map((f) => Number(readFileSync(join(pidDir, f), 'utf8').trim()));
-    assert.equal(groups.length, 3, `one pid file per worker in ${pidDir}`);
+    assert.equal(groups.length, 4, `one pid file per worker in ${pidDir}`);
     assert.ok(groups.every(groupAlive));
 
     child.kill('SIGTERM');

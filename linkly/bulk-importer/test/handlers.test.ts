@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { it } from 'node:test';
+import { columns, createHandlers, MAX_REPORTED_FAILURES } from '../src/handlers.ts';
+
+/** A stand-in for link::create with the real worker's refusals for taken codes and bad URLs. */
+function fakeLinks() {
+  const links = new Map<string, string>();
+  let n = 0;
+  return {
+    links,
+    async createLink(row: { url: string; code?: string }) {
+      const code = row.code ?? `rand${n++}`;
+      if (!/^https?:\/\//.test(row.url)) throw new Error('[E_LINK_INVALID_URL] only http and https URLs can be shortened');
+      if (links.has(code)) throw new Error(`[E_LINK_CODE_TAKEN] code "${code}" is already taken`);
+      links.set(code, row.url);
+      return { code, url: row.url };
+    },
+  };
+}
+
+/** The reader the SDK hands the handler: `{stream}` yielding Buffer chunks. */
+function reader(chunks: string[]) {
+  return { reader: { stream: Readable.from(chunks.map((c) => Buffer.from(c))) } };
+}
+
+it('import_csv creates a link per row and reports refused rows without stopping', async () => {
+  const fake = fakeLinks();
+  const importer = createHandlers(fake);
+  const result = await importer.importCsv(
+    reader([
+      'code,url\r\na,https://a.exa',
+      'mple\r\nbad,javascript:alert(1)\r\n',
+      'a,https://again.example\r\n,https://random.example\r\nz,https://z.example',
+    ]),
+  );
+  assert.deepEqual(result, {
+    imported: 3,
+    failed: [
+      { line: 3, code: 'bad', error: '[E_LINK_INVALID_URL] only http and https URLs can be shortened' },
+      { line: 4, code: 'a', error: '[E_LINK_CODE_TAKEN] code "a" is already taken' },
+    ],
+    failed_count: 2,
+  });
+  assert.deepEqual(
+    [...fake.links],
+    [
+      ['a', 'https://a.example'],
+      ['rand0', 'https://random.example'],
+      ['z', 'https://z.example'],
+    ],
+  );
+});
+
+it('import_csv follows a header that names its columns, and only the header means nothing imported', async () => {
+  const fake = fakeLinks();
+  const importer = createHandlers(fake);
+  assert.deepEqual(await importer.importCsv(reader(['URL , Code\nhttps://x.example,x\n'])), { imported: 1, failed: [], failed_count: 0 });
+  assert.equal(fake.links.get('x'), 'https://x.example');
+  assert.deepEqual(await importer.importCsv(reader(['code,url\n'])), { imported: 0, failed: [], failed_count: 0 });
+  assert.deepEqual(columns(['short', 'long']), { code: 0, url: 1 });
+});
+
+it('import_csv caps the reported failures but counts them all', async () => {
+  const rows = Array.from({ length: MAX_REPORTED_FAILURES + 5 }, (_, i) => `c${i},ftp://nope`).join('\n');
+  const result = await createHandlers(fakeLinks()).importCsv(reader([`code,url\n${rows}`]));
+  assert.equal(result.imported, 0);
+  assert.equal(result.failed.length, MAX_REPORTED_FAILURES);
+  assert.equal(result.failed_count, MAX_REPORTED_FAILURES + 5);
+});
+
+it('import_csv refuses input without a channel reader with a coded error', async () => {
+  const importer = createHandlers(fakeLinks());
+  for (const input of [undefined, {}, { reader: null }, { reader: { stream: 'x' } }]) {
+    await assert.rejects(importer.importCsv(input), /^Error: \[E_BULK_NO_READER\]/);
+  }
+});
