@@ -78,7 +78,9 @@ describe('Linkly ch. 6: bulk import through a channel', () => {
         result.failed.map((f) => ({ line: f.line, code: f.code })),
         bad.map((b) => ({ line: b.line, code: b.code })),
       );
+      // The refusal as link::create worded it, without the wire's `invocation_failed: ` prefix.
       for (const [i, f] of result.failed.entries()) assert.match(f.error, bad[i]?.error ?? /^$/, f.code);
+      for (const f of result.failed) assert.match(f.error, /^\[E_LINK_[A-Z_]+\] /);
     } finally {
       await worker.shutdown();
     }

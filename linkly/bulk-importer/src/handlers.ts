@@ -55,8 +55,10 @@ export function columns(header: string[]): { code: number; url: number } {
   return code >= 0 && url >= 0 ? { code, url } : { code: 0, url: 1 };
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** The refusal as link::create worded it: `[E_LINK_…] …`, without the wire's `invocation_failed: ` prefix. */
+export function refusal(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return /\[E_[A-Z0-9_]+\] .*$/s.exec(message)?.[0] ?? message;
 }
 
 /** Create a link per record after the header, one at a time (file order decides who gets a duplicate code). */
@@ -76,7 +78,7 @@ export async function importRecords(records: AsyncIterable<CsvRecord>, deps: Imp
       result.imported++;
     } catch (err) {
       result.failed_count++;
-      if (result.failed.length < MAX_REPORTED_FAILURES) result.failed.push({ line: record.line, code, error: errorMessage(err) });
+      if (result.failed.length < MAX_REPORTED_FAILURES) result.failed.push({ line: record.line, code, error: refusal(err) });
     }
   }
   return result;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { it } from 'node:test';
-import { columns, createHandlers, MAX_REPORTED_FAILURES } from '../src/handlers.ts';
+import { columns, createHandlers, MAX_REPORTED_FAILURES, refusal } from '../src/handlers.ts';
 
 /** A stand-in for link::create with the real worker's refusals for taken codes and bad URLs. */
 function fakeLinks() {
@@ -74,4 +74,13 @@ it('import_csv refuses input without a channel reader with a coded error', async
   for (const input of [undefined, {}, { reader: null }, { reader: { stream: 'x' } }]) {
     await assert.rejects(importer.importCsv(input), /^Error: \[E_BULK_NO_READER\]/);
   }
+});
+
+it('refusal keeps the coded message of an error that crossed the engine', () => {
+  assert.equal(
+    refusal(new Error('invocation_failed: [E_LINK_CODE_TAKEN] code "a" is already taken')),
+    '[E_LINK_CODE_TAKEN] code "a" is already taken',
+  );
+  assert.equal(refusal(new Error('timeout')), 'timeout');
+  assert.equal(refusal('plain'), 'plain');
 });
