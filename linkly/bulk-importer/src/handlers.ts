@@ -14,7 +14,7 @@ export interface ImportFailure {
 
 export interface ImportResult {
   imported: number;
-  /** The first MAX_REPORTED_FAILURES refused rows, in file order. */
+  /** The refused rows with the lowest line numbers (at most MAX_REPORTED_FAILURES), in file order. */
   failed: ImportFailure[];
   /** Every refused row, including those past the cap of `failed`. */
   failed_count: number;
@@ -61,10 +61,33 @@ export function refusal(err: unknown): string {
   return /\[E_[A-Z0-9_]+\] .*$/s.exec(message)?.[0] ?? message;
 }
 
-/** Create a link per record after the header, one at a time (file order decides who gets a duplicate code). */
-export async function importRecords(records: AsyncIterable<CsvRecord>, deps: ImporterDeps): Promise<ImportResult> {
+/**
+ * Create a link per record after the header, up to `concurrency` at a time: each link::create is a round
+ * trip through the engine, so one at a time leaves both workers idle most of the time. Rows that share a
+ * code still run in file order (the later one waits for the earlier), so the first row wins, as it would
+ * sequentially.
+ */
+export async function importRecords(records: AsyncIterable<CsvRecord>, deps: ImporterDeps, concurrency = 16): Promise<ImportResult> {
   const result: ImportResult = { imported: 0, failed: [], failed_count: 0 };
+  const failures: ImportFailure[] = [];
+  const inFlight = new Set<Promise<void>>();
+  const lastByCode = new Map<string, Promise<void>>();
   let cols: { code: number; url: number } | undefined;
+
+  const create = async (record: CsvRecord, code: string, url: string, after?: Promise<void>) => {
+    await after;
+    try {
+      // An empty code lets link::create pick a random one, as POST /links does.
+      await deps.createLink(code ? { url, code } : { url });
+      result.imported++;
+    } catch (err) {
+      result.failed_count++;
+      failures.push({ line: record.line, code, error: refusal(err) });
+      // Rows finish out of order: keep the earliest lines, bounded.
+      if (failures.length >= 2 * MAX_REPORTED_FAILURES) keepEarliest(failures);
+    }
+  };
+
   for await (const record of records) {
     if (!cols) {
       cols = columns(record.fields);
@@ -72,16 +95,23 @@ export async function importRecords(records: AsyncIterable<CsvRecord>, deps: Imp
     }
     const code = (record.fields[cols.code] ?? '').trim();
     const url = (record.fields[cols.url] ?? '').trim();
-    try {
-      // An empty code lets link::create pick a random one, as POST /links does.
-      await deps.createLink(code ? { url, code } : { url });
-      result.imported++;
-    } catch (err) {
-      result.failed_count++;
-      if (result.failed.length < MAX_REPORTED_FAILURES) result.failed.push({ line: record.line, code, error: refusal(err) });
-    }
+    while (inFlight.size >= concurrency) await Promise.race(inFlight);
+    const task: Promise<void> = create(record, code, url, code ? lastByCode.get(code) : undefined).finally(() => {
+      inFlight.delete(task);
+      if (lastByCode.get(code) === task) lastByCode.delete(code);
+    });
+    inFlight.add(task);
+    if (code) lastByCode.set(code, task);
   }
+  await Promise.all(inFlight);
+  keepEarliest(failures);
+  result.failed = failures;
   return result;
+}
+
+function keepEarliest(failures: ImportFailure[]): void {
+  failures.sort((a, b) => a.line - b.line);
+  failures.length = Math.min(failures.length, MAX_REPORTED_FAILURES);
 }
 
 export function createHandlers(deps: ImporterDeps) {

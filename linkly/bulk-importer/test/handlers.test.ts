@@ -66,6 +66,11 @@ it('import_csv caps the reported failures but counts them all', async () => {
   const result = await createHandlers(fakeLinks()).importCsv(reader([`code,url\n${rows}`]));
   assert.equal(result.imported, 0);
   assert.equal(result.failed.length, MAX_REPORTED_FAILURES);
+  assert.deepEqual(
+    result.failed.map((f) => f.line),
+    Array.from({ length: MAX_REPORTED_FAILURES }, (_, i) => i + 2),
+    'the earliest lines, in order',
+  );
   assert.equal(result.failed_count, MAX_REPORTED_FAILURES + 5);
 });
 
@@ -83,4 +88,32 @@ it('refusal keeps the coded message of an error that crossed the engine', () => 
   );
   assert.equal(refusal(new Error('timeout')), 'timeout');
   assert.equal(refusal('plain'), 'plain');
+});
+
+it('import_csv runs rows side by side, but a repeated code waits for its first row, which wins', async () => {
+  const fake = fakeLinks();
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const started: string[] = [];
+  let cStarted = () => {};
+  const cStart = new Promise<void>((resolve) => (cStarted = resolve));
+  const importer = createHandlers({
+    async createLink(row) {
+      started.push(row.code ?? '');
+      if (row.code === 'c') cStarted();
+      if (started.length === 1) await gate; // the first `a` is slow
+      return fake.createLink(row);
+    },
+  });
+  const done = importer.importCsv(
+    reader(['code,url\na,https://first.example\nb,https://b.example\na,https://second.example\nc,https://c.example\n']),
+  );
+  // b and c go ahead while the first a is still running; the second a has not started.
+  await cStart;
+  assert.deepEqual(started, ['a', 'b', 'c']);
+  release();
+  const result = await done;
+  assert.equal(result.imported, 3);
+  assert.deepEqual(result.failed, [{ line: 4, code: 'a', error: '[E_LINK_CODE_TAKEN] code "a" is already taken' }]);
+  assert.equal(fake.links.get('a'), 'https://first.example');
 });
