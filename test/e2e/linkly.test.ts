@@ -1,6 +1,7 @@
 /**
  * Linkly end to end, as a user runs it: `iii` in the project folder (a fresh copy, free ports), the
- * link / analytics / click-streamer workers as supervised child processes, real HTTP, WebSocket and CLI.
+ * link / analytics / click-streamer / bulk-importer workers as supervised child processes, real HTTP,
+ * WebSocket and CLI (chapter 6 has its own suite, linkly-bulk.test.ts).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
