@@ -55,3 +55,47 @@ describe('SpanStore', () => {
     assert.equal(store.size, 1);
   });
 });
+
+describe('SpanStore (more)', () => {
+  it('evicts the oldest span first and forgets empty traces', () => {
+    const store = new SpanStore(2);
+    store.add(span('t1', 'a'));
+    store.add(span('t2', 'b'));
+    store.add(span('t2', 'c'));
+    assert.equal(store.hasTrace('t1'), false);
+    assert.deepEqual(
+      store.trace('t2').map((s) => s.spanId),
+      ['b', 'c'],
+    );
+  });
+
+  it('replaces a span with the same ids (pending → ended) without growing', () => {
+    const store = new SpanStore(10);
+    store.add({ ...span('t', 'a'), pending: true, end: 0n });
+    store.add(span('t', 'a'));
+    assert.equal(store.size, 1);
+    assert.equal(store.trace('t')[0]!.pending, undefined);
+  });
+});
+
+describe('SpanStore roots cache', () => {
+  it('recomputes roots when a trace gains or loses spans', () => {
+    const store = new SpanStore(2);
+    store.add(span('t', 'child', 'root'));
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['child'],
+    ); // dangling parent → root
+    store.add(span('t', 'root'));
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['root'],
+    );
+    store.add(span('u', 'other')); // evicts 'child' (oldest)
+    assert.deepEqual(
+      store.roots('t').map((s) => s.spanId),
+      ['root'],
+    );
+    assert.deepEqual(store.roots('missing'), []);
+  });
+});
