@@ -9,12 +9,15 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type IIIClient, registerWorker } from 'iii-sdk';
 import { uniqueName } from '../helpers/names.ts';
+import { freePort } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait.ts';
+
+export { freePort };
 
 export const REPO = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 export const CLI = join(REPO, 'packages/cli/bin/iii.js');
@@ -65,18 +68,6 @@ export interface Linkly {
   stop(): Promise<void>;
   /** Delete the project folder. */
   remove(): void;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** A fresh copy of linkly/ whose node_modules points at the repo's, so workers need no install. */

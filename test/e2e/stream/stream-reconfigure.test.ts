@@ -1,21 +1,11 @@
 /** `iii-stream` config changes (workers.md §6.4): port/host rebind, data and triggers kept. */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
+import { freePort } from '../../helpers/ports.ts';
 import { StreamClient } from './client.ts';
-
-/** A port that was free a moment ago (the OS does not hand it out again right away). */
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const address = srv.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
 
 test('changing the port rebinds: old connections drop, the new port serves the same data', async () => {
   const engine = await startTestEngine({ workers: [{ name: 'iii-stream' }] });

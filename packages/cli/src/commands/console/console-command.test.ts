@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startTestEngine } from '../../../../../test/helpers/engine.ts';
+import { freePort } from '../../../../../test/helpers/ports.ts';
 import { waitFor } from '../../../../../test/helpers/wait.ts';
 import { BIN, iii, tempDir } from '../../../test/run-cli.ts';
 import { startServe } from '../../../test/serve-process.ts';
@@ -49,14 +50,6 @@ async function workerNames(base: string): Promise<string[]> {
   const r = await call(base, 'engine::workers::list');
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return (r.body.result as { workers: Array<{ name: string }> }).workers.map((w) => w.name);
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
 }
 
 /** Look at the page once in Chromium: wait for `text`, save a screenshot under test-output/. */

@@ -1,19 +1,10 @@
 /** Config validation, the concurrency limit, and live reconfiguration (rebind, CORS). */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { startTestEngine } from '../../../../../../test/helpers/engine.ts';
+import { freePort } from '../../../../../../test/helpers/ports.ts';
 import { deferred } from '../../../../../../test/helpers/wait.ts';
 import { startHttp, uniquePath } from './harness.ts';
-
-/** A port that was free a moment ago (bound to 0, then released). */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 describe('http e2e: lifecycle', () => {
   it('rejects unknown keys, also inside cors and middleware entries', async () => {
