@@ -10,7 +10,7 @@ import { expandValue } from '../../core/config/interpolate.ts';
 import type { Issue, JsonSchema, Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
-import type { FileChange, FsAdapter } from './adapters/fs.ts';
+import type { ConfigFiles, FileChange } from './adapters/config-files.ts';
 import { validateJsonSchema } from './json-schema.ts';
 
 export const ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
@@ -62,7 +62,7 @@ export class ConfigStore {
   private readonly rejectionListeners = new Set<Listener<ConfigurationRejection>>();
 
   constructor(
-    private readonly adapter: FsAdapter,
+    private readonly adapter: ConfigFiles,
     private readonly log: Logger,
     /** The directory as users see it, relative to the project (`config`), for messages. */
     readonly displayDir = 'config',

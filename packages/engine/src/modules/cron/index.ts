@@ -6,9 +6,11 @@
 import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
+import type { CronLock } from './adapters/cron-lock.ts';
+import { createKvLock } from './adapters/kv.ts';
+import { createRedisLock, DEFAULT_REDIS_URL } from './adapters/redis.ts';
 import { type CronConfig, cronConfigSchema } from './config.ts';
 import { CronJobs } from './jobs.ts';
-import { type CronLock, createKvLock, createRedisLock, DEFAULT_REDIS_URL } from './locks.ts';
 
 function buildLock(config: Readonly<CronConfig>): CronLock | Promise<CronLock> {
   const { name, config: c } = config.adapter;

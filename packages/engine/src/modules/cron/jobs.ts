@@ -10,9 +10,9 @@ import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
+import type { CronLock } from './adapters/cron-lock.ts';
 import { type CronConfig, cronTriggerConfigSchema } from './config.ts';
 import { type CronSchedule, nextAfter, parseCron } from './expression.ts';
-import type { CronLock } from './locks.ts';
 
 /** setTimeout's ceiling (~24.8 days); farther fire times are reached in several hops. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -6,7 +6,7 @@
 import { type JsonSchema, type Schema, s } from '../../core/config/schema.ts';
 import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
-import type { ExecResult } from './adapters/driver.ts';
+import type { ExecResult } from './adapters/sql-driver.ts';
 import { normalizeParams } from './params.ts';
 import type { DatabasePools } from './pools.ts';
 import { appendReturning, checkStatement } from './sql-text.ts';

@@ -3,7 +3,7 @@
  * string holding an array (handy with `iii trigger ... params='["a",1]'`). Values are JSON values;
  * objects and arrays are bound as JSON text by the adapters. Nothing is ever interpolated into SQL.
  */
-import type { SqlParam } from './adapters/driver.ts';
+import type { SqlParam } from './adapters/sql-driver.ts';
 import { invalidParam } from './errors.ts';
 
 function parseJsonArray(text: string): unknown[] {

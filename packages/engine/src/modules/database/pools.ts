@@ -4,8 +4,8 @@
  * it up per use (`get(name)`) rather than keep it: a reconfigure may replace it.
  */
 
-import type { SqlDialect, SqlDriver } from './adapters/driver.ts';
 import { createDriver, dialectOf } from './adapters/index.ts';
+import type { SqlDialect, SqlDriver } from './adapters/sql-driver.ts';
 import type { DatabaseConfig, DatabaseEntry } from './config.ts';
 import { dbError, unknownDb } from './errors.ts';
 

@@ -6,10 +6,10 @@
  * const sql = ctx.engine.services.get('sql');
  * await sql?.get('primary').execute('INSERT INTO jobs (id, body) VALUES (?, ?)', [id, body]);
  */
-import type { SqlDriver } from './adapters/driver.ts';
+import type { SqlDriver } from './adapters/sql-driver.ts';
 import type { DatabaseInfo } from './pools.ts';
 
-export type { ExecResult, QueryResult, SqlDriver, SqlParam, SqlStatement } from './adapters/driver.ts';
+export type { ExecResult, QueryResult, SqlDriver, SqlParam, SqlStatement } from './adapters/sql-driver.ts';
 export { isConstraintViolation } from './errors.ts';
 
 export interface SqlService {

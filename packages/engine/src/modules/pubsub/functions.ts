@@ -1,7 +1,7 @@
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
-import type { PubSubAdapter } from './adapters/adapter.ts';
+import type { PubSubAdapter } from './adapters/pubsub-adapter.ts';
 import { publishInputSchema } from './config.ts';
 import type { Subscriptions } from './subscriptions.ts';
 

@@ -7,8 +7,8 @@
 import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
-import type { MessageHandler, PubSubAdapter } from './adapters/adapter.ts';
 import { createLocalAdapter } from './adapters/local.ts';
+import type { MessageHandler, PubSubAdapter } from './adapters/pubsub-adapter.ts';
 import { createRedisAdapter, DEFAULT_REDIS_URL } from './adapters/redis.ts';
 import { type PubSubConfig, pubsubConfigSchema } from './config.ts';
 import { deliver, publishFunction } from './functions.ts';

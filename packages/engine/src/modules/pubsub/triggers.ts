@@ -1,6 +1,6 @@
 import type { Logger } from '../../util/logger.ts';
 import type { TriggerInstance, TriggerTypeDef } from '../module.ts';
-import type { PubSubAdapter } from './adapters/adapter.ts';
+import type { PubSubAdapter } from './adapters/pubsub-adapter.ts';
 import { subscribeConfigSchema } from './config.ts';
 import type { Subscriptions } from './subscriptions.ts';
 

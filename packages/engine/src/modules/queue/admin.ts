@@ -3,7 +3,7 @@ import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
-import type { QueueStore } from './adapters/store.ts';
+import type { QueueStore } from './adapters/queue-store.ts';
 import type { NamedQueueConfig } from './config.ts';
 import { errorText } from './consumer.ts';
 import type { DurableTopics } from './durable.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { waitFor } from '../../../../../test/helpers/wait.ts';
 import { createLogger } from '../../util/logger.ts';
-import { SqliteQueueStore } from './adapters/sqlite-store.ts';
+import { SqliteQueueStore } from './adapters/sqlite/sqlite-store.ts';
 import { QueueConsumer } from './consumer.ts';
 import type { Job } from './job.ts';
 

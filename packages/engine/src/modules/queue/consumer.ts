@@ -9,7 +9,7 @@
  */
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
-import type { QueueStore } from './adapters/store.ts';
+import type { QueueStore } from './adapters/queue-store.ts';
 import { computeBackoff } from './backoff.ts';
 import type { Job } from './job.ts';
 

@@ -1,7 +1,7 @@
 /** The running consumers, one per queue name, woken by the store and by function registrations. */
 import type { Logger } from '../../util/logger.ts';
 import type { Disposer, EngineApi } from '../module.ts';
-import type { QueueStore } from './adapters/store.ts';
+import type { QueueStore } from './adapters/queue-store.ts';
 import { type ConsumerOptions, QueueConsumer } from './consumer.ts';
 
 export type ConsumerSpec = Pick<ConsumerOptions, 'concurrency' | 'pollIntervalMs' | 'handle'>;

@@ -10,7 +10,7 @@ import { formatIssues, s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance } from '../module.ts';
-import type { QueueStore } from './adapters/store.ts';
+import type { QueueStore } from './adapters/queue-store.ts';
 import type { ConsumerSet } from './consumers.ts';
 import type { Job } from './job.ts';
 

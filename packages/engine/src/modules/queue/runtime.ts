@@ -6,8 +6,8 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import type { Disposer, ModuleContext } from '../module.ts';
-import { SqliteQueueStore } from './adapters/sqlite-store.ts';
-import type { QueueStore } from './adapters/store.ts';
+import type { QueueStore } from './adapters/queue-store.ts';
+import { SqliteQueueStore } from './adapters/sqlite/sqlite-store.ts';
 import { adminFunctions } from './admin.ts';
 import { type NamedQueueConfig, type QueueAdapterConfig, storePath } from './config.ts';
 import { ConsumerSet } from './consumers.ts';

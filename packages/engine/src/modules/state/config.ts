@@ -1,6 +1,6 @@
 /** `config/state.yaml` (id `state`) and the inputs of the `state::*` functions (workers.md §2). */
 import { type Schema, s } from '../../core/config/schema.ts';
-import { kvAdapterSchema } from '../kv/index.ts';
+import { kvAdapterSchema } from '../../kv/index.ts';
 
 export const stateConfigSchema = s.object({
   /** Restart-only: a change is logged and applied at the next start. */

@@ -6,7 +6,7 @@
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
-import { type KvStore, parseUpdateOps } from '../kv/index.ts';
+import { type KvStore, parseUpdateOps } from '../../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
 import type { StateEvent } from './triggers.ts';

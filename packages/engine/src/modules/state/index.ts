@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { formatIssues } from '../../core/config/schema.ts';
-import { type KvStore, openKv } from '../kv/index.ts';
+import { type KvStore, openKv } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StateConfig, stateConfigSchema } from './config.ts';
 import { stateFunctions } from './functions.ts';

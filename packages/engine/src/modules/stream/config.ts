@@ -1,6 +1,6 @@
 /** `config/iii-stream.yaml` (id `iii-stream`) and the inputs of the `stream::*` functions (workers.md §6). */
 import { type Schema, s } from '../../core/config/schema.ts';
-import { kvAdapterSchema } from '../kv/index.ts';
+import { kvAdapterSchema } from '../../kv/index.ts';
 
 /** @default 4 MiB */
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;

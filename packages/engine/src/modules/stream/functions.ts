@@ -7,7 +7,7 @@
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
-import { parseUpdateOps } from '../kv/index.ts';
+import { parseUpdateOps } from '../../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { itemInput, listAllInput, listGroupsInput, listInput, sendInput, setInput, updateInput } from './config.ts';
 import { type StreamEvent, streamEvent } from './events.ts';

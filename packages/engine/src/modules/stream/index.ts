@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { formatIssues } from '../../core/config/schema.ts';
-import { type KvStore, openKv } from '../kv/index.ts';
+import { type KvStore, openKv } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StreamConfig, streamConfigSchema } from './config.ts';
 import type { StreamEvent } from './events.ts';

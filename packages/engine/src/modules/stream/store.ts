@@ -5,7 +5,7 @@
  */
 import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
-import type { KvStore, UpdateOp, UpdateOpError } from '../kv/index.ts';
+import type { KvStore, UpdateOp, UpdateOpError } from '../../kv/index.ts';
 import type { EngineApi } from '../module.ts';
 
 export interface ItemRef {

@@ -9,26 +9,11 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Logger } from '../../../util/logger.ts';
 import { sortKeys } from '../sort-keys.ts';
-
-/** What a file holds. */
-export interface StoredFile {
-  id: string;
-  name?: string;
-  description?: string;
-  value: unknown;
-  metadata?: unknown;
-}
-
-/** A change seen on disk that the adapter did not make itself: new/changed text, or `undefined` = deleted. */
-export interface FileChange {
-  id: string;
-  file: string;
-  text: string | undefined;
-}
+import type { ConfigFiles, FileChange, StoredFile } from './config-files.ts';
 
 const ID_FILE = /^([a-z0-9_-]{1,64})\.yaml$/;
 
-export class FsAdapter {
+export class FsAdapter implements ConfigFiles {
   /** Text of each file as the adapter last wrote or read it: a watcher event matching it is our own echo. */
   private readonly known = new Map<string, string>();
   private watcher: FSWatcher | undefined;

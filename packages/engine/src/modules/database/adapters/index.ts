@@ -1,6 +1,7 @@
 /** The scheme of a database URL picks the adapter. One table, used by config validation and the pools. */
-import type { DriverOptions, SqlDialect, SqlDriver } from './driver.ts';
+
 import { createPostgresDriver } from './postgres/driver.ts';
+import type { DriverOptions, SqlDialect, SqlDriver } from './sql-driver.ts';
 import { createSqliteDriver } from './sqlite/driver.ts';
 
 const SCHEMES: ReadonlyArray<{ prefix: string; dialect: SqlDialect }> = [

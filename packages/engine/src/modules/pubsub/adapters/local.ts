@@ -1,4 +1,4 @@
-import type { MessageHandler, PubSubAdapter } from './adapter.ts';
+import type { MessageHandler, PubSubAdapter } from './pubsub-adapter.ts';
 
 /** In-process adapter: a publish is delivered straight back to this instance's subscriber table. */
 export function createLocalAdapter(onMessage: MessageHandler): PubSubAdapter {

@@ -6,7 +6,7 @@
  */
 import { EngineError } from '../../../core/errors/index.ts';
 import type { Logger } from '../../../util/logger.ts';
-import type { MessageHandler, PubSubAdapter } from './adapter.ts';
+import type { MessageHandler, PubSubAdapter } from './pubsub-adapter.ts';
 
 /** @default 'redis://localhost:6379' */
 export const DEFAULT_REDIS_URL = 'redis://localhost:6379';

@@ -4,7 +4,7 @@
  * persist every change beside it; on open they rebuild it from disk.
  */
 import type { Job } from '../job.ts';
-import type { QueueDepth } from './store.ts';
+import type { QueueDepth } from './queue-store.ts';
 
 export interface DeadJob {
   job: Job;

@@ -17,7 +17,7 @@ import type {
   SqlParam,
   SqlRow,
   SqlStatement,
-} from '../driver.ts';
+} from '../sql-driver.ts';
 import { mapPgError } from './errors.ts';
 import { rewritePlaceholders } from './placeholders.ts';
 import { pgSsl } from './tls.ts';

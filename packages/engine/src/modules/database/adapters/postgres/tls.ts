@@ -1,7 +1,7 @@
 /** `tls` config → the `ssl` option of pg. Absent `tls` leaves the decision to the URL (`?sslmode=`). */
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import type { DriverOptions } from '../driver.ts';
+import type { DriverOptions } from '../sql-driver.ts';
 
 export type PgSsl = false | { rejectUnauthorized: boolean; ca?: string[] };
 

@@ -3,7 +3,7 @@
  * `pg.types`, which other code in the process may rely on).
  */
 import pg from 'pg';
-import type { SqlParam, SqlValue } from '../driver.ts';
+import type { SqlParam, SqlValue } from '../sql-driver.ts';
 
 export const OID = {
   date: 1082,

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { withFailedIndex } from '../../errors.ts';
 import { checkStatement, firstKeyword, isInsert } from '../../sql-text.ts';
-import type { DriverOptions, ExecResult, QueryResult, SqlColumn, SqlDriver, SqlParam, SqlRow, SqlStatement } from '../driver.ts';
+import type { DriverOptions, ExecResult, QueryResult, SqlColumn, SqlDriver, SqlParam, SqlRow, SqlStatement } from '../sql-driver.ts';
 import { mapSqliteError } from './errors.ts';
 import { MEMORY, sqlitePath } from './path.ts';
 import type { SqliteDatabase, SqliteStatement } from './types.ts';

@@ -1,5 +1,5 @@
 /** SQLite ⇄ JSON value mapping (workers.md §3.2). */
-import type { SqlParam, SqlValue } from '../driver.ts';
+import type { SqlParam, SqlValue } from '../sql-driver.ts';
 
 /** A JSON-ish parameter → something better-sqlite3 binds (it refuses booleans and plain objects). */
 export function toSqliteParam(v: SqlParam): unknown {

@@ -1,12 +1,12 @@
 /**
- * The key/value store shared by the `state` and `iii-stream` modules (workers.md §2.3, §6.4: both use the
- * `kv` adapter). This folder is a small library, not a module: it is the one cross-module import the
- * architecture allows, because both built-ins need byte-identical storage and update-op semantics.
+ * The kv adapter contract: the key/value store behind the `state` and `iii-stream` modules (workers.md
+ * §2.3, §6.4: both use the `kv` adapter). Implementations live beside this file (`memory/`, `file/`) and
+ * all pass `test/conformance/kv.test.ts`.
  *
  * Values are addressed by `scope` › `key` (state: scope/key; stream: `[stream_name, group_id]`/item_id).
  * Every adapter keeps insertion order within a scope (stream::list must return items in that order).
  */
-import type { UpdateOp, UpdateOpError } from './update-ops.ts';
+import type { UpdateOp, UpdateOpError } from '../update-ops.ts';
 
 /** Result of a write: the previous value (`undefined` when the key was absent) and the stored one. */
 export interface KvWrite {
@@ -35,13 +35,4 @@ export interface KvStore {
   update(scope: string, key: string, ops: readonly UpdateOp[]): Promise<KvUpdate>;
   /** Flush and release resources; idempotent. */
   close(): Promise<void>;
-}
-
-/** `adapter.config` of a kv adapter entry (`{ name: kv, config: {...} }`). */
-export interface KvConfig {
-  store_method: 'in_memory' | 'file_based';
-  /** Directory for file_based; relative paths resolve against the project dir. */
-  file_path?: string | undefined;
-  /** Period of the background compaction check for file_based (ms). */
-  save_interval_ms?: number | undefined;
 }

@@ -1,18 +1,19 @@
 /**
- * Shared kv library for the `state` and `iii-stream` modules (the one cross-module import allowed:
- * both built-ins use the `kv` adapter with identical semantics; see types.ts).
+ * The kv library shared by the `state` and `iii-stream` modules. It is not a module (it registers
+ * nothing): both built-ins need byte-identical storage and update-op semantics, so both import it
+ * from here instead of from each other. The adapter contract is `adapters/kv-store.ts`.
  *
  * @example
  * const store = await openKv(config.adapter.config, { baseDir: ctx.projectDir, defaultDir: join(ctx.dataDir, 'state') });
  */
 import { isAbsolute, resolve } from 'node:path';
-import { s } from '../../core/config/schema.ts';
-import type { Logger } from '../../util/logger.ts';
-import { FileKv } from './file/file-kv.ts';
-import { MemoryKv } from './memory/memory-kv.ts';
-import type { KvConfig, KvStore } from './types.ts';
+import { s } from '../core/config/schema.ts';
+import type { Logger } from '../util/logger.ts';
+import { FileKv } from './adapters/file/file-kv.ts';
+import type { KvStore } from './adapters/kv-store.ts';
+import { MemoryKv } from './adapters/memory/memory-kv.ts';
 
-export type { KvConfig, KvStore, KvUpdate, KvWrite } from './types.ts';
+export type { KvStore, KvUpdate, KvWrite } from './adapters/kv-store.ts';
 export { applyUpdateOps, parseUpdateOps, type UpdateOp, type UpdateOpError } from './update-ops.ts';
 
 /** `adapter.config` of a kv entry. `channel_size` is accepted for stream config compatibility and unused. */
@@ -28,6 +29,15 @@ const inMemory = () => ({ store_method: 'in_memory' as const, file_path: undefin
 export const kvAdapterSchema = s
   .object({ name: s.enum(['kv'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
   .default(() => ({ name: 'kv' as const, config: inMemory() }));
+
+/** `adapter.config` of a kv adapter entry (`{ name: kv, config: {...} }`). */
+export interface KvConfig {
+  store_method: 'in_memory' | 'file_based';
+  /** Directory for file_based; relative paths resolve against the project dir. */
+  file_path?: string | undefined;
+  /** Period of the background compaction check for file_based (ms). */
+  save_interval_ms?: number | undefined;
+}
 
 export interface OpenKvOptions {
   /** Relative `file_path` resolves against this (the project dir). */

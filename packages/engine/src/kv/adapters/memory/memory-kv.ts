@@ -5,8 +5,9 @@
  * Mutations are synchronous, which is what makes `update` atomic per key: nothing can interleave
  * between reading the old value and storing the new one on a single-threaded event loop.
  */
-import type { KvStore, KvUpdate, KvWrite } from '../types.ts';
-import { applyUpdateOps, type UpdateOp } from '../update-ops.ts';
+
+import { applyUpdateOps, type UpdateOp } from '../../update-ops.ts';
+import type { KvStore, KvUpdate, KvWrite } from '../kv-store.ts';
 
 /** Synchronous core shared by both adapters. */
 export class MemoryTable {
@@ -64,8 +65,9 @@ export class MemoryTable {
   }
 }
 
+/** Reads straight from the table; `FileKv` extends it and overrides the writes to log them. */
 export class MemoryKv implements KvStore {
-  private readonly table = new MemoryTable();
+  protected readonly table = new MemoryTable();
 
   async get(scope: string, key: string): Promise<unknown> {
     return this.table.get(scope, key);

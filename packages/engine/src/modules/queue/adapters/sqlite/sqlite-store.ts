@@ -9,13 +9,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { EngineError } from '../../../core/errors/index.ts';
-import type { Disposer } from '../../module.ts';
-import type { BackoffSpec } from '../backoff.ts';
-import type { DlqMessage, Job, NewJob } from '../job.ts';
-import { JobIndex } from './job-index.ts';
+import { EngineError } from '../../../../core/errors/index.ts';
+import type { Disposer } from '../../../module.ts';
+import type { BackoffSpec } from '../../backoff.ts';
+import type { DlqMessage, Job, NewJob } from '../../job.ts';
+import { JobIndex } from '../job-index.ts';
+import type { QueueDepth, QueueStore } from '../queue-store.ts';
 import { SCHEMA, SqliteJournal } from './sqlite-journal.ts';
-import type { QueueDepth, QueueStore } from './store.ts';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */

@@ -15,9 +15,9 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EngineError } from '../../../core/errors/index.ts';
-import { MemoryTable } from '../memory/memory-kv.ts';
-import type { KvStore, KvUpdate, KvWrite } from '../types.ts';
-import type { UpdateOp } from '../update-ops.ts';
+import type { UpdateOp } from '../../update-ops.ts';
+import type { KvUpdate, KvWrite } from '../kv-store.ts';
+import { MemoryKv } from '../memory/memory-kv.ts';
 import { deleteRecord, type ReplayReport, replay, setRecord, snapshot } from './log-format.ts';
 
 export interface FileKvOptions {
@@ -68,8 +68,7 @@ async function writeAtomic(dir: string, path: string, text: string): Promise<voi
   }
 }
 
-export class FileKv implements KvStore {
-  private readonly table = new MemoryTable();
+export class FileKv extends MemoryKv {
   private readonly path: string;
   private fh: FileHandle | undefined;
   private pending: string[] = [];
@@ -81,6 +80,7 @@ export class FileKv implements KvStore {
   private closed = false;
 
   private constructor(private readonly opts: FileKvOptions) {
+    super();
     this.path = join(opts.dir, 'kv.log');
   }
 
@@ -110,27 +110,14 @@ export class FileKv implements KvStore {
     this.timer.unref();
   }
 
-  async get(scope: string, key: string): Promise<unknown> {
-    return this.table.get(scope, key);
-  }
-  async list(scope: string): Promise<unknown[]> {
-    return this.table.list(scope);
-  }
-  async keys(scope: string): Promise<string[]> {
-    return this.table.keys(scope);
-  }
-  async listGroups(): Promise<string[]> {
-    return this.table.listGroups();
-  }
-
-  async set(scope: string, key: string, value: unknown): Promise<KvWrite> {
+  override async set(scope: string, key: string, value: unknown): Promise<KvWrite> {
     this.assertOpen();
     const w = this.table.set(scope, key, value);
     await this.commit(setRecord(scope, key, value));
     return w;
   }
 
-  async delete(scope: string, key: string): Promise<unknown> {
+  override async delete(scope: string, key: string): Promise<unknown> {
     this.assertOpen();
     const old = this.table.delete(scope, key);
     // Deleting an absent key changes nothing on disk.
@@ -138,14 +125,14 @@ export class FileKv implements KvStore {
     return old;
   }
 
-  async update(scope: string, key: string, ops: readonly UpdateOp[]): Promise<KvUpdate> {
+  override async update(scope: string, key: string, ops: readonly UpdateOp[]): Promise<KvUpdate> {
     this.assertOpen();
     const u = this.table.update(scope, key, ops);
     await this.commit(setRecord(scope, key, u.value));
     return u;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);

@@ -1,6 +1,7 @@
 /**
- * How published messages travel between publishers and the subscriber table. The `local` adapter
- * delivers in-process; a `redis` adapter (not built yet) would carry them between engine instances.
+ * The pubsub adapter contract: how published messages travel between publishers and the subscriber
+ * table. `local.ts` delivers in-process; `redis.ts` carries them between engine instances. Every
+ * implementation passes `test/conformance/pubsub.test.ts`.
  */
 export type MessageHandler = (topic: string, data: unknown) => void;
 

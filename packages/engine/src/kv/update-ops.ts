@@ -7,7 +7,7 @@
  * Choices where the reference is silent: a missing/null root becomes `{}` for field ops; a scalar or array
  * root with a field path is `<op>.target_not_object`; increment/decrement treat a missing field as 0.
  */
-import { type ParseResult, s } from '../../core/config/schema.ts';
+import { type ParseResult, s } from '../core/config/schema.ts';
 
 export type MergePath = string | string[];
 

@@ -4,8 +4,8 @@
  * (WAL, committed before the ack) while thousands of enqueues per second share one commit.
  */
 import type BetterSqlite3 from 'better-sqlite3';
-import { EngineError } from '../../../core/errors/index.ts';
-import type { Job } from '../job.ts';
+import { EngineError } from '../../../../core/errors/index.ts';
+import type { Job } from '../../job.ts';
 
 export type JournalOp =
   | { kind: 'insert'; job: Job }
