@@ -3,13 +3,13 @@ import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
-import type { QueueStore } from './adapters/queue-store.ts';
+import type { QueueBackend, QueueRef } from './adapters/queue-backend.ts';
 import type { NamedQueueConfig } from './config.ts';
 import { errorText } from './consumer.ts';
 import type { DurableTopics } from './durable.ts';
 
 export interface AdminDeps {
-  store: QueueStore;
+  backend: QueueBackend;
   durable: DurableTopics;
   namedQueues: () => ReadonlyMap<string, NamedQueueConfig>;
 }
@@ -23,10 +23,11 @@ const dlqInput = s.looseObject({
   limit: s.integer().min(1).default(50),
 });
 
-/** A durable topic name stands for its per-function queues; anything else is one queue. */
-function queuesFor(deps: AdminDeps, name: string): string[] {
-  const internal = deps.durable.subscriptionsOf(name).map(([q]) => q);
-  return [name, ...internal];
+/** A name is a named queue or a durable topic (its parking queue and its per-function queues). */
+function queuesFor(deps: AdminDeps, name: string): QueueRef[] {
+  const [parked, ...subs] = deps.durable.refsOf(name);
+  const own: QueueRef = deps.namedQueues().has(name) ? { kind: 'named', name } : (parked as QueueRef);
+  return [own, ...subs];
 }
 
 function brokerType(deps: AdminDeps, queue: string): string {
@@ -53,14 +54,14 @@ function redrive(deps: AdminDeps): LocalFunction {
       if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
       return guarded('redrive_failed', async () => {
         let redriven = 0;
-        for (const q of queuesFor(deps, queue)) redriven += await deps.store.redrive(q);
+        for (const q of queuesFor(deps, queue)) redriven += await deps.backend.redrive(q);
         return { queue, redriven };
       });
     },
   };
 }
 
-function messageOp(deps: AdminDeps, id: string, code: string, op: (q: string, m: string) => Promise<0 | 1>): LocalFunction {
+function messageOp(deps: AdminDeps, id: string, code: string, op: (q: QueueRef, m: string) => Promise<0 | 1>): LocalFunction {
   return {
     id,
     async handler(input) {
@@ -94,7 +95,7 @@ function topicStats(deps: AdminDeps): LocalFunction {
   return {
     id: 'engine::queue::topic_stats',
     description: 'Depth, consumers and DLQ depth of a queue or durable topic',
-    handler(input) {
+    async handler(input) {
       const req = parseInput(queueInput, input, 'engine::queue::topic_stats');
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
@@ -102,9 +103,9 @@ function topicStats(deps: AdminDeps): LocalFunction {
       let depth = 0;
       let dlqDepth = 0;
       for (const q of queuesFor(deps, name)) {
-        const d = deps.store.depth(q);
+        const d = await deps.backend.depth(q);
         depth += d.waiting + d.delayed + d.active;
-        dlqDepth += deps.store.dlqCount(q);
+        dlqDepth += await deps.backend.dlqCount(q);
       }
       const consumers = cfg ? cfg.concurrency : (deps.durable.topics().get(name) ?? 0);
       return { depth, consumer_count: consumers, dlq_depth: dlqDepth, config: cfg ?? null };
@@ -116,10 +117,12 @@ function dlqTopics(deps: AdminDeps): LocalFunction {
   return {
     id: 'engine::queue::dlq_topics',
     description: 'Queues holding dead-lettered messages',
-    handler() {
-      return deps.store
-        .dlqQueues()
-        .map(({ queue, count }) => ({ topic: queue, broker_type: brokerType(deps, queue), message_count: count }));
+    async handler() {
+      return (await deps.backend.dlqQueues()).map(({ queue, count }) => ({
+        topic: queue,
+        broker_type: brokerType(deps, queue),
+        message_count: count,
+      }));
     },
   };
 }
@@ -128,13 +131,12 @@ function dlqMessages(deps: AdminDeps): LocalFunction {
   return {
     id: 'engine::queue::dlq_messages',
     description: 'Dead-lettered messages of a queue: { id, payload, error, failed_at }',
-    handler(input) {
+    async handler(input) {
       const req = parseInput(dlqInput, input, 'engine::queue::dlq_messages');
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
-      return queuesFor(deps, name)
-        .flatMap((q) => deps.store.dlqList(q, 0, req.offset + req.limit))
-        .slice(req.offset, req.offset + req.limit);
+      const lists = await Promise.all(queuesFor(deps, name).map((q) => deps.backend.dlqList(q, 0, req.offset + req.limit)));
+      return lists.flat().slice(req.offset, req.offset + req.limit);
     },
   };
 }
@@ -142,8 +144,8 @@ function dlqMessages(deps: AdminDeps): LocalFunction {
 export function adminFunctions(deps: AdminDeps): LocalFunction[] {
   return [
     redrive(deps),
-    messageOp(deps, 'iii::queue::redrive_message', 'redrive_message_failed', (q, m) => deps.store.redriveMessage(q, m)),
-    messageOp(deps, 'iii::queue::discard_message', 'discard_message_failed', (q, m) => deps.store.discardMessage(q, m)),
+    messageOp(deps, 'iii::queue::redrive_message', 'redrive_message_failed', (q, m) => deps.backend.redriveMessage(q, m)),
+    messageOp(deps, 'iii::queue::discard_message', 'discard_message_failed', (q, m) => deps.backend.discardMessage(q, m)),
     listTopics(deps),
     topicStats(deps),
     dlqTopics(deps),

@@ -38,7 +38,7 @@ export const namedQueueSchema: Schema<NamedQueueConfig> = s.object({
   priority_field: s.string().optional(),
 });
 
-export type AdapterName = 'builtin' | 'in_memory' | 'file_based';
+export type AdapterName = 'builtin' | 'in_memory' | 'file_based' | 'rabbitmq';
 
 export interface QueueAdapterConfig {
   name: AdapterName;
@@ -51,6 +51,17 @@ export interface QueueAdapterConfig {
         save_interval_ms?: number | undefined;
         /** Triad extension: `full` also fsyncs every group commit (survives power loss). @default 'normal' */
         synchronous?: 'normal' | 'full' | undefined;
+        /** rabbitmq: broker URL. @default 'amqp://localhost:5672' */
+        amqp_url?: string | undefined;
+        /** rabbitmq: accepted for reference configs; retry budgets come from each queue's config. */
+        max_attempts?: number | undefined;
+        /** rabbitmq: messages a consumer holds beyond its concurrency (FIFO queues). @default 10 */
+        prefetch_count?: number | undefined;
+        /** rabbitmq: accepted for reference configs; each queue's `type` decides. */
+        queue_mode?: string | undefined;
+        priority_field?: string | undefined;
+        /** rabbitmq: how long an enqueue waits for the broker (outage, reconnect) before failing. @default 5000 */
+        publish_timeout_ms?: number | undefined;
       }
     | undefined;
 }
@@ -64,13 +75,19 @@ export const queueConfigSchema: Schema<QueueConfig> = s.object({
   queue_configs: s.record(namedQueueSchema).default({}),
   adapter: s
     .object({
-      name: s.enum(['builtin', 'in_memory', 'file_based'] as const).default('builtin'),
+      name: s.enum(['builtin', 'in_memory', 'file_based', 'rabbitmq'] as const).default('builtin'),
       config: s
         .object({
           store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
           file_path: s.string().nonEmpty().optional(),
           save_interval_ms: s.integer().min(0).optional(),
           synchronous: s.enum(['normal', 'full'] as const).optional(),
+          amqp_url: s.string().nonEmpty().optional(),
+          max_attempts: s.integer().min(1).optional(),
+          prefetch_count: s.integer().min(1).optional(),
+          queue_mode: s.string().optional(),
+          priority_field: s.string().optional(),
+          publish_timeout_ms: s.integer().min(0).optional(),
         })
         .optional(),
     })

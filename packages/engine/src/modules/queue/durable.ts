@@ -10,9 +10,7 @@ import { formatIssues, s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance } from '../module.ts';
-import type { QueueStore } from './adapters/queue-store.ts';
-import type { ConsumerSet } from './consumers.ts';
-import type { Job } from './job.ts';
+import type { ConsumerSpec, Delivery, QueueBackend, QueueRef } from './adapters/queue-backend.ts';
 
 const queueConfigSchema = s.looseObject({
   type: s.enum(['concurrent', 'fifo'] as const).optional(),
@@ -53,8 +51,8 @@ interface Subscription {
 
 export const DURABLE_DEFAULTS = { maxRetries: 2, concurrency: 10, backoffDelayMs: 1000, pollIntervalMs: 100 } as const;
 
-export function internalQueue(topic: string, functionId: string): string {
-  return `${topic}::${functionId}`;
+function subscriptionRef(sub: Pick<Subscription, 'topic' | 'functionId'>): QueueRef {
+  return { kind: 'subscription', topic: sub.topic, functionId: sub.functionId };
 }
 
 export class DurableTopics {
@@ -63,21 +61,20 @@ export class DurableTopics {
   private readonly queueOfTrigger = new Map<string, string>();
 
   constructor(
-    private readonly store: QueueStore,
-    private readonly consumers: ConsumerSet,
+    private readonly backend: QueueBackend,
     private readonly engine: EngineApi,
     private readonly log: Logger,
   ) {}
 
-  register(trigger: TriggerInstance): void {
+  async register(trigger: TriggerInstance): Promise<void> {
     const parsed = durableTriggerConfigSchema.parse(trigger.config ?? {});
     if (!parsed.ok) throw new EngineError('trigger_registration_failed', formatIssues(parsed.issues));
     const cfg = parsed.value;
     const topic = cfg.topic || cfg.queue;
     if (!topic) throw new EngineError('trigger_registration_failed', 'durable:subscriber requires a topic');
-    this.unregister(trigger);
+    await this.unregister(trigger);
     const qc: DurableQueueConfig = cfg.queue_config ?? {};
-    const queue = internalQueue(topic, trigger.function_id);
+    const queue = `${topic}::${trigger.function_id}`;
     const sub: Subscription = this.subs.get(queue) ?? {
       topic,
       functionId: trigger.function_id,
@@ -95,14 +92,18 @@ export class DurableTopics {
     sub.conditionFunctionId = cfg.condition_function_id || undefined;
     this.subs.set(queue, sub);
     this.queueOfTrigger.set(trigger.id, queue);
-    this.consumers.ensure(queue, {
+    const spec: ConsumerSpec = {
       concurrency: sub.concurrency,
       pollIntervalMs: DURABLE_DEFAULTS.pollIntervalMs,
+      maxAttempts: sub.maxAttempts,
+      backoff: { type: 'exponential', delay: sub.backoffMs },
+      fifo: qc.type === 'fifo',
       handle: (job) => this.handle(sub, job),
-    });
+    };
+    await this.backend.consume(subscriptionRef(sub), spec);
   }
 
-  unregister(trigger: TriggerInstance): void {
+  async unregister(trigger: TriggerInstance): Promise<void> {
     const queue = this.queueOfTrigger.get(trigger.id);
     if (queue === undefined) return;
     this.queueOfTrigger.delete(trigger.id);
@@ -110,40 +111,18 @@ export class DurableTopics {
     sub?.triggers.delete(trigger.id);
     // The per-function queue outlives its last trigger (like a durable queue outlives its consumer):
     // messages published while the worker is away wait for it instead of being parked on the topic.
-    if (sub && sub.triggers.size === 0) this.consumers.drop(queue);
+    if (sub && sub.triggers.size === 0) await this.backend.stopConsuming(subscriptionRef(sub));
   }
 
-  /** One job per subscribed function; all durable before this resolves. */
-  async publish(topic: string, data: unknown): Promise<void> {
-    const id = randomUUID();
-    const targets = this.subscriptionsOf(topic);
-    if (targets.length === 0) {
-      await this.store.add({
-        id,
-        queue: topic,
-        functionId: '',
-        data,
-        maxAttempts: DURABLE_DEFAULTS.maxRetries + 1,
-        backoff: { type: 'exponential', delay: DURABLE_DEFAULTS.backoffDelayMs },
-      });
-      return;
-    }
-    await Promise.all(
-      targets.map(([queue, sub]) =>
-        this.store.add({
-          id,
-          queue,
-          functionId: sub.functionId,
-          data,
-          maxAttempts: sub.maxAttempts,
-          backoff: { type: 'exponential', delay: sub.backoffMs },
-        }),
-      ),
-    );
+  /** One job per subscribed function (on any engine sharing the backend); durable before this resolves. */
+  publish(topic: string, data: unknown): Promise<void> {
+    return this.backend.publish(topic, { id: randomUUID(), data });
   }
 
-  subscriptionsOf(topic: string): Array<[string, Subscription]> {
-    return [...this.subs].filter(([, sub]) => sub.topic === topic);
+  /** The queues behind a topic name: its parking queue and one per function ever subscribed here. */
+  refsOf(topic: string): QueueRef[] {
+    const subs = [...this.subs.values()].filter((sub) => sub.topic === topic).map(subscriptionRef);
+    return [{ kind: 'parked', topic }, ...subs];
   }
 
   topics(): Map<string, number> {
@@ -153,7 +132,7 @@ export class DurableTopics {
   }
 
   /** Condition first (exactly `false` skips; an error skips and is logged), then the handler. */
-  private async handle(sub: Subscription, job: Job): Promise<void> {
+  private async handle(sub: Subscription, job: Delivery): Promise<void> {
     const opts = { traceparent: job.traceparent, baggage: job.baggage };
     if (sub.conditionFunctionId) {
       try {

@@ -5,10 +5,9 @@ import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { parseInput } from '../../core/input.ts';
 import type { LocalFunction } from '../module.ts';
-import type { QueueStore } from './adapters/queue-store.ts';
+import type { NewNamedJob, QueueBackend } from './adapters/queue-backend.ts';
 import type { NamedQueueConfig } from './config.ts';
 import type { DurableTopics } from './durable.ts';
-import type { NewJob } from './job.ts';
 
 const enqueueInput = s.looseObject({
   queue: s.string(),
@@ -30,7 +29,15 @@ function groupKeyOf(queue: string, cfg: NamedQueueConfig, data: unknown): string
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-export function enqueueFunction(store: QueueStore, namedQueues: () => ReadonlyMap<string, NamedQueueConfig>): LocalFunction {
+/** `priority_field` names a numeric `data` field; capped at `max_priority` (RabbitMQ priority queues). */
+function priorityOf(cfg: NamedQueueConfig, data: unknown): number | undefined {
+  if (!cfg.priority_field || cfg.max_priority === undefined) return undefined;
+  const value = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[cfg.priority_field] : undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  return Math.max(0, Math.min(cfg.max_priority, Math.floor(value)));
+}
+
+export function enqueueFunction(backend: QueueBackend, namedQueues: () => ReadonlyMap<string, NamedQueueConfig>): LocalFunction {
   return {
     id: 'engine::queue::enqueue',
     description: 'Queue provider used by the engine for TriggerAction.Enqueue',
@@ -40,18 +47,19 @@ export function enqueueFunction(store: QueueStore, namedQueues: () => ReadonlyMa
       const cfg = namedQueues().get(req.queue);
       if (!cfg) throw new EngineError('E_QUEUE_NOT_FOUND', `Queue '${req.queue}' not found`);
       const data = req.data ?? null;
-      const job: NewJob = {
+      const job: NewNamedJob = {
         id: req.messageReceiptId ?? randomUUID(),
         queue: req.queue,
         functionId: req.function_id,
         data,
         groupKey: groupKeyOf(req.queue, cfg, data),
+        priority: priorityOf(cfg, data),
         maxAttempts: cfg.max_retries,
         backoff: { type: cfg.backoff_type, delay: cfg.backoff_ms, jitter: cfg.backoff_jitter },
         traceparent: req.traceparent,
         baggage: req.baggage,
       };
-      await store.add(job);
+      await backend.enqueue(job);
       return null;
     },
   };

@@ -2,7 +2,8 @@
  * `queue` (alias `iii-queue`): named function queues behind `TriggerAction.Enqueue` (provider
  * function `engine::queue::enqueue`), durable pub/sub (`iii::durable::publish` + trigger type
  * `durable:subscriber`), retries with backoff, a DLQ per queue, and inspection functions.
- * Storage is a `QueueStore` (built-in: SQLite under `<dataDir>/queue.db`, or `:memory:`).
+ * Storage is a `QueueBackend`: `builtin` (SQLite under `<dataDir>/queue.db`, or `:memory:`) or
+ * `rabbitmq` (queues shared by several engines).
  */
 import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
@@ -21,32 +22,32 @@ function namedQueuesOf(config: QueueConfig): Map<string, NamedQueueConfig> {
   return new Map(Object.entries(withDefaultQueue(config.queue_configs)));
 }
 
-function createQueue(ctx: ModuleContext, config: QueueConfig): ModuleInstance {
+async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<ModuleInstance> {
   let named = namedQueuesOf(config);
   let current = config;
-  let rt = new QueueRuntime(ctx, config.adapter);
+  let rt = await QueueRuntime.open(ctx, config.adapter);
   rt.register();
-  ctx.log.info('queue store ready', { path: rt.path, queues: [...named.keys()] });
+  ctx.log.info('queue backend ready', { adapter: rt.backend.kind, location: rt.location, queues: [...named.keys()] });
 
   /**
-   * Hot-swap the storage. The old store is closed first (both may be the same file); if the new one
+   * Hot-swap the backend. The old one is closed first (both may be the same file); if the new one
    * cannot be opened, the previous adapter is brought back and the error reported.
    */
   const swap = async (prev: QueueConfig, next: QueueConfig): Promise<void> => {
-    const left = rt.pendingCount();
-    const previousPath = rt.path;
+    const left = await rt.backend.pendingCount();
+    const previous = rt.location;
     await rt.close();
     try {
-      rt = new QueueRuntime(ctx, next.adapter);
+      rt = await QueueRuntime.open(ctx, next.adapter);
     } catch (err) {
-      rt = new QueueRuntime(ctx, prev.adapter);
+      rt = await QueueRuntime.open(ctx, prev.adapter);
       throw err;
     } finally {
       rt.register();
-      rt.applyNamed(named);
+      await rt.applyNamed(named);
     }
-    if (left > 0 && previousPath !== rt.path) ctx.log.warn(`queue adapter swapped; ${left} unfinished job(s) stay in ${previousPath}`);
-    ctx.log.info('queue store ready', { path: rt.path });
+    if (left > 0 && previous !== rt.location) ctx.log.warn(`queue adapter swapped; ${left} unfinished job(s) stay in ${previous}`);
+    ctx.log.info('queue backend ready', { adapter: rt.backend.kind, location: rt.location });
   };
 
   return {
@@ -58,7 +59,7 @@ function createQueue(ctx: ModuleContext, config: QueueConfig): ModuleInstance {
       const next = parsed.value;
       named = namedQueuesOf(next);
       if (JSON.stringify(current.adapter) !== JSON.stringify(next.adapter)) await swap(current, next);
-      else rt.applyNamed(named);
+      else await rt.applyNamed(named);
       current = next;
     },
   };
