@@ -9,11 +9,15 @@
 import { isAbsolute, resolve } from 'node:path';
 import { s } from '../core/config/schema.ts';
 import type { Logger } from '../util/logger.ts';
+import type { KvBackend, KvChange } from './adapters/change-feed.ts';
 import { FileKv } from './adapters/file/file-kv.ts';
 import type { KvStore } from './adapters/kv-store.ts';
+import { announcing, LocalChangeFeed } from './adapters/local-feed.ts';
 import { MemoryKv } from './adapters/memory/memory-kv.ts';
 
+export type { ChangeFeed, Disposer, KvBackend, KvChange, KvDeleteChange, KvMessage, KvWriteChange } from './adapters/change-feed.ts';
 export type { KvStore, KvUpdate, KvWrite } from './adapters/kv-store.ts';
+export { LocalChangeFeed } from './adapters/local-feed.ts';
 export { applyUpdateOps, parseUpdateOps, type UpdateOp, type UpdateOpError } from './update-ops.ts';
 
 /** `adapter.config` of a kv entry. `channel_size` is accepted for stream config compatibility and unused. */
@@ -49,6 +53,21 @@ export interface OpenKvOptions {
   log?: Logger;
 }
 
+/** Open the adapter a state/stream entry names, with its change feed (see change-feed.ts). */
+export async function openKvBackend(adapter: { name: 'kv'; config: KvConfig }, opts: OpenKvOptions): Promise<KvBackend> {
+  const feed = new LocalChangeFeed<KvChange>((err) => opts.log?.error('kv change handler failed', { error: String(err) }));
+  const store = announcing(await openKv(adapter.config, opts), feed);
+  return {
+    store,
+    feed,
+    async close() {
+      await feed.close();
+      await store.close();
+    },
+  };
+}
+
+/** Open a bare `kv` store (no feed): the conformance suite and the backend above. */
 export async function openKv(config: KvConfig, opts: OpenKvOptions): Promise<KvStore> {
   if (config.store_method === 'in_memory') return new MemoryKv();
   const dir = config.file_path

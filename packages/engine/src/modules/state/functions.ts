@@ -9,13 +9,11 @@ import { parseInput } from '../../core/input.ts';
 import { type KvStore, parseUpdateOps } from '../../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
-import type { StateEvent } from './triggers.ts';
 
+/** Triggers are not fired here: the store announces each write on its change feed (index.ts subscribes). */
 export interface StateDeps {
   store: () => KvStore;
   maxValueBytes: () => number | undefined;
-  /** Called after a successful write; fans out asynchronously. */
-  emit: (event: StateEvent) => void;
 }
 
 /** Run an adapter call; anything that is not already a coded input error becomes `code`. */
@@ -32,11 +30,6 @@ function fn<T>(id: string, description: string, schema: Schema<T>, handler: (inp
   return { id, description, request_format: schema.toJSONSchema(), handler: (input) => handler(parseInput(schema, input, id)) };
 }
 
-function writeEvent(scope: string, key: string, old: unknown, value: unknown): StateEvent {
-  const event_type = old === undefined ? 'state:created' : 'state:updated';
-  return { type: 'state', event_type, scope, key, old_value: old ?? null, new_value: value };
-}
-
 export function stateFunctions(deps: StateDeps): LocalFunction[] {
   return [
     fn('state::set', 'Store a value under scope/key; returns { old_value, new_value }', setInput, (i) =>
@@ -46,7 +39,6 @@ export function stateFunctions(deps: StateDeps): LocalFunction[] {
         const size = max === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
         if (max !== undefined && size > max) throw new EngineError('VALUE_TOO_LARGE', `value is ${size} bytes, max_value_bytes is ${max}`);
         const w = await deps.store().set(i.scope, i.key, value);
-        deps.emit(writeEvent(i.scope, i.key, w.old, value));
         return { old_value: w.old ?? null, new_value: value };
       }),
     ),
@@ -55,10 +47,7 @@ export function stateFunctions(deps: StateDeps): LocalFunction[] {
     ),
     fn('state::delete', 'Delete scope/key; returns the deleted value or null', deleteInput, (i) =>
       guarded('DELETE_ERROR', async () => {
-        const old = (await deps.store().delete(i.scope, i.key)) ?? null;
-        // Fired even when nothing existed (reference behaviour), with old_value null.
-        deps.emit({ type: 'state', event_type: 'state:deleted', scope: i.scope, key: i.key, old_value: old, new_value: null });
-        return old;
+        return (await deps.store().delete(i.scope, i.key)) ?? null;
       }),
     ),
     fn('state::update', 'Apply update ops atomically; returns { old_value, new_value, errors? }', updateInput, async (i) => {
@@ -66,7 +55,6 @@ export function stateFunctions(deps: StateDeps): LocalFunction[] {
       if (!ops.ok) throw new EngineError('deserialization_error', `state::update: ${formatIssues(ops.issues)}`);
       return guarded('UPDATE_ERROR', async () => {
         const u = await deps.store().update(i.scope, i.key, ops.value);
-        deps.emit(writeEvent(i.scope, i.key, u.old, u.value));
         return { old_value: u.old ?? null, new_value: u.value, ...(u.errors.length > 0 ? { errors: u.errors } : {}) };
       });
     }),

@@ -4,11 +4,11 @@
  */
 import { join } from 'node:path';
 import { formatIssues } from '../../core/config/schema.ts';
-import { type KvStore, openKv } from '../../kv/index.ts';
+import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StateConfig, stateConfigSchema } from './config.ts';
 import { stateFunctions } from './functions.ts';
-import { StateTriggers } from './triggers.ts';
+import { StateTriggers, stateEventOf } from './triggers.ts';
 
 export const stateModule: EngineModule<StateConfig> = {
   name: 'state',
@@ -19,25 +19,23 @@ export const stateModule: EngineModule<StateConfig> = {
   async create(ctx, initial): Promise<ModuleInstance> {
     let config = initial;
     const adapterCfg = config.adapter.config;
-    const store: KvStore = await openKv(adapterCfg, {
+    const kv = await openKvBackend(config.adapter, {
       baseDir: ctx.projectDir,
       defaultDir: join(ctx.dataDir, 'state'),
       saveIntervalMs: config.save_interval_ms,
       log: ctx.log,
     });
     const triggers = new StateTriggers(ctx.engine, ctx.log);
-    const deps = {
-      store: () => store,
-      maxValueBytes: () => config.max_value_bytes,
-      emit: (e: Parameters<StateTriggers['fire']>[0]) => {
-        if (config.triggers_enabled) triggers.fire(e);
-      },
-    };
-    for (const f of stateFunctions(deps)) ctx.engine.registerFunction(f);
+    // Every change to the store, made on this engine or another sharing it, fires this engine's triggers once.
+    kv.feed.subscribe((change) => {
+      const event = stateEventOf(change);
+      if (event && config.triggers_enabled) triggers.fire(event);
+    });
+    for (const f of stateFunctions({ store: () => kv.store, maxValueBytes: () => config.max_value_bytes })) ctx.engine.registerFunction(f);
     ctx.engine.registerTriggerType(triggers.typeDef());
     ctx.log.debug('state store ready', { store_method: adapterCfg.store_method });
     return {
-      stop: () => store.close(),
+      stop: () => kv.close(),
       reconfigure(raw) {
         const r = stateConfigSchema.parse(raw);
         if (!r.ok) {

@@ -4,6 +4,7 @@
  */
 import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import type { KvChange } from '../../kv/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
 import { triggerConfigSchema } from './config.ts';
@@ -17,6 +18,18 @@ export interface StateEvent {
   key: string;
   old_value: unknown;
   new_value: unknown;
+}
+
+/**
+ * The trigger payload for a change announced on the kv feed (whichever engine made it); undefined for
+ * feed messages, which state never sends. A delete fires even when nothing existed (reference behaviour).
+ */
+export function stateEventOf(c: KvChange): StateEvent | undefined {
+  if (c.kind === 'message') return undefined;
+  if (c.kind === 'delete')
+    return { type: 'state', event_type: 'state:deleted', scope: c.scope, key: c.key, old_value: c.old ?? null, new_value: null };
+  const event_type = c.old === undefined ? 'state:created' : 'state:updated';
+  return { type: 'state', event_type, scope: c.scope, key: c.key, old_value: c.old ?? null, new_value: c.value };
 }
 
 interface Binding {

@@ -1,7 +1,7 @@
 /**
  * `stream::set|get|delete|update|list|list_groups|list_all|send` (workers.md §6.1, protocol.md §5.4).
- * Writes emit after the store (or custom backend) has answered: sockets first (synchronously, so events
- * leave in write order), then `stream` triggers (asynchronously).
+ * Nothing is emitted here: each write is announced on the kv change feed (by the store, or by StreamStore
+ * for custom backends), and index.ts feeds sockets and `stream` triggers from that feed.
  */
 
 import { formatIssues, type Schema } from '../../core/config/schema.ts';
@@ -10,13 +10,8 @@ import { parseInput } from '../../core/input.ts';
 import { parseUpdateOps } from '../../kv/index.ts';
 import type { LocalFunction } from '../module.ts';
 import { itemInput, listAllInput, listGroupsInput, listInput, sendInput, setInput, updateInput } from './config.ts';
-import { type StreamEvent, streamEvent } from './events.ts';
+import { scopeOf } from './events.ts';
 import type { StreamStore } from './store.ts';
-
-export interface StreamDeps {
-  store: StreamStore;
-  emit: (event: StreamEvent) => void;
-}
 
 async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -36,27 +31,21 @@ function fn<T>(id: string, description: string, schema: Schema<T>, code: string,
   };
 }
 
-const absent = (v: unknown): boolean => v === undefined || v === null;
-
-export function streamFunctions({ store, emit }: StreamDeps): LocalFunction[] {
+export function streamFunctions(store: StreamStore): LocalFunction[] {
   return [
     fn('stream::set', 'Store an item and push create/update to subscribers', setInput, 'STREAM_SET_ERROR', async (i) => {
       const data = i.data ?? null;
       const w = await store.set(i, data);
-      emit(streamEvent(i.stream_name, i.group_id, i.item_id, { type: absent(w.old) ? 'create' : 'update', data: w.value }));
       return { old_value: w.old ?? null, new_value: w.value };
     }),
     fn('stream::get', 'The stored item, or null', itemInput, 'STREAM_GET_ERROR', (i) => store.get(i)),
     fn('stream::delete', 'Delete an item; pushes delete when it existed', itemInput, 'STREAM_DELETE_ERROR', async (i) => {
-      const old = await store.delete(i);
-      if (!absent(old)) emit(streamEvent(i.stream_name, i.group_id, i.item_id, { type: 'delete', data: old }));
-      return { old_value: old ?? null };
+      return { old_value: (await store.delete(i)) ?? null };
     }),
     fn('stream::update', 'Apply update ops atomically; pushes create/update', updateInput, 'STREAM_UPDATE_ERROR', async (i) => {
       const ops = parseUpdateOps(i.ops);
       if (!ops.ok) throw new EngineError('deserialization_error', `stream::update: ${formatIssues(ops.issues)}`);
       const w = await store.update(i, ops.value);
-      emit(streamEvent(i.stream_name, i.group_id, i.item_id, { type: absent(w.old) ? 'create' : 'update', data: w.value }));
       return { old_value: w.old ?? null, new_value: w.value, ...(w.errors?.length ? { errors: w.errors } : {}) };
     }),
     fn('stream::list', 'Items of a group as a bare array, in insertion order', listInput, 'STREAM_GET_GROUP_ERROR', (i) =>
@@ -65,7 +54,8 @@ export function streamFunctions({ store, emit }: StreamDeps): LocalFunction[] {
     fn('stream::list_groups', 'Group ids of a stream', listGroupsInput, 'STREAM_LIST_GROUPS_ERROR', (i) => store.listGroups(i.stream_name)),
     fn('stream::list_all', 'Every stream with its groups', listAllInput, 'STREAM_LIST_ALL_ERROR', () => store.listAll()),
     fn('stream::send', 'Push an ephemeral event (not stored) to subscribers and triggers', sendInput, 'STREAM_SEND_ERROR', async (i) => {
-      emit(streamEvent(i.stream_name, i.group_id, i.id ?? null, { type: 'event', event: { type: i.type, data: i.data ?? null } }));
+      const data = { type: i.type, data: i.data ?? null };
+      await store.announce({ kind: 'message', scope: scopeOf(i.stream_name, i.group_id), key: i.id ?? null, data, at: Date.now() });
       return null;
     }),
   ];

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { formatIssues } from '../../core/config/schema.ts';
-import { type KvStore, openKv } from '../../kv/index.ts';
+import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StreamConfig, streamConfigSchema } from './config.ts';
-import type { StreamEvent } from './events.ts';
+import { streamEventOf } from './events.ts';
 import { streamFunctions } from './functions.ts';
 import { StreamServer } from './server.ts';
 import { StreamStore } from './store.ts';
@@ -22,7 +22,7 @@ export const streamModule: EngineModule<StreamConfig> = {
   configSchema: streamConfigSchema,
   async create(ctx, initial): Promise<ModuleInstance> {
     let config = initial;
-    const kv: KvStore = await openKv(config.adapter.config, {
+    const kv = await openKvBackend(config.adapter, {
       baseDir: ctx.projectDir,
       defaultDir: join(ctx.dataDir, 'stream'),
       log: ctx.log,
@@ -30,12 +30,16 @@ export const streamModule: EngineModule<StreamConfig> = {
     const store = new StreamStore(ctx.engine, () => kv);
     const index = new SubscriptionIndex();
     const triggers = new StreamTriggers(ctx.engine, ctx.log);
-    const emit = (e: StreamEvent): void => {
+    // Every change, made on this engine or another sharing the store, reaches this engine's sockets and
+    // triggers once, in feed order.
+    kv.feed.subscribe((change) => {
+      const e = streamEventOf(change);
+      if (!e) return;
       // Serialized and encoded once; the same bytes go to every matching subscription.
       index.publish(e.streamName, e.groupId, e.id, Buffer.from(JSON.stringify(e)));
       triggers.fireChange(e);
-    };
-    for (const f of streamFunctions({ store, emit })) ctx.engine.registerFunction(f);
+    });
+    for (const f of streamFunctions(store)) ctx.engine.registerFunction(f);
     for (const t of triggers.typeDefs()) ctx.engine.registerTriggerType(t);
     const makeServer = (): StreamServer =>
       new StreamServer({

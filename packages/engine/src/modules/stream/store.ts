@@ -2,11 +2,15 @@
  * Stream storage: the kv adapter, unless a custom backend function `stream::<op>(<stream_name>)` is
  * registered (SDK `createStream`), in which case that function gets the same input and its result is used
  * (protocol.md §5.4). Items live in kv scope `["<stream>","<group>"]` (JSON, so names may hold any character).
+ *
+ * The kv store announces its own writes on the change feed; writes served by a custom backend are
+ * announced here, on the same feed, so subscribers and triggers see both kinds alike.
  */
 import { s } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
-import type { KvStore, UpdateOp, UpdateOpError } from '../../kv/index.ts';
+import type { KvBackend, KvChange, UpdateOp, UpdateOpError } from '../../kv/index.ts';
 import type { EngineApi } from '../module.ts';
+import { parseScope, scopeOf } from './events.ts';
 
 export interface ItemRef {
   stream_name: string;
@@ -24,26 +28,20 @@ export interface StoreWrite {
 const opError = s.looseObject({ op_index: s.integer(), code: s.string(), message: s.string(), doc_url: s.string().optional() });
 const writeResult = s.looseObject({ old_value: s.any().optional(), new_value: s.any().optional(), errors: s.array(opError).optional() });
 const deleteResult = s.looseObject({ old_value: s.any().optional() });
-const scopeSchema = s.array(s.string());
-
-export function scopeOf(stream: string, group: string): string {
-  return JSON.stringify([stream, group]);
-}
-
-function parseScope(scope: string): [string, string] | undefined {
-  try {
-    const r = scopeSchema.parse(JSON.parse(scope));
-    return r.ok && r.value.length === 2 ? [r.value[0]!, r.value[1]!] : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export class StreamStore {
   constructor(
     private readonly engine: EngineApi,
-    private readonly kv: () => KvStore,
+    private readonly backend: () => KvBackend,
   ) {}
+
+  private kv() {
+    return this.backend().store;
+  }
+
+  /** Announce a change the kv store did not see (custom backends, `stream::send`). */
+  announce(change: KvChange): Promise<void> {
+    return this.backend().feed.publish(change);
+  }
 
   /** The custom backend function for `op` on `stream`, if one is registered. */
   private custom(op: string, stream: string): string | undefined {
@@ -59,14 +57,14 @@ export class StreamStore {
 
   async set(ref: ItemRef, data: unknown): Promise<StoreWrite> {
     const fn = this.custom('set', ref.stream_name);
-    if (fn) return this.delegatedWrite(fn, { ...ref, data }, data);
+    if (fn) return this.delegatedWrite(fn, ref, { ...ref, data }, data);
     const w = await this.kv().set(scopeOf(ref.stream_name, ref.group_id), ref.item_id, data);
     return { old: w.old, value: w.value };
   }
 
   async update(ref: ItemRef, ops: UpdateOp[]): Promise<StoreWrite> {
     const fn = this.custom('update', ref.stream_name);
-    if (fn) return this.delegatedWrite(fn, { ...ref, ops }, null);
+    if (fn) return this.delegatedWrite(fn, ref, { ...ref, ops }, null);
     const u = await this.kv().update(scopeOf(ref.stream_name, ref.group_id), ref.item_id, ops);
     return { old: u.old, value: u.value, errors: u.errors };
   }
@@ -76,7 +74,9 @@ export class StreamStore {
     if (!fn) return this.kv().delete(scopeOf(ref.stream_name, ref.group_id), ref.item_id);
     const r = deleteResult.parse((await this.engine.invoke(fn, ref)) ?? {});
     if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value }`);
-    return r.value.old_value ?? undefined;
+    const old = r.value.old_value ?? undefined;
+    await this.announce({ kind: 'delete', scope: scopeOf(ref.stream_name, ref.group_id), key: ref.item_id, old, at: Date.now() });
+    return old;
   }
 
   async list(stream: string, group: string): Promise<unknown[]> {
@@ -114,7 +114,7 @@ export class StreamStore {
     return { stream, count: stream.length };
   }
 
-  private async delegatedWrite(fn: string, input: unknown, fallbackValue: unknown): Promise<StoreWrite> {
+  private async delegatedWrite(fn: string, ref: ItemRef, input: unknown, fallbackValue: unknown): Promise<StoreWrite> {
     const r = writeResult.parse((await this.engine.invoke(fn, input)) ?? {});
     if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value, new_value }`);
     const errors: UpdateOpError[] | undefined = r.value.errors?.map(({ op_index, code, message, doc_url }) => ({
@@ -124,6 +124,8 @@ export class StreamStore {
       ...(doc_url ? { doc_url } : {}),
     }));
     const value = r.value.new_value === undefined ? fallbackValue : r.value.new_value;
-    return { old: r.value.old_value ?? undefined, value, ...(errors ? { errors } : {}) };
+    const old = r.value.old_value ?? undefined;
+    await this.announce({ kind: 'write', scope: scopeOf(ref.stream_name, ref.group_id), key: ref.item_id, old, value, at: Date.now() });
+    return { old, value, ...(errors ? { errors } : {}) };
   }
 }
