@@ -2,6 +2,7 @@
  * The built-in modules, in no particular order (config.yaml decides start order).
  * Each is registered with the engine exactly as a third-party module would be.
  */
+import { bridgeModule } from './bridge/index.ts';
 import { configurationModule } from './configuration/index.ts';
 import { cronModule } from './cron/index.ts';
 import { databaseModule } from './database/index.ts';
@@ -29,4 +30,5 @@ export const builtinModules: EngineModule[] = [
   stateModule as EngineModule,
   streamModule as EngineModule,
   observabilityModule as EngineModule,
+  bridgeModule as EngineModule,
 ];

@@ -72,6 +72,7 @@ export const ErrorCodes = {
   redrive_message_failed: 'iii::queue::redrive_message failed in the store',
   discard_message_failed: 'iii::queue::discard_message failed in the store',
   topic_required: 'engine::queue::topic_stats/dlq_messages without a topic',
+  bridge_error: 'iii-bridge: a forwarded or bridge.invoke call failed (remote_code and origin say why)',
   // ---- Triad codes ----
   E_PUBSUB_REDIS_CONNECT: 'the pubsub redis adapter could not reach Redis',
   E_QUEUE_NOT_FOUND: 'enqueue to a queue that is not in queue_configs',
@@ -116,6 +117,11 @@ export const ErrorCodes = {
   E_CLI_PORT_IN_USE: 'iii console: the port to listen on is already taken',
   E_CRON_BAD_EXPRESSION: 'a cron trigger expression is not 6/7 fields (seconds first) or has a bad field',
   E_CRON_REDIS_CONNECT: 'the cron redis lock adapter could not reach Redis',
+  E_BRIDGE_TIMEOUT: 'bridge link: the remote function gave no result in time (it may still run remotely)',
+  E_BRIDGE_OFFLINE: 'bridge link: not connected to the backend (call not sent; bounded wait expired or too many waiting)',
+  E_BRIDGE_DISCONNECTED: 'bridge link: the connection dropped while the call was in flight (it may or may not have run)',
+  E_BRIDGE_CLOSED: 'bridge link: used after the adapter or worker stopped',
+  E_BRIDGE_SELF: 'bridge link: bridge_url/url points at this engine itself',
   E_INVOKE_TIMEOUT: 'an engine-internal call gave up waiting (InvokeOptions.timeoutMs)',
   E_INTERNAL: 'unexpected internal error',
 } as const;

@@ -15,15 +15,22 @@ export class EngineError extends Error {
   override readonly name = 'EngineError';
   readonly code: string;
   readonly details: Record<string, unknown> | undefined;
+  /** Extra string fields sent with the wire error body (e.g. `bridge_error`'s `remote_code`). */
+  readonly wire: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode | (string & {}), message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: ErrorCode | (string & {}),
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown>; wire?: Record<string, string> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options?.details;
+    this.wire = options?.wire;
   }
 
   toBody(): ErrorBody {
-    return { code: this.code, message: this.message };
+    return this.wire ? { ...this.wire, code: this.code, message: this.message } : { code: this.code, message: this.message };
   }
 }
 

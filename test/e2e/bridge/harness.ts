@@ -1,0 +1,58 @@
+/**
+ * Two real engines in one process: a backend on a fixed free port (so it can be restarted where the
+ * bridge expects it) and a front engine whose `iii-bridge` (or bridge adapter) points at it.
+ */
+import WebSocket from 'ws';
+import { startTestEngine, type TestEngine, type WorkerEntry } from '../../helpers/engine.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { deferred } from '../../helpers/wait.ts';
+
+export interface Backend {
+  url: string;
+  port: number;
+  engine: TestEngine;
+  /** Stop the engine and start a fresh one on the same port (nothing survives but the address). */
+  restart(): Promise<TestEngine>;
+  stop(): Promise<void>;
+}
+
+export async function startBackend(workers: WorkerEntry[] = [], port?: number): Promise<Backend> {
+  const p = port ?? (await freePort());
+  const boot = () => startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { port: p } }, ...workers] });
+  const backend: Backend = {
+    url: `ws://127.0.0.1:${p}`,
+    port: p,
+    engine: await boot(),
+    async restart() {
+      await backend.engine.stop();
+      backend.engine = await boot();
+      return backend.engine;
+    },
+    stop: () => backend.engine.stop(),
+  };
+  return backend;
+}
+
+export function bridgeEntry(url: string, config: Record<string, unknown> = {}): WorkerEntry {
+  return { name: 'iii-bridge', config: { url, ...config } };
+}
+
+/**
+ * One call over a raw worker socket, answering with the whole `invocationresult` frame: the iii-sdk keeps
+ * only `code` and `message` of an error, and these tests check the extra fields on the wire.
+ */
+export async function rawCall(workerUrl: string, functionId: string, data: unknown): Promise<Record<string, unknown>> {
+  const ws = new WebSocket(workerUrl);
+  const result = deferred<Record<string, unknown>>(10_000, `result of ${functionId}`);
+  ws.on('message', (buf: WebSocket.RawData) => {
+    const m = JSON.parse(buf.toString()) as Record<string, unknown>;
+    if (m.type === 'invocationresult' && m.invocation_id === 'raw-1') result.resolve(m);
+  });
+  ws.on('error', (err) => result.reject(err));
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'invokefunction', invocation_id: 'raw-1', function_id: functionId, data })));
+  try {
+    return await result.promise;
+  } finally {
+    ws.close();
+  }
+}
