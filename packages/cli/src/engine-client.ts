@@ -19,6 +19,8 @@ export interface EngineTarget {
   url: string;
   host: string;
   port: number;
+  /** $III_ENGINE_SECRET: sent as `Authorization: Bearer …` (an engine bound beyond loopback requires it). */
+  secret?: string;
 }
 
 /** Resolve the engine URL: `--url`, else `--address`/`--port`, else `$III_URL`, else the default. */
@@ -29,7 +31,8 @@ export function resolveTarget(opts: { url?: string; address?: string; port?: str
     url = `ws://${host.includes(':') ? `[${host}]` : host}:${opts.port ?? '49134'}`;
   }
   url ??= opts.env?.III_URL || DEFAULT_ENGINE_URL;
-  return parseTarget(url);
+  const secret = opts.env?.III_ENGINE_SECRET;
+  return { ...parseTarget(url), ...(secret ? { secret } : {}) };
 }
 
 function parseTarget(url: string): EngineTarget {
@@ -64,6 +67,7 @@ export function probe(target: EngineTarget, timeoutMs: number): Promise<void> {
         Upgrade: 'websocket',
         'Sec-WebSocket-Version': '13',
         'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        ...authHeaders(target),
       },
     });
     const fail = (why: string): void => {
@@ -103,6 +107,7 @@ export async function withEngine<T>(target: EngineTarget, timeoutMs: number, fn:
     invocationTimeoutMs: timeoutMs,
     // One attempt only: a CLI call must fail, not retry in the background.
     reconnectionConfig: { maxRetries: 0 },
+    headers: authHeaders(target),
   });
   try {
     return await fn(client);
@@ -110,6 +115,11 @@ export async function withEngine<T>(target: EngineTarget, timeoutMs: number, fn:
     await client.shutdown();
     restoreConsole();
   }
+}
+
+/** `Authorization: Bearer <secret>` when the target has a secret. */
+export function authHeaders(target: EngineTarget): Record<string, string> {
+  return target.secret ? { authorization: `Bearer ${target.secret}` } : {};
 }
 
 /**

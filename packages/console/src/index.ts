@@ -21,6 +21,8 @@ export interface StandaloneConsoleOptions {
   port?: number;
   /** Per-call timeout. @default 30000 */
   timeoutMs?: number;
+  /** Sent on the WebSocket upgrade, e.g. `authorization: Bearer <engine secret>`. */
+  headers?: Record<string, string>;
 }
 
 export interface StandaloneConsole extends ConsoleServer {
@@ -29,7 +31,12 @@ export interface StandaloneConsole extends ConsoleServer {
 
 /** Start the console as a separate worker process would: over the worker protocol. */
 export async function startConsole(opts: StandaloneConsoleOptions): Promise<StandaloneConsole> {
-  const worker = registerWorker(opts.engineUrl, { workerName: 'iii-console', otel: { enabled: false }, enableMetricsReporting: false });
+  const worker = registerWorker(opts.engineUrl, {
+    workerName: 'iii-console',
+    otel: { enabled: false },
+    enableMetricsReporting: false,
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  });
   const version = '0.22.1';
   let server: ConsoleServer | undefined;
   try {

@@ -208,11 +208,7 @@ export class Engine {
       return { ...p, instance, disposers, labels };
     } catch (err) {
       for (const d of disposers.reverse()) d();
-      throw new EngineError(
-        'E_MODULE_START',
-        `worker '${p.instanceName}' failed to start: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
+      throw new EngineError('E_MODULE_START', `worker '${p.instanceName}' failed to start: ${causeText(err)}`, { cause: err });
     }
   }
 
@@ -222,11 +218,7 @@ export class Engine {
     try {
       await r.instance.start?.();
     } catch (err) {
-      throw new EngineError(
-        'E_MODULE_START',
-        `worker '${p.instanceName}' failed to start: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
+      throw new EngineError('E_MODULE_START', `worker '${p.instanceName}' failed to start: ${causeText(err)}`, { cause: err });
     }
     this.log.debug('worker started', { worker: p.instanceName });
   }
@@ -245,4 +237,10 @@ export class Engine {
 export function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** The cause's message, led by its code when it has one (the code is what a user can look up in docs/errors.md). */
+function causeText(err: unknown): string {
+  if (err instanceof EngineError) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
 }

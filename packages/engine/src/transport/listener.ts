@@ -1,5 +1,5 @@
 /**
- * A worker listener (default 0.0.0.0:49134): `/` worker protocol, `/otel` telemetry, `/ws/channels/{id}`.
+ * A worker listener (default 127.0.0.1:49134): `/` worker protocol, `/otel` telemetry, `/ws/channels/{id}`.
  * Anything else is a JSON 404. Sessions (RBAC) are decided by `sessionFor` after the upgrade, as the
  * reference does: a refusal is one `error` frame and a close.
  */
@@ -13,6 +13,8 @@ import { isTelemetryFrame } from '../protocol/codec.ts';
 import type { Logger } from '../util/logger.ts';
 import { bindChannelSocket } from './channel-socket.ts';
 import { sendCoalesced } from './coalesce.ts';
+import { refuseSocket } from './refuse-socket.ts';
+import { stripSecretPrefix } from './secret-path.ts';
 import { bindWorkerSocket } from './worker-socket.ts';
 
 export interface ListenerOptions {
@@ -74,7 +76,8 @@ export class WorkerListener {
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     socket.setNoDelay(true);
     const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname;
+    // `/secret/<s>/…` carries the engine secret for clients that can only be given a base URL.
+    const path = stripSecretPrefix(url.pathname);
     if (path === '/' || path === '/otel') {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, req, path === '/otel'));
       return;
@@ -114,8 +117,8 @@ export class WorkerListener {
     try {
       session = await this.opts.sessionFor(req);
     } catch (err) {
-      ws.send(JSON.stringify({ type: 'error', error: { code: 'AUTH_ERROR', message: err instanceof Error ? err.message : String(err) } }));
-      ws.close(1008, 'authentication failed');
+      ws.off('message', hold);
+      if (ws.readyState === WebSocket.OPEN) refuseSocket(ws, early, err instanceof Error ? err.message : String(err));
       return;
     }
     ws.off('message', hold);

@@ -3,7 +3,7 @@
  * URL, and stop cleanly on Ctrl-C / SIGTERM / SIGHUP.
  */
 import { intOption, type ParsedArgs, parseArgs, str } from '../../args.ts';
-import { type EngineTarget, probe, resolveTarget } from '../../engine-client.ts';
+import { authHeaders, type EngineTarget, probe, resolveTarget } from '../../engine-client.ts';
 import { CliError } from '../../output/cli-error.ts';
 import type { CommandContext } from '../../registry.ts';
 import { options } from './index.ts';
@@ -41,7 +41,12 @@ export async function run(ctx: CommandContext): Promise<void> {
   try {
     // Loaded on demand: the console package pulls in the SDK.
     const { startConsole } = await import('../../../../console/src/index.ts');
-    const running = await startConsole({ engineUrl: opts.engine.url, host: opts.host, port: opts.port }).catch((err: unknown) => {
+    const running = await startConsole({
+      engineUrl: opts.engine.url,
+      host: opts.host,
+      port: opts.port,
+      headers: authHeaders(opts.engine),
+    }).catch((err: unknown) => {
       throw listenError(err, opts);
     });
     ctx.io.out(`${running.url}\n`);

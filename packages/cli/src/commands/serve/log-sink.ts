@@ -17,6 +17,8 @@ export class LogSink {
     private readonly name: string,
     private readonly dir: string,
     private readonly io: CliIO,
+    /** Masked as *** wherever a worker prints it (the SDK logs its engine URL, which may carry it). */
+    private readonly secret?: string,
   ) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'stdout.log'), '');
@@ -34,11 +36,17 @@ export class LogSink {
     this.write('stderr', `${text}\n`);
   }
 
-  private write(which: StreamName, chunk: string): void {
+  private write(which: StreamName, raw: string): void {
+    const chunk = this.mask(raw);
     appendFileSync(join(this.dir, `${which}.log`), chunk);
     const lines = (this.partial[which] + chunk).split('\n');
     this.partial[which] = lines.pop() ?? '';
     for (const line of lines) this.emit(which, line);
+  }
+
+  private mask(text: string): string {
+    if (!this.secret) return text;
+    return text.split(this.secret).join('***').split(encodeURIComponent(this.secret)).join('***');
   }
 
   private flush(which: StreamName): void {

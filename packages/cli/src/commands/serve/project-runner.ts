@@ -15,6 +15,8 @@ export interface ProjectHandle {
   addresses(): Readonly<Record<string, string>>;
   /** Current local workers, then every change. */
   localWorkers(): LocalEntry[];
+  /** The main listener's engine secret (config `secret` or $III_ENGINE_SECRET), if it has one. */
+  workerSecret(): string | undefined;
   onLocalWorkers(listener: (entries: LocalEntry[]) => void): void;
   stop(): Promise<void>;
 }
@@ -26,6 +28,7 @@ export async function startProjectHandle(configPath: string, logLevel: LogLevel 
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),
+    workerSecret: () => project.engine.api.services.get('worker-secret')?.secret,
     imageWorkers: () => project.localWorkers.filter((e) => e.image !== undefined && e.worker_path === undefined).map((e) => e.name),
     onLocalWorkers: (listener) => project.on('local-workers', (payload: unknown) => listener(toEntries(payload))),
     stop: () => project.stop(),

@@ -42,7 +42,8 @@ export async function run(ctx: CommandContext): Promise<void> {
   const handle = await startProjectHandle(ctx.configPath, logLevel);
   const engineUrl = localUrl(handle.addresses().worker);
   const paths = projectPaths(ctx.configPath);
-  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env });
+  const secret = handle.workerSecret();
+  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env, ...(secret !== undefined ? { secret } : {}) });
   writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
   // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
   process.once('exit', () => {

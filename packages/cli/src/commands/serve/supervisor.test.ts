@@ -27,7 +27,7 @@ function project(): { dir: string; worker(name: string, manifest: string): strin
   };
 }
 
-function setup(graceMs = 2_000) {
+function setup(graceMs = 2_000, secret?: string) {
   const p = project();
   const io = memoryIO();
   const workers: LocalWorker[] = [];
@@ -37,6 +37,7 @@ function setup(graceMs = 2_000) {
     io,
     env: { PATH: process.env.PATH ?? '' },
     graceMs,
+    ...(secret !== undefined ? { secret } : {}),
     backoff: FAST,
     onWorker: (w) => workers.push(w),
   });
@@ -44,6 +45,20 @@ function setup(graceMs = 2_000) {
 }
 
 const LONG = 'sleep 1000 & wait';
+
+test('with the engine secret, a worker gets it in III_URL and III_ENGINE_SECRET, and its logs mask it', async () => {
+  const { p, io, sup } = setup(2_000, 'top/secret+1');
+  const path = p.worker('ws', `name: ws\nscripts:\n  start: echo "url=$III_URL s=$III_ENGINE_SECRET"; ${LONG}\n`);
+  try {
+    await sup.reconcile([{ name: 'ws', worker_path: path }]);
+    await waitFor(() => io.stdout.includes('[ws] url='), { what: 'stdout line' });
+    assert.match(io.stdout, /\[ws\] url=ws:\/\/127\.0\.0\.1:1\/secret\/\*\*\* s=\*\*\*\n/);
+    assert.doesNotMatch(readFileSync(join(p.dir, '.iii', 'logs', 'ws', 'stdout.log'), 'utf8'), /secret\+1|secret%2B1/);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
 
 test('a local worker starts with the engine env, output prefixed on the console and logged to files', async () => {
   const { p, io, sup } = setup();

@@ -23,6 +23,8 @@ export interface SupervisorOptions {
   engineUrl: string;
   io: CliIO;
   env: NodeJS.ProcessEnv;
+  /** The engine secret: handed to workers (III_ENGINE_SECRET, and inside III_URL) and masked in their logs. */
+  secret?: string;
   graceMs?: number;
   backoff?: BackoffPolicy;
   /** Called for every worker created (tests listen to its events). */
@@ -108,10 +110,10 @@ export class Supervisor {
     const worker = new LocalWorker(
       { name: entry.name, workerPath: entry.worker_path },
       {
-        engineUrl: this.opts.engineUrl,
+        engineUrl: workerUrl(this.opts.engineUrl, this.opts.secret),
         configPath: paths.config,
-        env: this.opts.env,
-        sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io),
+        env: this.opts.secret === undefined ? this.opts.env : { ...this.opts.env, III_ENGINE_SECRET: this.opts.secret },
+        sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io, this.opts.secret),
         pidFile: paths.pidFile(entry.name),
         stateFile: paths.stateFile(entry.name),
         ...(this.opts.graceMs !== undefined ? { graceMs: this.opts.graceMs } : {}),
@@ -136,4 +138,12 @@ export class Supervisor {
       this.leaving.delete(worker);
     }
   }
+}
+
+/**
+ * The URL a supervised worker gets as III_URL: with a secret, `ws://host:port/secret/<s>`, the one form
+ * an unmodified iii-sdk carries to its telemetry and channel sockets too (transport/secret-path.ts).
+ */
+export function workerUrl(engineUrl: string, secret: string | undefined): string {
+  return secret === undefined ? engineUrl : `${engineUrl.replace(/\/$/, '')}/secret/${encodeURIComponent(secret)}`;
 }

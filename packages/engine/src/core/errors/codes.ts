@@ -89,6 +89,7 @@ export const ErrorCodes = {
   E_CONFIG_PARSE: 'a YAML file could not be parsed',
   E_MODULE_DEPENDENCY: 'a module depends on a module that is not configured',
   E_MODULE_START: 'a module failed to start',
+  E_LISTENER_NO_SECRET: 'a trusted worker listener is bound beyond loopback without a secret (set secret or III_ENGINE_SECRET)',
   E_CHANNEL_NOT_FOUND: 'unknown channel id or wrong key',
   E_OTEL_BAD_FRAME: 'a telemetry frame had an unknown prefix, bad JSON or a malformed OTLP body',
   E_CONSOLE_BAD_REQUEST: 'console API: wrong method, body not JSON, too large, or missing function_id',

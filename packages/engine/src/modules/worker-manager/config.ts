@@ -13,7 +13,12 @@ export const rbacSchema = s.object({
 /** `iii-worker-manager` entry: one WebSocket listener. */
 export const workerManagerConfig = s.object({
   port: s.integer().min(0).max(65535).default(49134).describe('listen port (0 = any free port)'),
-  host: s.string().default('0.0.0.0'),
+  /** Triad: 127.0.0.1 (the reference binds 0.0.0.0); anything else needs `secret` (see trusted-secret.ts). */
+  host: s.string().nonEmpty().default('127.0.0.1'),
+  /** Triad: shared secret workers present (`Authorization: Bearer …`); default $III_ENGINE_SECRET. */
+  secret: s.string().optional(),
+  /** Triad: bind beyond loopback without a secret anyway (a trusted network you fully control). */
+  allow_unauthenticated: s.boolean().default(false),
   handshake_timeout_ms: s.integer().min(100).default(10_000),
   /** Triad: frames above this are answered with E_PROTOCOL_FRAME_TOO_LARGE. */
   max_frame_bytes: s

@@ -8,6 +8,14 @@ import { WorkerListener } from '../../transport/listener.ts';
 import type { EngineModule } from '../module.ts';
 import { type WorkerManagerConfig, workerManagerConfig } from './config.ts';
 import { sessionFactory } from './session-factory.ts';
+import { presentedSecret, resolveSecret, secretMatches } from './trusted-secret.ts';
+
+declare module '../module.ts' {
+  interface Services {
+    /** The main listener's engine secret, for the CLI to hand to the workers it supervises. */
+    'worker-secret': { readonly secret: string | undefined };
+  }
+}
 
 export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
   name: 'iii-worker-manager',
@@ -17,6 +25,8 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
   configSchema: workerManagerConfig,
   create(ctx, config) {
     const core = internalCore(ctx.engine);
+    const secret = resolveSecret(config, process.env);
+    const session = sessionFactory(ctx, config);
     const listener = new WorkerListener(
       core,
       {
@@ -27,18 +37,30 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
         maxFrameBytes: config.max_frame_bytes,
         maxOutboundBytes: config.max_outbound_bytes,
         limits: { maxFunctions: config.max_functions_per_worker, maxTriggers: config.max_triggers_per_worker },
-        sessionFor: sessionFactory(ctx, config),
+        sessionFor:
+          secret === undefined
+            ? session
+            : (req) => {
+                const presented = presentedSecret(req);
+                if (!secretMatches(secret, presented))
+                  throw new Error(presented === undefined ? 'this listener requires the engine secret' : 'wrong engine secret');
+                return session(req);
+              },
       },
       ctx.log,
     );
+    const unprovide = ctx.instanceName === 'iii-worker-manager' ? ctx.engine.services.provide('worker-secret', { secret }) : (): void => {};
     return {
       async start() {
         const url = await listener.listen();
         ctx.publishAddress('worker', url);
         ctx.publishAddress(ctx.instanceName, url);
-        ctx.log.info(`listening for workers on ${url}`);
+        ctx.log.info(`listening for workers on ${url}${secret === undefined ? '' : ' (secret required)'}`);
       },
-      stop: () => listener.close(),
+      stop() {
+        unprovide();
+        return listener.close();
+      },
     };
   },
 };
