@@ -98,6 +98,7 @@ export const ErrorCodes = {
   E_HTTP_ROUTE_CONFLICT: 'an http route has the same shape as another with different parameter names',
   E_HTTP_BAD_JSON: 'HTTP 400: an application/json request body is not valid JSON',
   E_HTTP_BAD_FORM: 'HTTP 400: a multipart/form-data request body is malformed',
+  E_HTTP_FORM_LIMIT: 'HTTP 413: a multipart/form-data request body has more parts than the form limit (1000)',
   E_HTTP_BODY_TOO_LARGE: 'HTTP 413: a buffered request body exceeded max_body_bytes',
   E_HTTP_METHOD_NOT_ALLOWED: 'HTTP 405: the path exists but not for this method',
   E_KV_CLOSED: 'a kv store was used after close (engine shutting down)',

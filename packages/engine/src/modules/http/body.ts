@@ -97,14 +97,14 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-/** Parse a buffered body by content type. Malformed JSON / multipart throws a coded 400 error. */
-export function parseBody(raw: Buffer, contentType: string | undefined): ParsedBody {
+/** Parse a buffered body by content type. Malformed JSON / multipart rejects with a coded 400 error. */
+export async function parseBody(raw: Buffer, contentType: string | undefined): Promise<ParsedBody> {
   const ct = (contentType ?? '').toLowerCase();
   const out: ParsedBody = { body: null, ...rawBodyOf(raw, ct) };
   if (raw.length === 0) return out;
   if (isJson(ct)) out.body = parseJson(raw);
   else if (ct.includes(FORM_URLENCODED)) out.body = parseUrlEncoded(raw.toString('utf8'));
-  else if (ct.includes(MULTIPART)) out.body = parseMultipart(raw, contentType ?? '') satisfies FormFields;
+  else if (ct.includes(MULTIPART)) out.body = (await parseMultipart(raw, contentType ?? '')) satisfies FormFields;
   return out;
 }
 

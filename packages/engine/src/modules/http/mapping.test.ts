@@ -1,10 +1,8 @@
-/** Pure pieces of the http worker: response mapping, control frames, multipart, urlencoded, CORS. */
+/** Pure pieces of the http worker: response mapping, control frames, urlencoded, CORS (multipart: multipart.test.ts). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EngineError } from '../../core/errors/index.ts';
 import { parseBody } from './body.ts';
 import { createCorsPolicy } from './cors.ts';
-import { boundaryOf, parseMultipart } from './multipart.ts';
 import { headersOf } from './request.ts';
 import { errorReply, parseControlFrame, replyFromResult } from './response.ts';
 
@@ -64,29 +62,11 @@ describe('http response mapping', () => {
 });
 
 describe('http request bodies', () => {
-  it('parses multipart fields and files, quoted boundaries and escaped names', () => {
-    const ct = 'multipart/form-data; boundary="b0u nd"';
-    assert.equal(boundaryOf(ct), 'b0u nd');
-    const body = Buffer.from(
-      '--b0u nd\r\nContent-Disposition: form-data; name="title"\r\n\r\nHi\r\nthere\r\n' +
-        '--b0u nd\r\nContent-Disposition: form-data; name="f"; filename="a \\"q\\".txt"\r\nContent-Type: text/plain\r\n\r\nabc\r\n' +
-        '--b0u nd--\r\n',
-    );
-    assert.deepEqual(parseMultipart(body, ct), {
-      title: 'Hi\r\nthere',
-      f: { filename: 'a "q".txt', content_type: 'text/plain', size: 3, data_base64: Buffer.from('abc').toString('base64') },
-    });
-    assert.throws(
-      () => parseMultipart(body, 'multipart/form-data'),
-      (e: unknown) => e instanceof EngineError && e.code === 'E_HTTP_BAD_FORM',
-    );
-  });
-
-  it('keeps the last value of repeated urlencoded keys; text raw bodies are utf8, others base64', () => {
-    assert.deepEqual(parseBody(Buffer.from('a=1&a=2&b=%20x'), 'application/x-www-form-urlencoded').body, { a: '2', b: ' x' });
-    assert.deepEqual(parseBody(Buffer.from('héllo'), undefined), { body: null, raw_body: 'héllo', raw_body_encoding: 'utf8' });
-    assert.deepEqual(parseBody(Buffer.from([0xff, 0x00]), undefined), { body: null, raw_body: '/wA=', raw_body_encoding: 'base64' });
-    assert.deepEqual(parseBody(Buffer.alloc(0), 'application/json'), { body: null });
+  it('keeps the last value of repeated urlencoded keys; text raw bodies are utf8, others base64', async () => {
+    assert.deepEqual((await parseBody(Buffer.from('a=1&a=2&b=%20x'), 'application/x-www-form-urlencoded')).body, { a: '2', b: ' x' });
+    assert.deepEqual(await parseBody(Buffer.from('héllo'), undefined), { body: null, raw_body: 'héllo', raw_body_encoding: 'utf8' });
+    assert.deepEqual(await parseBody(Buffer.from([0xff, 0x00]), undefined), { body: null, raw_body: '/wA=', raw_body_encoding: 'base64' });
+    assert.deepEqual(await parseBody(Buffer.alloc(0), 'application/json'), { body: null });
   });
 });
 

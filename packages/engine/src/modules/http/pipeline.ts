@@ -116,7 +116,7 @@ async function serveRoute(
   let parsed: ParsedBody = { body: null };
   try {
     if (mode === 'buffer') raw = await readBody(req, maxBytes);
-    parsed = parseBody(raw, req.headers['content-type']);
+    parsed = await parseBody(raw, req.headers['content-type']);
   } catch (err) {
     if (err instanceof EngineError && err.code === 'E_HTTP_BODY_TOO_LARGE') {
       // Discard the rest rather than close: closing a socket with unread input sends a TCP reset,
@@ -124,6 +124,7 @@ async function serveRoute(
       req.resume();
       return reply(errorReply(413, err.code, err.message));
     }
+    if (err instanceof EngineError && err.code === 'E_HTTP_FORM_LIMIT') return reply(errorReply(413, err.code, err.message));
     if (err instanceof EngineError) return reply(errorReply(400, err.code, err.message));
     throw err;
   }
