@@ -3,7 +3,7 @@
  * (stray `message_type`, missing `data`/`config`), strict where a wrong value would corrupt state.
  * Hand-written checks rather than the schema builder: this runs for every frame on the hot path.
  */
-import type { ErrorBody } from '../core/errors/index.ts';
+import type { ErrorBody } from './errors.ts';
 import type { HttpInvocation, InvocationResultMsg, InvokeAction, InvokeFunctionMsg, WorkerToEngine } from './messages.ts';
 
 export type Decoded = { ok: true; msg: WorkerToEngine } | { ok: false; error: ErrorBody; invocationId?: string };

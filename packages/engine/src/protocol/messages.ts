@@ -2,7 +2,7 @@
  * Engine ⇄ worker wire messages, exactly as they travel (protocol.md §2). One JSON object per text
  * frame, discriminated by `type`. Optional fields are omitted (never `null`) when the engine sends.
  */
-import type { ErrorBody } from '../core/errors/index.ts';
+import type { ErrorBody } from './errors.ts';
 
 export const PROTOCOL_VERSION = '0.22.1';
 

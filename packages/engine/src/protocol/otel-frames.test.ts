@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { EngineError } from '../core/errors/index.ts';
-import { anyValue, id, nanos, type OtelFrame, parseOtelFrame } from './otel-frames.ts';
+import { anyValue, id, nanos, type OtelFrame, type ParsedOtelFrame, parseOtelFrame } from './otel-frames.ts';
 
 /** Frames recorded from iii-sdk@0.22.1 + @iii-dev/helpers Logger (see test/fixtures/otel/README.md). */
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../../../test/fixtures/otel/${name}`, import.meta.url));
 const frame = (prefix: string, body: unknown): Buffer => Buffer.from(prefix + (typeof body === 'string' ? body : JSON.stringify(body)));
 
-function expectSignal<S extends OtelFrame['signal']>(f: OtelFrame, signal: S): Extract<OtelFrame, { signal: S }> {
+function expectSignal<S extends OtelFrame['signal']>(parsed: ParsedOtelFrame, signal: S): Extract<OtelFrame, { signal: S }> {
+  assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+  const f = parsed.frame;
   assert.equal(f.signal, signal);
   return f as Extract<OtelFrame, { signal: S }>;
 }
@@ -73,7 +74,7 @@ describe('parseOtelFrame: recorded SDK frames', () => {
   });
 });
 
-describe('parseOtelFrame: malformed input is a coded error, never a crash', () => {
+describe('parseOtelFrame: malformed input is a coded error result, never a throw', () => {
   const cases: Array<[string, Buffer]> = [
     ['short frame', Buffer.from('OT')],
     ['unknown prefix', frame('XXXX', {})],
@@ -83,10 +84,8 @@ describe('parseOtelFrame: malformed input is a coded error, never a crash', () =
   ];
   for (const [what, buf] of cases) {
     it(what, () => {
-      assert.throws(
-        () => parseOtelFrame(buf),
-        (err: unknown) => err instanceof EngineError && err.code === 'E_OTEL_BAD_FRAME',
-      );
+      const r = parseOtelFrame(buf);
+      assert.ok(!r.ok && r.error.code === 'E_OTEL_BAD_FRAME');
     });
   }
 

@@ -4,16 +4,17 @@
  *
  * `parseOtelFrame` turns such a frame into flat, typed records once, at the edge. It validates from
  * `unknown` with narrow type guards rather than `s` schemas because OTLP `AnyValue` is recursive and
- * this is the hot path (one frame per log line). Envelope problems (unknown prefix, bad JSON, no
- * `resource*` array) throw `E_OTEL_BAD_FRAME`; a single malformed record is skipped and counted in
- * `dropped`, so one bad span does not cost the rest of its batch.
+ * this is the hot path (one frame per log line). Like the codec it never throws: envelope problems
+ * (unknown prefix, bad JSON, no `resource*` array) come back as `{ ok: false }` with `E_OTEL_BAD_FRAME`;
+ * a single malformed record is skipped and counted in `dropped`, so one bad span does not cost the rest
+ * of its batch.
  *
  * Encoding rules accepted (otlp-transformer 0.57 emits the first form of each):
  * ids as hex (or base64, the proto3 JSON mapping); `*UnixNano` as decimal strings or numbers → bigint;
  * `intValue` as number or string → number (precision is lost beyond 2^53, like JSON.parse would);
  * `kvlistValue` → plain object, `arrayValue` → array, empty AnyValue → null.
  */
-import { EngineError } from '../core/errors/index.ts';
+import type { ErrorBody } from './errors.ts';
 
 export type AttrValue = string | number | boolean | null | AttrValue[] | { [key: string]: AttrValue };
 /** Attributes in wire order (span attributes are listed as pairs, so order is kept). */
@@ -90,6 +91,8 @@ export type OtelFrame =
   | { signal: 'logs'; logs: OtelLogRecord[]; dropped: number }
   | { signal: 'metrics'; points: OtelMetricPoint[]; dropped: number };
 
+export type ParsedOtelFrame = { ok: true; frame: OtelFrame } | { ok: false; error: ErrorBody };
+
 export const OTEL_PREFIXES = { OTLP: 'traces', LOGS: 'logs', MTRC: 'metrics' } as const;
 
 type Obj = Record<string, unknown>;
@@ -99,13 +102,24 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 /** Thrown inside record parsers; caught per record and counted as dropped. */
 class BadRecord extends Error {}
+/** Thrown for envelope problems; caught once in `parseOtelFrame` and returned as `E_OTEL_BAD_FRAME`. */
+class BadFrame extends Error {}
 
-function bad(message: string): EngineError {
-  return new EngineError('E_OTEL_BAD_FRAME', message);
+function bad(message: string): BadFrame {
+  return new BadFrame(message);
 }
 
-/** Parse one binary telemetry frame. Throws `EngineError('E_OTEL_BAD_FRAME')` for envelope problems. */
-export function parseOtelFrame(frame: Uint8Array): OtelFrame {
+/** Parse one binary telemetry frame. Never throws: envelope problems are `{ ok: false, error }`. */
+export function parseOtelFrame(frame: Uint8Array): ParsedOtelFrame {
+  try {
+    return { ok: true, frame: parseEnvelope(frame) };
+  } catch (err) {
+    if (!(err instanceof BadFrame)) throw err;
+    return { ok: false, error: { code: 'E_OTEL_BAD_FRAME', message: err.message } };
+  }
+}
+
+function parseEnvelope(frame: Uint8Array): OtelFrame {
   if (frame.length < 4) throw bad(`telemetry frame too short (${frame.length} bytes)`);
   const prefix = Buffer.from(frame.buffer, frame.byteOffset, 4).toString('latin1');
   if (!Object.hasOwn(OTEL_PREFIXES, prefix)) throw bad(`unknown telemetry frame prefix ${JSON.stringify(prefix)}`);

@@ -1,11 +1,7 @@
+import { type ErrorBody, isErrorBody } from '../../protocol/errors.ts';
 import type { ErrorCode } from './codes.ts';
 
-/** Error body as it travels on the wire (`invocationresult.error`). */
-export interface ErrorBody {
-  code: string;
-  message: string;
-  stacktrace?: string;
-}
+export { type ErrorBody, isErrorBody };
 
 /**
  * The one error class the engine throws. `code` is a stable string from the catalogue
@@ -41,13 +37,4 @@ export function toErrorBody(err: unknown): ErrorBody {
     return { code: err.code, message: err.message, ...(typeof err.stacktrace === 'string' ? { stacktrace: err.stacktrace } : {}) };
   if (err instanceof Error) return { code: 'E_INTERNAL', message: err.message };
   return { code: 'E_INTERNAL', message: String(err) };
-}
-
-export function isErrorBody(v: unknown): v is ErrorBody {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof (v as { code?: unknown }).code === 'string' &&
-    typeof (v as { message?: unknown }).message === 'string'
-  );
 }

@@ -3,7 +3,7 @@
  * to listeners (log/trace triggers, console echo). Both the `telemetry` service (SDK frames) and the
  * `tracer` service (engine spans) write through it; the query functions read from it.
  */
-import { toErrorBody } from '../../core/errors/index.ts';
+import { type ErrorBody, toErrorBody } from '../../core/errors/index.ts';
 import { type AttrValue, parseOtelFrame } from '../../protocol/otel-frames.ts';
 import type { Logger } from '../../util/logger.ts';
 import { BoundedLog } from './bounded-log.ts';
@@ -65,8 +65,10 @@ export class ObservabilityHub {
 
   /** Never throws: a bad frame is counted, logged at debug level and reported in the result. */
   ingestFrame(frame: Uint8Array, source: { workerId?: string }): IngestResult {
+    const parsed = parseOtelFrame(frame);
+    if (!parsed.ok) return this.rejectFrame(parsed.error, source);
     try {
-      const f = parseOtelFrame(frame);
+      const f = parsed.frame;
       this.frames.accepted++;
       if (f.signal === 'traces')
         return { ok: true, signal: 'traces', stored: this.addSpans(f.spans.map(spanFromOtel)), dropped: f.dropped };
@@ -79,11 +81,14 @@ export class ObservabilityHub {
       for (const p of f.points) this.metrics.add(p, source.workerId);
       return { ok: true, signal: 'metrics', stored: f.points.length, dropped: f.dropped };
     } catch (err) {
-      this.frames.rejected++;
-      const error = toErrorBody(err);
-      this.log.debug('telemetry frame dropped', { code: error.code, message: error.message, worker_id: source.workerId });
-      return { ok: false, stored: 0, dropped: 0, error: { code: error.code, message: error.message } };
+      return this.rejectFrame(toErrorBody(err), source);
     }
+  }
+
+  private rejectFrame(error: ErrorBody, source: { workerId?: string }): IngestResult {
+    this.frames.rejected++;
+    this.log.debug('telemetry frame dropped', { code: error.code, message: error.message, worker_id: source.workerId });
+    return { ok: false, stored: 0, dropped: 0, error: { code: error.code, message: error.message } };
   }
 
   /**
