@@ -7,23 +7,17 @@
  * finished is deleted at once (no leak), and a channel with a side that never connected is swept.
  */
 import { randomUUID } from 'node:crypto';
-import type { ChannelApi, ChannelItem, ChannelRef, EngineChannel } from '../modules/module.ts';
+import type { ChannelApi, EngineChannel } from '../modules/module.ts';
+import type { ChannelItem, ChannelRef } from '../protocol/messages.ts';
+import type { ChannelEnd, ChannelSocket } from './worker-host.ts';
 
 export const DEFAULT_BUFFER = 64;
 const MAX_BUFFER = 1024;
 const SWEEP_AGE_MS = 5 * 60_000;
 
-/** The socket operations a channel needs from the transport. */
-export interface ChannelSocket {
-  send(item: ChannelItem, done: (err?: Error) => void): void;
-  close(code: number, reason: string): void;
-  pause(): void;
-  resume(): void;
-}
-
 type Side = 'open' | 'taken' | 'done';
 
-export class Channel implements EngineChannel {
+export class Channel implements EngineChannel, ChannelEnd {
   readonly id = randomUUID();
   readonly key = randomUUID();
   readonly createdAt = Date.now();

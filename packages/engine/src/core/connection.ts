@@ -17,21 +17,10 @@ import { EngineError, type ErrorBody } from './errors/index.ts';
 import { runHook, str } from './registration-hooks.ts';
 import type { Session } from './session.ts';
 import { OwnerUnreachable } from './triggers.ts';
-import type { WorkerInfo } from './workers.ts';
+import type { ConnectionLimits, PeerSocket, WorkerHost, WorkerSocketPeer } from './worker-host.ts';
+import type { WorkerInfo, WorkerPeer } from './workers.ts';
 
-/** What the core needs from the socket. */
-export interface PeerSocket {
-  /** False if the socket is no longer open. */
-  sendText(text: string): boolean;
-  close(code: number, reason: string): void;
-}
-
-export interface ConnectionLimits {
-  maxFunctions: number;
-  maxTriggers: number;
-}
-
-export class WorkerConnection {
+export class WorkerConnection implements WorkerPeer, WorkerSocketPeer {
   readonly id = randomUUID();
   readonly reattachToken = randomUUID();
   readonly info: WorkerInfo;
@@ -284,4 +273,20 @@ export class WorkerConnection {
   sendError(code: string, message: string): void {
     this.send({ type: 'error', error: { code, message } });
   }
+}
+
+/** The `WorkerHost` modules get as `ctx.workerHost`: worker sockets become connections of this core. */
+export function workerHostFor(core: EngineCore): WorkerHost {
+  return {
+    connect: (socket, session, meta, limits) => new WorkerConnection(core, socket, session, meta, limits),
+    channel: (id, key) => core.channels.lookup(id, key),
+    channelRecentlyClosed: (id, key) => core.channels.recentlyClosed(id, key),
+    ingestTelemetry: (frame, source) => {
+      try {
+        core.services.get('telemetry')?.ingestFrame(frame, source);
+      } catch (err) {
+        core.log.debug('telemetry frame dropped', { error: String(err) });
+      }
+    },
+  };
 }

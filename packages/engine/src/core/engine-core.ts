@@ -17,15 +17,14 @@ import type {
 import type { RegisterFunctionMsg, RegisterTriggerTypeMsg } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
 import { ChannelHub } from './channels.ts';
-import type { WorkerConnection } from './connection.ts';
 import type { EngineError } from './errors/index.ts';
 import { type FunctionEntry, FunctionRegistry } from './functions.ts';
-import { bindInternal } from './internal.ts';
 import { InvocationTable } from './invocations/table.ts';
 import { Router } from './router.ts';
 import { TriggerRegistry } from './triggers.ts';
 
 import { ENGINE_VERSION } from './version.ts';
+import type { WorkerPeer } from './workers.ts';
 
 export { ENGINE_VERSION };
 
@@ -44,7 +43,7 @@ declare module '../modules/module.ts' {
 export class EngineCore {
   readonly functions = new FunctionRegistry();
   readonly table = new InvocationTable();
-  readonly connections = new Map<string, WorkerConnection>();
+  readonly connections = new Map<string, WorkerPeer>();
   readonly router: Router;
   readonly triggers: TriggerRegistry;
   readonly channels = new ChannelHub();
@@ -78,12 +77,12 @@ export class EngineCore {
 
   // ---- connections ----
 
-  attach(conn: WorkerConnection): void {
+  attach(conn: WorkerPeer): void {
     this.connections.set(conn.id, conn);
     this.emit('worker:connected', { workerId: conn.id });
   }
 
-  async detach(conn: WorkerConnection): Promise<void> {
+  async detach(conn: WorkerPeer): Promise<void> {
     for (const id of conn.ownedFunctions) this.removeFunction(id, conn.id);
     this.table.dropPeer(conn.id);
     await this.triggers.dropWorker(conn.id);
@@ -92,7 +91,7 @@ export class EngineCore {
   }
 
   /** protocol.md §1.8: retire the previous socket of a reconnecting worker before reading on. */
-  async reattach(conn: WorkerConnection, previousId: string, token: string | undefined): Promise<void> {
+  async reattach(conn: WorkerPeer, previousId: string, token: string | undefined): Promise<void> {
     const previous = this.connections.get(previousId);
     if (!previous || previous === conn) return;
     if (token === undefined || token !== previous.reattachToken) {
@@ -105,7 +104,7 @@ export class EngineCore {
 
   // ---- functions ----
 
-  registerWorkerFunction(conn: WorkerConnection, msg: RegisterFunctionMsg, prefix: string | undefined): void {
+  registerWorkerFunction(conn: WorkerPeer, msg: RegisterFunctionMsg, prefix: string | undefined): void {
     const base = {
       id: msg.id,
       ...(msg.description !== undefined ? { description: msg.description } : {}),
@@ -142,7 +141,7 @@ export class EngineCore {
 
   // ---- trigger types served by workers ----
 
-  addWorkerTriggerType(conn: WorkerConnection, msg: RegisterTriggerTypeMsg): Promise<void> {
+  addWorkerTriggerType(conn: WorkerPeer, msg: RegisterTriggerTypeMsg): Promise<void> {
     return this.triggers.addType(
       {
         id: msg.id,
@@ -195,46 +194,43 @@ export class EngineCore {
       disposers.push(d);
       return d;
     };
-    return bindInternal(
-      {
-        version: ENGINE_VERSION,
-        registerFunction: (def: LocalFunction) => {
-          const entry: FunctionEntry = {
-            id: def.id,
-            ...(def.description !== undefined ? { description: def.description } : {}),
-            ...(def.request_format ? { request_format: def.request_format } : {}),
-            ...(def.response_format ? { response_format: def.response_format } : {}),
-            ...(def.metadata ? { metadata: def.metadata } : {}),
-            target: { kind: 'local', owner, handler: def.handler },
-            registeredAt: Date.now(),
-          };
-          this.setFunction(entry);
-          return track(() => this.functions.removeIf(def.id, (e) => e === entry));
-        },
-        registerTriggerType: (def: TriggerTypeDef) => {
-          const entry = { ...def, ownerModule: owner, register: def.register.bind(def), unregister: def.unregister.bind(def) };
-          void this.triggers.addType(entry, (id) => this.connections.has(id));
-          return track(() => {
-            this.triggers.removeType(def.id, (e) => e.ownerModule === owner);
-          });
-        },
-        invoke: (fn, data, opts) => this.router.invoke(fn, data, opts),
-        invokeVoid: (fn, data, opts) => {
-          this.router
-            .invoke(fn, data, opts)
-            .catch((err: unknown) => this.log.debug('void invocation failed', { function_id: fn, error: String(err) }));
-        },
-        hasFunction: (id) => this.functions.has(id),
-        getFunction: (id) => this.functionInfo(id),
-        channels: this.channels,
-        services: this.services,
-        on: (event, listener) => {
-          this.events.on(event, listener);
-          return track(() => this.events.off(event, listener));
-        },
+    return {
+      version: ENGINE_VERSION,
+      registerFunction: (def: LocalFunction) => {
+        const entry: FunctionEntry = {
+          id: def.id,
+          ...(def.description !== undefined ? { description: def.description } : {}),
+          ...(def.request_format ? { request_format: def.request_format } : {}),
+          ...(def.response_format ? { response_format: def.response_format } : {}),
+          ...(def.metadata ? { metadata: def.metadata } : {}),
+          target: { kind: 'local', owner, handler: def.handler },
+          registeredAt: Date.now(),
+        };
+        this.setFunction(entry);
+        return track(() => this.functions.removeIf(def.id, (e) => e === entry));
       },
-      this,
-    );
+      registerTriggerType: (def: TriggerTypeDef) => {
+        const entry = { ...def, ownerModule: owner, register: def.register.bind(def), unregister: def.unregister.bind(def) };
+        void this.triggers.addType(entry, (id) => this.connections.has(id));
+        return track(() => {
+          this.triggers.removeType(def.id, (e) => e.ownerModule === owner);
+        });
+      },
+      invoke: (fn, data, opts) => this.router.invoke(fn, data, opts),
+      invokeVoid: (fn, data, opts) => {
+        this.router
+          .invoke(fn, data, opts)
+          .catch((err: unknown) => this.log.debug('void invocation failed', { function_id: fn, error: String(err) }));
+      },
+      hasFunction: (id) => this.functions.has(id),
+      getFunction: (id) => this.functionInfo(id),
+      channels: this.channels,
+      services: this.services,
+      on: (event, listener) => {
+        this.events.on(event, listener);
+        return track(() => this.events.off(event, listener));
+      },
+    };
   }
 }
 

@@ -8,9 +8,11 @@ import { join, resolve } from 'node:path';
 import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../modules/module.ts';
 import type { Logger } from '../util/logger.ts';
 import { formatIssues, type Issue } from './config/schema.ts';
+import { workerHostFor } from './connection.ts';
 import { EngineCore } from './engine-core.ts';
 import { EngineError } from './errors/index.ts';
 import { installIntrospection } from './introspection.ts';
+import type { WorkerHost } from './worker-host.ts';
 
 export interface WorkerEntry {
   name: string;
@@ -43,6 +45,7 @@ export class Engine {
   private readonly modules = new Map<string, EngineModule>();
   private running: Running[] = [];
   private readonly projectDir: string;
+  private readonly workerHost: WorkerHost;
 
   constructor(
     modules: readonly EngineModule[],
@@ -51,6 +54,7 @@ export class Engine {
   ) {
     this.projectDir = resolve(opts.projectDir ?? process.cwd());
     this.core = new EngineCore(opts.log.child('core'));
+    this.workerHost = workerHostFor(this.core);
     installIntrospection(this.core, () => this.running.map((r) => r.instanceName));
     for (const m of modules) this.use(m);
   }
@@ -196,6 +200,7 @@ export class Engine {
       get dataDir() {
         return join(this.projectDir, 'data');
       },
+      workerHost: this.workerHost,
       publishAddress: (label, url) => {
         // First publisher of a label owns it; the owner may update it (e.g. after a live rebind).
         if (label in this.addresses && !labels.includes(label)) return;

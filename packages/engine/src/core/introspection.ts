@@ -3,12 +3,11 @@
  * `engine::*` functions need. The engine-functions module is built on it like any other module.
  */
 import type { TriggerInstance } from '../modules/module.ts';
-import type { WorkerConnection } from './connection.ts';
 import type { EngineCore } from './engine-core.ts';
 import { EngineError } from './errors/index.ts';
 import type { FunctionEntry } from './functions.ts';
 import type { TriggerTypeEntry } from './triggers.ts';
-import { cleanLabel, type WorkerInfo } from './workers.ts';
+import { cleanLabel, type WorkerInfo, type WorkerPeer } from './workers.ts';
 
 export interface IntrospectionService {
   functions(): FunctionEntry[];
@@ -45,7 +44,7 @@ export function installIntrospection(core: EngineCore, moduleInstances: () => st
     liveTriggers: () => [...core.triggers.live.values()],
     pendingTriggers: () => [...core.triggers.pending.values()],
     workers: () =>
-      [...core.connections.values()].map((c: WorkerConnection) => ({
+      [...core.connections.values()].map((c: WorkerPeer) => ({
         ...c.info,
         functionCount: c.ownedFunctions.size,
         activeInvocations: core.table.activeFor(c.id),

@@ -6,12 +6,13 @@
  * `onResult`. Invocation ids travel end to end: a worker's call X is forwarded to the target as X.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallInfo, InvokeOptions, Services } from '../modules/module.ts';
+import type { CallInfo, InvokeOptions } from '../modules/module.ts';
 import type { InvocationResultMsg, InvokeFunctionMsg } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
 import { EngineError, type ErrorBody, toErrorBody } from './errors/index.ts';
 import type { FunctionEntry, FunctionRegistry } from './functions.ts';
 import type { Completion, InvocationTable } from './invocations/table.ts';
+import type { TelemetrySink, Tracer } from './telemetry.ts';
 
 /** The parts of a worker connection the router needs. */
 export interface RoutablePeer {
@@ -28,8 +29,8 @@ export class Router {
     private readonly table: InvocationTable,
     private readonly peers: ReadonlyMap<string, RoutablePeer>,
     private readonly log: Logger,
-    /** Observability hooks (`tracer`, `telemetry` services), looked up per call: modules come and go. */
-    private readonly observe: () => { tracer?: Services['tracer']; telemetry?: Services['telemetry'] } = () => ({}),
+    /** Observability hooks (core/telemetry.ts), looked up per call: the module providing them comes and goes. */
+    private readonly observe: () => { tracer?: Tracer; telemetry?: TelemetrySink } = () => ({}),
   ) {}
 
   /** A worker's `invokefunction`. Never throws; every failure is answered on the wire (unless Void). */

@@ -1,3 +1,7 @@
+import type { EngineToWorker } from '../protocol/messages.ts';
+import type { ErrorBody } from './errors/index.ts';
+import type { Session } from './session.ts';
+
 /** What the engine knows about each connected worker (filled by `engine::workers::register`). */
 export interface WorkerInfo {
   id: string;
@@ -13,6 +17,27 @@ export interface WorkerInfo {
   ipAddress: string | null;
   /** The listener that accepted the socket (`iii-worker-manager`, `iii-worker-manager#1`). */
   listener: string;
+}
+
+/**
+ * A connected worker as the kernel's registries see it. `WorkerConnection` (connection.ts) is the one
+ * implementation; the kernel names only this interface, so it never depends on the per-socket code.
+ */
+export interface WorkerPeer {
+  readonly id: string;
+  readonly reattachToken: string;
+  readonly info: WorkerInfo;
+  readonly session: Session;
+  readonly ownedFunctions: ReadonlySet<string>;
+  /** False when the frame could not be queued (socket closing). */
+  send(msg: EngineToWorker): boolean;
+  /** Tell the worker to activate a trigger of a type it serves (`registertrigger`). */
+  deliverTrigger(t: { id: string; trigger_type: string; function_id: string; config: unknown; metadata?: unknown }): void;
+  /** The worker's `triggerregistrationresult` for `id`: undefined = accepted. */
+  awaitTriggerAck(id: string, timeoutMs: number): Promise<ErrorBody | undefined>;
+  /** Close the socket itself (reattach retires the previous socket). */
+  closeSocket(code: number, reason: string): void;
+  close(): Promise<void>;
 }
 
 /** Strip control and bidi characters, trim, cap at 280 chars (workers.md §5.1.1). */

@@ -7,6 +7,8 @@
  * A module may be listed several times (e.g. several `iii-worker-manager` listeners): one instance each.
  */
 import type { JsonSchema, Schema } from '../core/config/schema.ts';
+import type { WorkerHost } from '../core/worker-host.ts';
+import type { ChannelItem, ChannelRef } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
 
 export type Disposer = () => void;
@@ -52,6 +54,8 @@ export interface ModuleContext {
    * The first listener of a label wins; tests read them from `RunningEngine.addresses`.
    */
   publishAddress(label: string, url: string): void;
+  /** The kernel side of worker sockets, for a module that accepts them (`iii-worker-manager`). */
+  readonly workerHost: WorkerHost;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,13 +154,7 @@ export interface TriggerTypeDef {
 // Channels (protocol.md §6): the engine itself can hold one end (HTTP request/response bodies).
 // ---------------------------------------------------------------------------------------------
 
-export interface ChannelRef {
-  channel_id: string;
-  access_key: string;
-  direction: 'read' | 'write';
-}
-
-export type ChannelItem = { kind: 'text'; data: string } | { kind: 'binary'; data: Buffer };
+export type { ChannelItem, ChannelRef };
 
 export interface ChannelApi {
   create(bufferSize?: number): EngineChannel;

@@ -150,3 +150,13 @@ export type EngineToWorker =
   | TriggerRegistrationResultMsg
   | ErrorMsg
   | PongMsg;
+
+/** A channel end as it travels inside a message (`{ channel_id, access_key, direction }`, protocol.md §6.1). */
+export interface ChannelRef {
+  channel_id: string;
+  access_key: string;
+  direction: 'read' | 'write';
+}
+
+/** One frame of a channel socket (protocol.md §6.2): a text frame or a binary one. */
+export type ChannelItem = { kind: 'text'; data: string } | { kind: 'binary'; data: Buffer };

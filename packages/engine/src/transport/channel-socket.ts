@@ -1,8 +1,8 @@
 /** `/ws/channels/{id}?key=…&dir=read|write`: one WebSocket becomes one end of a channel (protocol.md §6.2). */
 import type { WebSocket } from 'ws';
-import type { Channel, ChannelSocket } from '../core/channels.ts';
+import type { ChannelEnd, ChannelSocket } from '../core/worker-host.ts';
 
-export function bindChannelSocket(ws: WebSocket, channel: Channel, dir: 'read' | 'write'): void {
+export function bindChannelSocket(ws: WebSocket, channel: ChannelEnd, dir: 'read' | 'write'): void {
   const raw = (ws as unknown as { _socket?: { pause(): void; resume(): void } })._socket;
   const adapter: ChannelSocket = {
     send: (item, done) => ws.send(item.data, { binary: item.kind === 'binary' }, done),

@@ -6,9 +6,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { type ConnectionLimits, WorkerConnection } from '../core/connection.ts';
-import type { EngineCore } from '../core/engine-core.ts';
 import type { Session } from '../core/session.ts';
+import type { ConnectionLimits, WorkerHost } from '../core/worker-host.ts';
 import { isTelemetryFrame } from '../protocol/codec.ts';
 import type { Logger } from '../util/logger.ts';
 import { bindChannelSocket } from './channel-socket.ts';
@@ -36,7 +35,7 @@ export class WorkerListener {
   private readonly sockets = new Set<WebSocket>();
 
   constructor(
-    private readonly core: EngineCore,
+    private readonly host: WorkerHost,
     private readonly opts: ListenerOptions,
     private readonly log: Logger,
   ) {
@@ -87,8 +86,8 @@ export class WorkerListener {
       const dir = url.searchParams.get('dir');
       const id = decodeURIComponent(m[1] as string);
       const key = url.searchParams.get('key') ?? '';
-      const channel = this.core.channels.lookup(id, key);
-      if (!channel && (dir === 'read' || dir === 'write') && this.core.channels.recentlyClosed(id, key)) {
+      const channel = this.host.channel(id, key);
+      if (!channel && (dir === 'read' || dir === 'write') && this.host.channelRecentlyClosed(id, key)) {
         this.wss.handleUpgrade(req, socket, head, (ws) => ws.close(1000, 'channel_closed'));
         return;
       }
@@ -124,35 +123,27 @@ export class WorkerListener {
     ws.off('message', hold);
     if (ws.readyState !== WebSocket.OPEN) return;
     if (telemetryOnly) return this.bindTelemetry(ws, early);
-    const conn = new WorkerConnection(
-      this.core,
+    const conn = this.host.connect(
       { sendText: (t) => sendText(ws, t, this.opts.maxOutboundBytes), close: (c, r) => ws.close(c, r) },
       session,
       { ipAddress: normaliseIp(req.socket.remoteAddress), listener: this.opts.name },
       this.opts.limits,
     );
-    bindWorkerSocket(ws, conn, { maxFrameBytes: this.opts.maxFrameBytes, log: this.log, telemetry: (f, s) => this.ingest(f, s) });
+    bindWorkerSocket(ws, conn, {
+      maxFrameBytes: this.opts.maxFrameBytes,
+      log: this.log,
+      telemetry: (f, s) => this.host.ingestTelemetry(f, s),
+    });
     conn.open();
     for (const [d, b] of early) ws.emit('message', d, b);
   }
 
   private bindTelemetry(ws: WebSocket, early: Array<[Buffer, boolean]>): void {
     const onFrame = (d: Buffer, isBinary: boolean): void => {
-      if (isBinary && isTelemetryFrame(d)) this.ingest(d, {});
+      if (isBinary && isTelemetryFrame(d)) this.host.ingestTelemetry(d, {});
     };
     ws.on('message', onFrame);
     for (const [d, b] of early) onFrame(d, b);
-  }
-
-  private ingest(frame: Buffer, source: { workerId?: string }): void {
-    // The observability module declares and provides the `telemetry` service; the transport only needs its shape.
-    const sink = (this.core.services.get as (name: string) => unknown)('telemetry') as Partial<TelemetrySink> | undefined;
-    if (typeof sink?.ingestFrame !== 'function') return;
-    try {
-      sink.ingestFrame(frame, source);
-    } catch (err) {
-      this.log.debug('telemetry frame dropped', { error: String(err) });
-    }
   }
 }
 
@@ -168,9 +159,4 @@ function sendText(ws: WebSocket, text: string, maxOutboundBytes: number): boolea
 function normaliseIp(ip: string | undefined): string | null {
   if (!ip) return null;
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-}
-
-/** The shape of the `telemetry` service the observability module provides. */
-interface TelemetrySink {
-  ingestFrame(frame: Buffer, source: { workerId?: string }): void;
 }

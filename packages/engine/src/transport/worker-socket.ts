@@ -1,9 +1,9 @@
 /**
- * Binds one WebSocket to one `WorkerConnection`: decodes frames once at the edge, keeps strict per-socket
+ * Binds one WebSocket to one worker connection (`WorkerSocketPeer`): decodes frames once at the edge, keeps strict per-socket
  * order, answers bad input with coded errors, and hands telemetry frames to the telemetry service.
  */
 import type { WebSocket } from 'ws';
-import type { WorkerConnection } from '../core/connection.ts';
+import type { WorkerSocketPeer } from '../core/worker-host.ts';
 import { decodeFrame, isTelemetryFrame } from '../protocol/codec.ts';
 import type { WorkerToEngine } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
@@ -12,7 +12,7 @@ export type TelemetryIngest = (frame: Buffer, source: { workerId?: string }) => 
 
 export function bindWorkerSocket(
   ws: WebSocket,
-  conn: WorkerConnection,
+  conn: WorkerSocketPeer,
   opts: { maxFrameBytes: number; log: Logger; telemetry: TelemetryIngest },
 ): void {
   const queue: WorkerToEngine[] = [];
@@ -67,7 +67,7 @@ export function bindWorkerSocket(
  * An oversized frame is refused with a coded error. If it looks like a call, the caller gets an
  * `invocationresult` at once (instead of its 30 s timeout): the id is read from the frame head only.
  */
-function rejectOversized(conn: WorkerConnection, buf: Buffer, limit: number): void {
+function rejectOversized(conn: WorkerSocketPeer, buf: Buffer, limit: number): void {
   const message = `frame of ${buf.length} bytes exceeds max_frame_bytes (${limit})`;
   const head = buf.toString('utf8', 0, Math.min(buf.length, 4096));
   const id = /"invocation_id"\s*:\s*"([^"]{1,128})"/.exec(head)?.[1];

@@ -5,9 +5,21 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import type { EngineModule } from '../../modules/module.ts';
-import type { EngineEntry, LocalWorkerEntry } from './config-file.ts';
 
 const ENTRY_KEYS = ['name', 'config', 'image', 'worker_path'];
+
+export interface EngineEntry {
+  /** Instance name: the canonical module name, `name#1`, `name#2`… for repeated entries. */
+  name: string;
+  config?: Record<string, unknown>;
+}
+
+export interface LocalWorkerEntry {
+  name: string;
+  worker_path?: string;
+  image?: string;
+  config?: Record<string, unknown>;
+}
 
 export interface RawEntry {
   section: 'workers' | 'modules';

@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
 import type { EngineModule } from '../../modules/module.ts';
 import { EngineError } from '../errors/index.ts';
-import { classifyEntries, type EntryInfo, type RawEntry } from './config-entries.ts';
+import { classifyEntries, type EngineEntry, type EntryInfo, type LocalWorkerEntry, type RawEntry } from './config-entries.ts';
 import { type InterpolateOptions, interpolateText } from './interpolate.ts';
 
 /** The file `iii` creates when config.yaml is missing (§16 step 1). */
@@ -19,20 +19,9 @@ export const DEFAULT_CONFIG_YAML = `# iii engine configuration.
 workers: []
 `;
 
+export type { EngineEntry, LocalWorkerEntry };
+
 const TOP_LEVEL_KEYS = ['workers', 'modules'] as const;
-
-export interface EngineEntry {
-  /** Instance name: the canonical module name, `name#1`, `name#2`… for repeated entries. */
-  name: string;
-  config?: Record<string, unknown>;
-}
-
-export interface LocalWorkerEntry {
-  name: string;
-  worker_path?: string;
-  image?: string;
-  config?: Record<string, unknown>;
-}
 
 export interface LoadedConfig {
   /** Absolute or caller-relative path of the file read. */

@@ -4,6 +4,7 @@
  * `tracer` service (engine spans) write through it; the query functions read from it.
  */
 import { type ErrorBody, toErrorBody } from '../../core/errors/index.ts';
+import type { IngestResult } from '../../core/telemetry.ts';
 import { type AttrValue, parseOtelFrame } from '../../protocol/otel-frames.ts';
 import type { Logger } from '../../util/logger.ts';
 import { BoundedLog } from './bounded-log.ts';
@@ -15,16 +16,6 @@ import { SpanStore } from './span-store.ts';
 
 export type LogOrigin = 'sdk' | 'call' | 'engine';
 const ENGINE_LEVELS = { debug: [5, 'DEBUG'], info: [9, 'INFO'], warn: [13, 'WARN'], error: [17, 'ERROR'] } as const;
-
-export interface IngestResult {
-  ok: boolean;
-  signal?: 'traces' | 'logs' | 'metrics';
-  /** Records stored (0 when the signal is disabled). */
-  stored: number;
-  /** Malformed records skipped inside an otherwise valid frame. */
-  dropped: number;
-  error?: { code: string; message: string };
-}
 
 export class ObservabilityHub {
   readonly spans: SpanStore;

@@ -1,8 +1,10 @@
 /**
  * `iii-observability` (mandatory): stores SDK and engine telemetry in memory and answers queries.
  * See workers.md §8 and protocol.md §5.2/§7. Provides the `telemetry` and `tracer` services
- * (services.ts) and the `log` / `trace` trigger types.
+ * (declared by the core in core/telemetry.ts) and the `log` / `trace` trigger types.
  */
+
+import type { TelemetrySink } from '../../core/telemetry.ts';
 import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type ObservabilityConfig, observabilityConfigSchema } from './config.ts';
 import { Alerts, alertFunctions } from './functions-alerts.ts';
@@ -11,13 +13,8 @@ import { miscFunctions } from './functions-misc.ts';
 import { traceFunctions } from './functions-traces.ts';
 import { ObservabilityHub } from './hub.ts';
 import { OtlpExporter } from './otlp-exporter.ts';
-import type { TelemetrySink } from './services.ts';
 import { createTracer } from './tracer.ts';
 import { logTriggerType, traceTriggerType } from './triggers.ts';
-
-export type { IngestResult } from './hub.ts';
-export type { LatestWorkerMetrics } from './metric-store.ts';
-export type { SpanHandle, StartSpanOptions, TelemetrySink, Tracer } from './services.ts';
 
 export const observabilityModule: EngineModule<ObservabilityConfig> = {
   name: 'iii-observability',

@@ -2,6 +2,7 @@
  * SDK metric points (bounded), the latest worker gauges per worker id (for
  * `engine::workers::info.worker.latest_metrics`), and the engine's own invocation/worker counters.
  */
+import type { LatestWorkerMetrics } from '../../core/telemetry.ts';
 import type { AttrValue, MetricKind, OtelMetricPoint } from '../../protocol/otel-frames.ts';
 import { BoundedLog } from './bounded-log.ts';
 import { serviceNameOf } from './records.ts';
@@ -16,21 +17,6 @@ export interface MetricRecord {
   attributes: Record<string, AttrValue>;
   time: bigint;
   serviceName: string;
-}
-
-/** protocol.md §7.4: derived from the latest `iii.worker.*` gauges of one worker. */
-export interface LatestWorkerMetrics {
-  memory_heap_used?: number;
-  memory_heap_total?: number;
-  memory_rss?: number;
-  memory_external?: number;
-  cpu_user_micros?: number;
-  cpu_system_micros?: number;
-  cpu_percent?: number;
-  event_loop_lag_ms?: number;
-  uptime_seconds?: number;
-  timestamp_ms: number;
-  runtime: string;
 }
 
 type GaugeField = Exclude<keyof LatestWorkerMetrics, 'timestamp_ms' | 'runtime'>;

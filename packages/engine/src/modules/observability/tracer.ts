@@ -1,10 +1,11 @@
 /** The `tracer` service: engine-made spans, stored in the same span store as SDK spans. */
+
+import type { SpanHandle, SpanKind, StartSpanOptions, Tracer } from '../../core/telemetry.ts';
 import type { AttrValue } from '../../protocol/otel-frames.ts';
 import { formatTraceparent, newSpanId, newTraceId, nowNanos, parseBaggage, parseTraceparent } from './clock.ts';
 import type { ObservabilityConfig } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
 import { attrString, type SpanRecord } from './records.ts';
-import type { SpanHandle, SpanKind, StartSpanOptions, Tracer } from './services.ts';
 
 const KINDS: Record<SpanKind, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 

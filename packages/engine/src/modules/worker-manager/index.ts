@@ -2,8 +2,6 @@
  * `iii-worker-manager` (mandatory): the worker WebSocket listener(s). Several entries in config.yaml give
  * several independent listeners (the first one is the engine's main port, published as `worker`).
  */
-
-import { internalCore } from '../../core/internal.ts';
 import { WorkerListener } from '../../transport/listener.ts';
 import type { EngineModule } from '../module.ts';
 import { type WorkerManagerConfig, workerManagerConfig } from './config.ts';
@@ -24,11 +22,10 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
   mandatory: true,
   configSchema: workerManagerConfig,
   create(ctx, config) {
-    const core = internalCore(ctx.engine);
     const secret = resolveSecret(config, process.env);
     const session = sessionFactory(ctx, config);
     const listener = new WorkerListener(
-      core,
+      ctx.workerHost,
       {
         name: ctx.instanceName,
         host: config.host,

@@ -1,14 +1,39 @@
 /**
- * The two services this module provides to the core and to other modules.
+ * What the core (and the transport) need from an observability provider, declared here so the core
+ * depends on its own interfaces and not on a module. The `iii-observability` module implements both
+ * services; without it every call site simply skips (`services.get` returns undefined).
  *
  * - `telemetry`: the transport hands every binary telemetry frame (`/otel`, or prefixed frames on `/`)
- *   to `ingestFrame`; the core reads `latestWorkerMetrics` for `engine::workers::info` and may report
- *   invocation outcomes with `recordInvocation` (feeds `engine::metrics::list.engine_metrics`).
+ *   to `ingestFrame`; `engine::workers::info` reads `latestWorkerMetrics`; the router reports invocation
+ *   outcomes with `recordInvocation` (feeds `engine::metrics::list.engine_metrics`).
  * - `tracer`: engine-made spans (HTTP request spans, `call <function_id>` spans for built-ins).
  */
-import type { AttrValue } from '../../protocol/otel-frames.ts';
-import type { IngestResult } from './hub.ts';
-import type { LatestWorkerMetrics } from './metric-store.ts';
+import type { AttrValue } from '../protocol/otel-frames.ts';
+
+export interface IngestResult {
+  ok: boolean;
+  signal?: 'traces' | 'logs' | 'metrics';
+  /** Records stored (0 when the signal is disabled). */
+  stored: number;
+  /** Malformed records skipped inside an otherwise valid frame. */
+  dropped: number;
+  error?: { code: string; message: string };
+}
+
+/** protocol.md §7.4: derived from the latest `iii.worker.*` gauges of one worker. */
+export interface LatestWorkerMetrics {
+  memory_heap_used?: number;
+  memory_heap_total?: number;
+  memory_rss?: number;
+  memory_external?: number;
+  cpu_user_micros?: number;
+  cpu_system_micros?: number;
+  cpu_percent?: number;
+  event_loop_lag_ms?: number;
+  uptime_seconds?: number;
+  timestamp_ms: number;
+  runtime: string;
+}
 
 export interface TelemetrySink {
   /** Never throws; bad frames are dropped (and counted) with `E_OTEL_BAD_FRAME`. */
@@ -50,14 +75,14 @@ export interface SpanHandle {
 export interface Tracer {
   startSpan(name: string, opts?: StartSpanOptions): SpanHandle;
   /**
-   * The `call <function_id>` span for an engine built-in (workers.md §0.2 "Invocation spans"):
+   * The `call <function_id>` span for an engine built-in (protocol.md §7.3):
    * undefined when the caller supplied no trace context or the function is an observability one.
    * End it when the built-in returns (setStatus('error', message) first on failure).
    */
   startCallSpan(functionId: string, call: { traceparent?: string; baggage?: string }): SpanHandle | undefined;
 }
 
-declare module '../module.ts' {
+declare module '../modules/module.ts' {
   interface Services {
     telemetry: TelemetrySink;
     tracer: Tracer;
