@@ -16,9 +16,9 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-export async function startBackend(workers: WorkerEntry[] = [], port?: number): Promise<Backend> {
+export async function startBackend(workers: WorkerEntry[] = [], port?: number, listener: Record<string, unknown> = {}): Promise<Backend> {
   const p = port ?? (await freePort());
-  const boot = () => startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { port: p } }, ...workers] });
+  const boot = () => startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { port: p, ...listener } }, ...workers] });
   const backend: Backend = {
     url: `ws://127.0.0.1:${p}`,
     port: p,

@@ -93,6 +93,23 @@ describe('bridge link', () => {
     }
   });
 
+  it('presents the backend secret; without it the backend refuses with AUTH_ERROR', async () => {
+    const secret = uniqueName('s3cret');
+    const backend = await startBackend([], undefined, { secret });
+    const good = new BridgeLink({ url: backend.url, workerName: 'test-link', log, secret });
+    const bad = new BridgeLink({ url: backend.url, workerName: 'test-link', log, offlineWaitMs: 20_000 });
+    good.start();
+    bad.start();
+    try {
+      assert.ok(Array.isArray(((await good.call('configuration::list', {})) as { configurations: unknown[] }).configurations));
+      await assert.rejects(bad.call('configuration::list', {}), hasCode('AUTH_ERROR'));
+      assert.equal(bad.connected, false);
+    } finally {
+      await Promise.all([good.close(), bad.close()]);
+      await backend.stop();
+    }
+  });
+
   it('keeps the remote code and marks the origin', async () => {
     const backend = await startBackend();
     const link = new BridgeLink({ url: backend.url, workerName: 'test-link', log });

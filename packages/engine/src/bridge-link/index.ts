@@ -11,10 +11,11 @@ import type { ModuleContext } from '../modules/module.ts';
 import { BridgeLink, type BridgeLinkOptions } from './link.ts';
 
 export { isRemoteError, type LinkErrorCode, linkError } from './errors.ts';
-export { BridgeLink, type BridgeLinkOptions, type ExposedHandler, type LinkState } from './link.ts';
+export type { ExposedHandler } from './exposed.ts';
+export { BridgeLink, type BridgeLinkOptions, type LinkState } from './link.ts';
 
-/** Environment variable holding the cluster secret when the config sets none. */
-export const SECRET_ENV = 'III_CLUSTER_SECRET';
+/** The backend listener's secret when the config sets none: the same variable the listener reads (docs/security.md). */
+export const SECRET_ENV = 'III_ENGINE_SECRET';
 
 /**
  * The backend URL, checked: required (the reference defaults to this engine's own port, which makes an

@@ -19,18 +19,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import WebSocket from 'ws';
-import { type ErrorBody, toErrorBody } from '../core/errors/index.ts';
+import { EngineError, type ErrorBody } from '../core/errors/index.ts';
 import type { InvokeFunctionMsg, RegisterFunctionMsg, RegisterTriggerMsg } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
 import { LinkCalls } from './calls.ts';
 import { linkError } from './errors.ts';
+import { type ExposedHandler, runExposed } from './exposed.ts';
 
 export interface BridgeLinkOptions {
   url: string;
   /** Name the backend lists this link under (`engine::workers::list`). */
   workerName: string;
   log: Logger;
-  /** Sent as `Authorization: Bearer <secret>` when the backend's listener requires the cluster secret. */
+  /** Sent as `Authorization: Bearer <secret>`: the backend's listener secret (docs/security.md). */
   secret?: string | undefined;
   /** Default per-call timeout. @default 30000 */
   timeoutMs?: number;
@@ -41,8 +42,6 @@ export interface BridgeLinkOptions {
   /** True when `workerId` is a connection of this very engine: the link points at itself and stops. */
   isSelf?: (workerId: string) => boolean;
 }
-
-export type ExposedHandler = (data: unknown, call: { metadata?: unknown; traceparent?: string; baggage?: string }) => Promise<unknown>;
 
 export type LinkState = 'connecting' | 'up' | 'down' | 'closed';
 
@@ -167,22 +166,11 @@ export class BridgeLink {
     ws.on('close', () => this.onClose(ws));
   }
 
+  /** Open is not enough: the link is up once the backend has assigned a worker id (a refused socket never does). */
   private onOpen(ws: WebSocket): void {
     if (ws !== this.ws) return;
     this.attempt = 0;
     this.startHeartbeat(ws);
-    // Order matters: reattach first (the backend retires our previous connection), then registrations.
-    if (this.identity) this.send({ type: 'reattach', previous_worker_id: this.identity.workerId, reattach_token: this.identity.token });
-    for (const f of this.functions.values()) this.send(f.msg);
-    for (const t of this.triggers.values()) this.send(t);
-    this.send({
-      type: 'invokefunction',
-      function_id: 'engine::workers::register',
-      data: { runtime: 'node', name: this.opts.workerName, description: 'Triad bridge link', os: hostname(), pid: process.pid },
-      action: { type: 'void' },
-    });
-    for (const frame of this.calls.unpark()) this.send(frame);
-    this.setState('up');
   }
 
   private onClose(ws: WebSocket): void {
@@ -217,8 +205,20 @@ export class BridgeLink {
     } else if (m.type === 'workerregistered' && typeof m.worker_id === 'string') {
       this.onRegistered(m.worker_id, typeof m.reattach_token === 'string' ? m.reattach_token : undefined);
     } else if (m.type === 'error') {
-      this.opts.log.warn('bridge: the backend reported an error', { error: m.error });
+      this.onBackendError(m.error as ErrorBody | undefined);
     }
+  }
+
+  /** AUTH_ERROR before registration: a missing or wrong secret. Waiting calls fail now; we keep retrying. */
+  private onBackendError(error: ErrorBody | undefined): void {
+    this.opts.log.warn('bridge: the backend reported an error', { url: this.opts.url, error });
+    if (this.state === 'up' || error?.code !== 'AUTH_ERROR') return;
+    this.calls.failAll(
+      (fn) =>
+        new EngineError('AUTH_ERROR', `the backend refused the bridge (${error.message}); ${fn} was not sent`, {
+          details: { origin: 'link' },
+        }),
+    );
   }
 
   private onRegistered(workerId: string, token: string | undefined): void {
@@ -230,26 +230,27 @@ export class BridgeLink {
       void this.close();
       return;
     }
+    // Order matters: reattach first (the backend retires our previous connection), then registrations.
+    if (this.identity) this.send({ type: 'reattach', previous_worker_id: this.identity.workerId, reattach_token: this.identity.token });
     this.identity = { workerId, ...(token !== undefined ? { token } : {}) };
-    if (this.state === 'up') this.opts.log.debug('bridge link registered', { url: this.opts.url, worker_id: workerId });
+    for (const f of this.functions.values()) this.send(f.msg);
+    for (const t of this.triggers.values()) this.send(t);
+    this.send({
+      type: 'invokefunction',
+      function_id: 'engine::workers::register',
+      data: { runtime: 'node', name: this.opts.workerName, description: 'Triad bridge link', os: hostname(), pid: process.pid },
+      action: { type: 'void' },
+    });
+    for (const frame of this.calls.unpark()) this.send(frame);
+    this.setState('up');
   }
 
   /** The backend calls a function we expose: run it, answer with its result or its error, code kept. */
   private async serve(m: Record<string, unknown>): Promise<void> {
     const functionId = m.function_id as string;
-    const id = typeof m.invocation_id === 'string' ? m.invocation_id : undefined;
-    const fn = this.functions.get(functionId);
-    let reply: { result?: unknown; error?: ErrorBody };
-    if (!fn) reply = { error: { code: 'function_not_found', message: `Function ${functionId} not found` } };
-    else {
-      try {
-        reply = { result: await fn.handler(m.data, pick(m)) };
-      } catch (err) {
-        reply = { error: errorWithStack(err) };
-      }
-    }
-    if (id === undefined) return;
-    this.send({ type: 'invocationresult', invocation_id: id, function_id: functionId, ...reply });
+    const reply = await runExposed(this.functions.get(functionId)?.handler, functionId, m);
+    if (typeof m.invocation_id !== 'string') return;
+    this.send({ type: 'invocationresult', invocation_id: m.invocation_id, function_id: functionId, ...reply });
   }
 
   private send(msg: object): boolean {
@@ -280,18 +281,4 @@ export class BridgeLink {
     this.state = state;
     for (const fn of this.listeners) fn(state);
   }
-}
-
-function pick(m: Record<string, unknown>): { metadata?: unknown; traceparent?: string; baggage?: string } {
-  return {
-    ...(m.metadata !== undefined ? { metadata: m.metadata } : {}),
-    ...(typeof m.traceparent === 'string' ? { traceparent: m.traceparent } : {}),
-    ...(typeof m.baggage === 'string' ? { baggage: m.baggage } : {}),
-  };
-}
-
-function errorWithStack(err: unknown): ErrorBody {
-  const body = toErrorBody(err);
-  const stack = (err as { details?: { stacktrace?: unknown } } | undefined)?.details?.stacktrace;
-  return typeof stack === 'string' && body.stacktrace === undefined ? { ...body, stacktrace: stack } : body;
 }

@@ -5,7 +5,7 @@ const functionId = s.string().nonEmpty();
 
 export const bridgeConfigSchema = s.object({
   url: s.string().nonEmpty().optional().describe("The backend engine's worker address (ws:// or wss://); default: env III_URL"),
-  secret: s.string().nonEmpty().optional().describe('Cluster secret presented to the backend; default: env III_CLUSTER_SECRET'),
+  secret: s.string().nonEmpty().optional().describe("The backend listener's secret (docs/security.md); default: env III_ENGINE_SECRET"),
   timeout_ms: s.integer().min(1).max(3_600_000).default(30_000).describe('Default timeout of forwarded calls and bridge.invoke'),
   offline_wait_ms: s.integer().min(0).max(3_600_000).default(5_000).describe('How long a call made while disconnected waits for the link'),
   service_name: s.string().nonEmpty().optional().describe('Name this engine shows on the backend (engine::workers::list)'),
