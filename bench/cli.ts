@@ -13,10 +13,8 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Supervisor } from '../packages/cli/src/commands/serve/supervisor.ts';
-import type { CliIO } from '../packages/cli/src/output/io.ts';
-import { projectPaths } from '../packages/cli/src/project/paths.ts';
-import { startEngine } from '../packages/engine/src/index.ts';
+import { type CliIO, projectPaths, Supervisor } from '@triad/cli/internal';
+import { startEngine } from '@triad/engine';
 import { report, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

@@ -15,12 +15,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startProject } from '@triad/engine';
+import { builtinModules, parseConfigText } from '@triad/engine/internal';
 import { registerWorker } from 'iii-sdk';
 import { parse as parseYaml } from 'yaml';
-import { parseConfigText } from '../packages/engine/src/core/config/config-file.ts';
-import { builtinModules } from '../packages/engine/src/modules/builtins.ts';
-import { startProject } from '../packages/engine/src/project/start-project.ts';
-import { probeModule } from '../packages/engine/src/project/test-probe.ts';
+import { probeModule } from '../test/helpers/probe-module.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

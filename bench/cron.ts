@@ -9,9 +9,10 @@
  *
  *   node --import tsx bench/cron.ts [--calls 2000] [--ticks 5]
  */
+
+import { startEngine } from '@triad/engine';
+import { type CronSchedule, nextAfter, parseCron } from '@triad/engine/internal';
 import { registerWorker } from 'iii-sdk';
-import { startEngine } from '../packages/engine/src/index.ts';
-import { type CronSchedule, nextAfter, parseCron } from '../packages/engine/src/modules/cron/expression.ts';
 import { percentile, report, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

@@ -11,12 +11,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEngine } from '@triad/engine';
+import { createDriver, DEFAULT_POOL } from '@triad/engine/internal';
 import Database from 'better-sqlite3';
 import { registerWorker } from 'iii-sdk';
 import pg from 'pg';
-import { startEngine } from '../packages/engine/src/index.ts';
-import { createDriver } from '../packages/engine/src/modules/database/adapters/index.ts';
-import { DEFAULT_POOL } from '../packages/engine/src/modules/database/config.ts';
 import { PG_URL, pgReachable } from '../test/conformance/sql-services.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 

@@ -14,8 +14,8 @@
 import { fork } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
-import { startEngine } from '../packages/engine/src/index.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

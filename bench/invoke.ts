@@ -7,9 +7,9 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startEngine } from '../packages/engine/src/index.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 const callsArg = process.argv.indexOf('--calls');

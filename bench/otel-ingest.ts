@@ -14,8 +14,8 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { startEngine } from '@triad/engine';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startEngine } from '../packages/engine/src/index.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

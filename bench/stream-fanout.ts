@@ -15,8 +15,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { startEngine } from '@triad/engine';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startEngine } from '../packages/engine/src/index.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {

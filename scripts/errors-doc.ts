@@ -4,7 +4,7 @@
  * test/docs/errors-doc.test.ts fails when the committed file is out of date.
  */
 import { writeFileSync } from 'node:fs';
-import { ErrorCodes } from '../packages/engine/src/core/errors/codes.ts';
+import { ErrorCodes } from '@triad/engine';
 
 export function renderErrorsDoc(): string {
   const rows = Object.entries(ErrorCodes);

@@ -11,7 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { CronLock } from '../../packages/engine/src/modules/cron/adapters/cron-lock.ts';
+import type { CronLock } from '@triad/engine/internal';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -4,8 +4,7 @@
  * redis://127.0.0.1:6379) with a unique lock_index per test; it is skipped, saying so, when Redis is
  * unreachable, and fails under CI=true.
  */
-import { createKvLock } from '../../packages/engine/src/modules/cron/adapters/kv.ts';
-import { createRedisLock } from '../../packages/engine/src/modules/cron/adapters/redis.ts';
+import { createKvLock, createRedisLock } from '@triad/engine/internal';
 import { REDIS_URL, redisSkip } from '../helpers/services.ts';
 import { type CronLockKind, cronLockConformance } from './cron-lock-suite.ts';
 

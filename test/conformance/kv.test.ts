@@ -7,7 +7,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { type KvStore, openKv } from '../../packages/engine/src/kv/index.ts';
+import { type KvStore, openKv } from '@triad/engine/internal';
 
 interface AdapterCase {
   name: string;

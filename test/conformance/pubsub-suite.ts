@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { PubSubAdapter } from '../../packages/engine/src/modules/pubsub/adapters/pubsub-adapter.ts';
+import type { PubSubAdapter } from '@triad/engine/internal';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
 

@@ -4,9 +4,8 @@
  * redis://127.0.0.1:6379) with unique topics per test; it is skipped, saying so, when Redis is
  * unreachable, and fails under CI=true.
  */
-import { createLocalAdapter } from '../../packages/engine/src/modules/pubsub/adapters/local.ts';
-import { createRedisAdapter } from '../../packages/engine/src/modules/pubsub/adapters/redis.ts';
-import { createLogger } from '../../packages/engine/src/util/logger.ts';
+import { createLogger } from '@triad/engine';
+import { createLocalAdapter, createRedisAdapter } from '@triad/engine/internal';
 import { REDIS_URL, redisSkip } from '../helpers/services.ts';
 import { type PubSubAdapterKind, pubsubConformance } from './pubsub-suite.ts';
 

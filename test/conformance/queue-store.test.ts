@@ -1,5 +1,5 @@
 /**
- * Conformance suite for queue store adapters (`modules/queue/adapters/queue-store.ts`). Every adapter
+ * Conformance suite for queue store adapters (`modules/queue/adapters/store.ts`). Every adapter
  * runs the same cases; `durable` adapters also prove that acknowledged writes survive a reopen.
  * Filter with `QUEUE_STORES=sqlite-file,sqlite-memory`.
  */
@@ -8,9 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { QueueStore } from '../../packages/engine/src/modules/queue/adapters/queue-store.ts';
-import { SqliteQueueStore } from '../../packages/engine/src/modules/queue/adapters/sqlite/sqlite-store.ts';
-import type { NewJob } from '../../packages/engine/src/modules/queue/job.ts';
+import { type NewJob, type QueueStore, SqliteQueueStore } from '@triad/engine/internal';
 import { uniqueName } from '../helpers/names.ts';
 
 interface Clock {

@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { describe, it } from 'node:test';
+import { startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
 import { createChannel } from 'iii-sdk/helpers';
 import { WebSocket } from 'ws';
-import { startEngine } from '../../packages/engine/src/index.ts';
 import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../helpers/engine.ts';
 import { uniqueName } from '../helpers/names.ts';
 

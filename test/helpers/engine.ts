@@ -9,8 +9,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type RunningEngine, type StartEngineOptions, startEngine } from '@triad/engine';
 import { type IIIClient, type InitOptions, registerWorker } from 'iii-sdk';
-import { type RunningEngine, type StartEngineOptions, startEngine } from '../../packages/engine/src/index.ts';
 import { uniqueName } from './names.ts';
 import { waitFor } from './wait.ts';
 

@@ -6,7 +6,6 @@
  * - `startConsole({ engineUrl })`: standalone, connected to an engine as the iii-sdk worker `iii-console`
  *   (what `iii console` runs), calling engine functions over the worker protocol.
  */
-import { registerWorker } from 'iii-sdk';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
 export { consoleModule } from './module.ts';
@@ -31,6 +30,8 @@ export interface StandaloneConsole extends ConsoleServer {
 
 /** Start the console as a separate worker process would: over the worker protocol. */
 export async function startConsole(opts: StandaloneConsoleOptions): Promise<StandaloneConsole> {
+  // Loaded here, not at the top: `iii serve` imports this package for consoleModule only.
+  const { registerWorker } = await import('iii-sdk');
   const worker = registerWorker(opts.engineUrl, {
     workerName: 'iii-console',
     otel: { enabled: false },

@@ -3,7 +3,7 @@
  * functions in-process. Kept apart from index.ts so that loading it (the `iii` serve command does)
  * does not load the iii-sdk, which only the standalone console needs.
  */
-import { type EngineModule, s } from './engine-api.ts';
+import { type EngineModule, s } from '@triad/engine';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
 const consoleConfig = s.object({

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIssues, s, toErrorBody } from './engine-api.ts';
+import { formatIssues, s, toErrorBody } from '@triad/engine';
 
 export type CallEngine = (functionId: string, payload: unknown) => Promise<unknown>;
 

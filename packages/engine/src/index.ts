@@ -1,62 +1,37 @@
 /**
- * Public surface of the engine package.
+ * Public surface of the engine package (`@triad/engine`). Everything another package may use is
+ * exported here; the repo's own conformance suites and benches reach module internals through
+ * `@triad/engine/internal` (internal.ts) instead.
+ *
+ * Importing this file is cheap on purpose (schemas, errors, the logger, types): the CLI imports it on
+ * every command. The engine itself (every built-in module and its libraries) loads on the first
+ * `startEngine` / `startProject` call.
  *
  * @example
  * const engine = await startEngine({ workers: [{ name: 'iii-worker-manager', config: { port: 0 } }, { name: 'state' }] });
  * console.log(engine.addresses.worker); // ws://127.0.0.1:<port>
  * await engine.stop();
  */
-import { Engine, type ReloadReport, type WorkerEntry } from './core/engine.ts';
-import { builtinModules } from './modules/builtins.ts';
-import type { EngineApi, EngineModule } from './modules/module.ts';
-import { createLogger, type Logger, type LogLevel } from './util/logger.ts';
+import type { RunningProject, StartProjectOptions } from './project/start-project.ts';
+import type { RunningEngine, StartEngineOptions } from './start-engine.ts';
 
 export { formatIssues, type Issue, type JsonSchema, type Schema, s } from './core/config/schema.ts';
 export type { ReloadReport, WorkerEntry } from './core/engine.ts';
-export { ENGINE_VERSION } from './core/engine-core.ts';
-export { EngineError, type ErrorBody, type ErrorCode, ErrorCodes } from './core/errors/index.ts';
-export { builtinModules } from './modules/builtins.ts';
+export { EngineError, type ErrorBody, type ErrorCode, ErrorCodes, toErrorBody } from './core/errors/index.ts';
+export { ENGINE_VERSION } from './core/version.ts';
 export type * from './modules/module.ts';
+export type { ConfigErrorEvent, RunningProject, StartProjectOptions } from './project/start-project.ts';
+export type { RunningEngine, StartEngineOptions } from './start-engine.ts';
 export { createLogger, type Logger, type LogLevel } from './util/logger.ts';
 
-export interface StartEngineOptions {
-  /** config.yaml `workers:` entries, already interpolated. Mandatory modules are added when missing. */
-  workers?: WorkerEntry[];
-  /** Base for relative paths (`./data/...`); defaults to the current directory. */
-  projectDir?: string;
-  /** Extra (third-party) modules, registered beside the built-ins. */
-  modules?: EngineModule[];
-  logLevel?: LogLevel | 'silent';
-  logger?: Logger;
-}
-
-export interface RunningEngine {
-  /** Where listeners ended up: `worker`, `http`, `stream`, ... */
-  readonly addresses: Readonly<Record<string, string>>;
-  /** The engine API (as a module sees it), for embedding and tests. */
-  readonly api: EngineApi;
-  /** Known module names (for error messages, `iii worker add`). */
-  knownWorkers(): string[];
-  reload(entries: WorkerEntry[]): Promise<ReloadReport>;
-  reconfigure(instanceName: string, config: unknown): Promise<void>;
-  stop(): Promise<void>;
-}
-
+/** Start an engine with the given `workers:` entries (see start-engine.ts). */
 export async function startEngine(opts: StartEngineOptions = {}): Promise<RunningEngine> {
-  const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info' });
-  const engine = new Engine([...builtinModules, ...(opts.modules ?? [])], { projectDir: opts.projectDir, log });
-  await engine.start(opts.workers ?? []);
-  const api = engine.core.apiFor('embedder', []);
-  let stopped: Promise<void> | undefined;
-  return {
-    addresses: engine.addresses,
-    api,
-    knownWorkers: () => engine.knownNames(),
-    reload: (entries) => engine.reload(entries),
-    reconfigure: (name, config) => engine.reconfigure(name, config),
-    stop: () => {
-      stopped ??= engine.stop();
-      return stopped;
-    },
-  };
+  const { startEngine: start } = await import('./start-engine.ts');
+  return start(opts);
+}
+
+/** Run a project from its config.yaml, with hot reload (see project/start-project.ts). */
+export async function startProject(opts: StartProjectOptions): Promise<RunningProject> {
+  const { startProject: start } = await import('./project/start-project.ts');
+  return start(opts);
 }

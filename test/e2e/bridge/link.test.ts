@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BridgeLink } from '../../../packages/engine/src/bridge-link/index.ts';
-import { createLogger } from '../../../packages/engine/src/index.ts';
+import { createLogger } from '@triad/engine';
+import { BridgeLink } from '@triad/engine/internal';
 import { connectWorker, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { freePort } from '../../helpers/ports.ts';

@@ -1,12 +1,8 @@
 /** `cron` end to end: real engine, real iii-sdk worker (workers.md §7, protocol.md §4.2.2). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { s } from '../../../packages/engine/src/core/config/schema.ts';
-import type { RunningEngine } from '../../../packages/engine/src/index.ts';
-import { createKvLock } from '../../../packages/engine/src/modules/cron/adapters/kv.ts';
-import { cronConfigSchema } from '../../../packages/engine/src/modules/cron/config.ts';
-import { CronJobs } from '../../../packages/engine/src/modules/cron/jobs.ts';
-import { createLogger } from '../../../packages/engine/src/util/logger.ts';
+import { createLogger, type RunningEngine, s } from '@triad/engine';
+import { CronJobs, createKvLock, cronConfigSchema } from '@triad/engine/internal';
 import { connectWorker, startTestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { waitFor } from '../../helpers/wait.ts';

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { type ConfigErrorEvent, startProject } from '@triad/engine';
 import { parse as parseYaml } from 'yaml';
-import { type ConfigErrorEvent, startProject } from '../../../packages/engine/src/project/start-project.ts';
 import { connectWorker } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { onceEvent, waitFor } from '../../helpers/wait.ts';

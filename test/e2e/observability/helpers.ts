@@ -1,5 +1,5 @@
 /** Small helpers shared by the observability end-to-end suites. */
-import type { RunningEngine } from '../../../packages/engine/src/index.ts';
+import type { RunningEngine } from '@triad/engine';
 import { waitFor } from '../../helpers/wait.ts';
 
 export interface SpanJson {

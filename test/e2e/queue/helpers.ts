@@ -1,5 +1,5 @@
 /** Shared bits of the queue end-to-end suites. */
-import type { RunningEngine } from '../../../packages/engine/src/index.ts';
+import type { RunningEngine } from '@triad/engine';
 import { waitFor } from '../../helpers/wait.ts';
 
 /** Registration of a trigger is not acknowledged to the SDK: wait until the engine lists it as live. */

@@ -2,7 +2,7 @@
  * Child process for the kill -9 test: runs an engine with file_based state in the project dir given as
  * argv[2] and prints one JSON line `{"worker":"ws://..."}` once it listens. It never exits on its own.
  */
-import { startEngine } from '../../../packages/engine/src/index.ts';
+import { startEngine } from '@triad/engine';
 
 const projectDir = process.argv[2];
 if (!projectDir) throw new Error('usage: engine-child.ts <projectDir>');

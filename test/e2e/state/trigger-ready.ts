@@ -1,6 +1,5 @@
 /** Wait until the engine lists a live trigger bound to `functionId` (registration has no ack the SDK exposes). */
-import { s } from '../../../packages/engine/src/core/config/schema.ts';
-import type { RunningEngine } from '../../../packages/engine/src/index.ts';
+import { type RunningEngine, s } from '@triad/engine';
 import { waitFor } from '../../helpers/wait.ts';
 
 const listing = s.looseObject({ registered_triggers: s.array(s.any()) });

@@ -5,7 +5,7 @@
  * @example
  * throw new CliError('E_CLI_BAD_ARGS', 'expected key=value, got `foo`', 'quote values that contain spaces');
  */
-import { EngineError, type ErrorCode } from '../../../engine/src/core/errors/index.ts';
+import { EngineError, type ErrorCode } from '@triad/engine';
 
 export class CliError extends EngineError {
   readonly hint: string | undefined;

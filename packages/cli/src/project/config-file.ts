@@ -4,8 +4,9 @@
  * Why text and not a YAML round-trip: users hand-edit this file (comments, blank lines, quoting);
  * `iii worker add/remove` must change exactly the entry concerned and keep every other byte.
  */
+
+import { formatIssues, s } from '@triad/engine';
 import { parse } from 'yaml';
-import { formatIssues, s } from '../../../engine/src/core/config/schema.ts';
 import { CliError } from '../output/cli-error.ts';
 
 export interface ConfigEntry {

@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatIssues, s } from '@triad/engine';
 import { parse } from 'yaml';
-import { formatIssues, s } from '../../../engine/src/core/config/schema.ts';
 import { CliError } from '../output/cli-error.ts';
 
 export const MANIFEST_FILE = 'iii.worker.yaml';

@@ -7,12 +7,12 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { connectWorker } from '../../../../test/helpers/engine.ts';
 import { uniqueName } from '../../../../test/helpers/names.ts';
+import { type ProbeConfig, probeModule } from '../../../../test/helpers/probe-module.ts';
 import { deferred, onceEvent, waitFor } from '../../../../test/helpers/wait.ts';
 import type { LocalWorkerEntry } from '../core/config/config-file.ts';
 import { EngineError } from '../core/errors/index.ts';
 import { type ConfigErrorEvent, type RunningProject, startProject } from './start-project.ts';
 import { pointerComment } from './strip-config.ts';
-import { type ProbeConfig, probeModule } from './test-probe.ts';
 
 const WM = '  - name: iii-worker-manager\n    config:\n      host: 127.0.0.1\n      port: ${TRIAD_TEST_UNSET_PORT:0}\n';
 

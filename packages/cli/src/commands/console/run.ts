@@ -40,7 +40,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const restoreConsole = quietConsole();
   try {
     // Loaded on demand: the console package pulls in the SDK.
-    const { startConsole } = await import('../../../../console/src/index.ts');
+    const { startConsole } = await import('@triad/console');
     const running = await startConsole({
       engineUrl: opts.engine.url,
       host: opts.host,

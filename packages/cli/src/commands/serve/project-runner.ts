@@ -3,9 +3,8 @@
  * the engine, seed/strip/hot-reload, report local-worker entries). The CLI sees only this handle.
  */
 
-import { consoleModule } from '../../../../console/src/module.ts';
-import type { LogLevel } from '../../../../engine/src/index.ts';
-import { startProject } from '../../../../engine/src/project/start-project.ts';
+import { consoleModule } from '@triad/console';
+import { type LogLevel, startProject } from '@triad/engine';
 import type { LocalEntry } from './supervisor.ts';
 
 export interface ProjectHandle {

@@ -2,8 +2,7 @@
  * A tiny configurable module for the project tests: a real EngineModule (registered through
  * startEngine's `modules` option) whose current config is readable through a function.
  */
-import { type Schema, s } from '../core/config/schema.ts';
-import type { EngineModule } from '../modules/module.ts';
+import { type EngineModule, type Schema, s } from '@triad/engine';
 
 export interface ProbeConfig {
   greeting: string;
