@@ -6,7 +6,7 @@ import { intOption, type ParsedArgs, parseArgs, str } from '../../args.ts';
 import { authHeaders, type EngineTarget, probe, resolveTarget } from '../../engine-client.ts';
 import { CliError } from '../../output/cli-error.ts';
 import type { CommandContext } from '../../registry.ts';
-import { options } from './index.ts';
+import { options } from './options.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** The probe's hint names trigger's flags; ours differ. */

@@ -2,12 +2,8 @@
  * `iii` with no command (workers.md §16): start the engine for ./config.yaml (or `-c`), run the
  * project's local workers under supervision, print where to look, stop everything on Ctrl-C/SIGTERM.
  */
-import type { OptionSpec } from '../../args.ts';
 import { registerCommand } from '../../registry.ts';
-
-export const options: OptionSpec[] = [
-  { name: 'log-level', type: 'string', value: '<level>', description: 'debug, info, warn, error or silent', defaultText: 'info' },
-];
+import { options } from './options.ts';
 
 registerCommand({
   path: [],

@@ -10,7 +10,7 @@ import { CliError } from '../../output/cli-error.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
-import { options } from './index.ts';
+import { options } from './options.ts';
 import type { ProjectHandle } from './project-runner.ts';
 import { Supervisor } from './supervisor.ts';
 

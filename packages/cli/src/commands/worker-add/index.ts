@@ -3,16 +3,9 @@
  * entry + `type: engine` lock entry, nothing downloaded); local paths append `name` + absolute
  * `worker_path`. A running `iii` sees the config.yaml change and starts the worker.
  */
-import type { OptionSpec } from '../../args.ts';
 import { BUILTINS } from '../../project/catalog.ts';
 import { registerCommand } from '../../registry.ts';
-
-export const options: OptionSpec[] = [
-  { name: 'force', short: 'f', type: 'boolean', description: 'Replace an existing entry (local workers: reinstall on next start)' },
-  { name: 'yes', short: 'y', type: 'boolean', description: 'Accepted for compatibility (no prompts are asked)' },
-  { name: 'no-wait', type: 'boolean', description: 'Do not wait for a local worker to connect to a running engine' },
-  { name: 'wait-timeout-ms', type: 'string', value: '<ms>', description: 'How long to wait for it', defaultText: '120000' },
-];
+import { options } from './options.ts';
 
 registerCommand({
   path: ['worker', 'add'],

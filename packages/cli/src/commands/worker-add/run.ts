@@ -17,7 +17,7 @@ import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
 import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
 import { readRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
-import { options } from './index.ts';
+import { options } from './options.ts';
 import { waitReady } from './wait-ready.ts';
 
 export async function run(ctx: CommandContext): Promise<void> {

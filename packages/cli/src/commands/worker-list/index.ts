@@ -1,8 +1,6 @@
 /** `iii worker list` (workers.md §19.3): config.yaml entries merged with what the engine reports. */
-import type { OptionSpec } from '../../args.ts';
 import { registerCommand } from '../../registry.ts';
-
-export const options: OptionSpec[] = [];
+import { options } from './options.ts';
 
 registerCommand({
   path: ['worker', 'list'],

@@ -12,7 +12,7 @@ import { readRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
 import { enginePort } from '../serve/engine-port.ts';
 import { workerNames } from '../worker-add/wait-ready.ts';
-import { options } from './index.ts';
+import { options } from './options.ts';
 
 export async function run(ctx: CommandContext): Promise<void> {
   parseArgs(ctx.argv, options);

@@ -1,10 +1,6 @@
 /** `iii worker remove <NAME>... -y` (workers.md §19.4): drop entries from config.yaml and iii.lock. */
-import type { OptionSpec } from '../../args.ts';
 import { registerCommand } from '../../registry.ts';
-
-export const options: OptionSpec[] = [
-  { name: 'yes', short: 'y', type: 'boolean', description: 'Do not ask for confirmation (required when not on a terminal)' },
-];
+import { options } from './options.ts';
 
 registerCommand({
   path: ['worker', 'remove'],

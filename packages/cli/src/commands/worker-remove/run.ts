@@ -7,7 +7,7 @@ import { withoutWorker } from '../../project/lock-file.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
 import type { CommandContext } from '../../registry.ts';
-import { options } from './index.ts';
+import { options } from './options.ts';
 
 export async function run(ctx: CommandContext): Promise<void> {
   const args = parseArgs(ctx.argv, options);

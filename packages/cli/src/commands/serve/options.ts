@@ -1,0 +1,6 @@
+/** Options of `iii`: read by its help (index.ts) and its implementation (run.ts). */
+import type { OptionSpec } from '../../args.ts';
+
+export const options: OptionSpec[] = [
+  { name: 'log-level', type: 'string', value: '<level>', description: 'debug, info, warn, error or silent', defaultText: 'info' },
+];
