@@ -1,10 +1,17 @@
 /**
- * A streaming CSV reader: feed it chunks as they arrive from a channel and it hands back the complete
- * records so far. Chunks may end anywhere (inside a row, a quoted field or a UTF-8 character), so all
- * state carries over between `push` calls. RFC 4180 quoting ("a,b", "say ""hi""", newlines inside
- * quotes); CRLF and LF line ends; blank lines are skipped.
+ * CSV records from a stream of chunks, through csv-parse: chunks may end anywhere (inside a row, a quoted
+ * field or a UTF-8 character). RFC 4180 quoting ("a,b", "say ""hi""", newlines inside quotes); CRLF and
+ * LF line ends, even mixed; blank (or whitespace-only) lines are skipped; rows may have any field count
+ * (the importer reads the columns it needs); a stray quote inside an unquoted field is kept as text;
+ * CRLF inside a quoted field reads as LF.
+ *
+ * Each record carries the line where it starts, for the importer's refused-row reports. A quote left open
+ * at the end of the input closes there (the last record keeps what it had).
  */
-import { StringDecoder } from 'node:string_decoder';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type CsvError, type Info, parse } from 'csv-parse';
+import { parse as parseText } from 'csv-parse/sync';
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts (for error reports). */
@@ -12,84 +19,72 @@ export interface CsvRecord {
   fields: string[];
 }
 
-export class CsvParser {
-  private readonly decoder = new StringDecoder('utf8');
-  private fields: string[] = [];
-  private field = '';
-  private inQuotes = false;
-  /** Inside quotes, a `"` was just read: either the closing quote or the first half of `""`. */
-  private quotePending = false;
-  /** The current field started with a quote (so `"",x` is an empty quoted field, not a blank line). */
-  private quotedField = false;
-  private line = 1;
-  private recordLine = 1;
-  private out: CsvRecord[] = [];
+const OPTIONS = {
+  // Input is LF-only by then (see `lf`); auto-detection would lock onto the first line end it sees.
+  record_delimiter: '\n',
+  skip_empty_lines: true,
+  relax_quotes: true,
+  relax_column_count: true,
+  info: true,
+} as const;
 
-  push(chunk: Buffer | string): CsvRecord[] {
-    const text = typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    for (const c of text) this.char(c);
-    return this.take();
-  }
+/** Line breaks inside a record's fields (csv-parse counts a lone CR as one too). */
+const breaksIn = (fields: string[]): number => fields.reduce((n, f) => n + (f.match(/[\r\n]/g)?.length ?? 0), 0);
 
-  /** The last record when the file does not end with a newline. */
-  end(): CsvRecord[] {
-    for (const c of this.decoder.end()) this.char(c);
-    if (this.quotePending) this.inQuotes = this.quotePending = false;
-    if (this.field !== '' || this.fields.length > 0 || this.quotedField) this.endRecord();
-    return this.take();
-  }
+/** `info.lines` is where a record ends; the file line where it starts is what reports need. */
+const startLine = (endLine: number, fields: string[]): number => endLine - breaksIn(fields);
 
-  private take(): CsvRecord[] {
-    const records = this.out;
-    this.out = [];
-    return records;
-  }
+const isBlank = (fields: string[]): boolean => fields.length === 1 && fields[0]!.trim() === '';
 
-  private char(c: string): void {
-    if (this.inQuotes) {
-      if (!this.quotePending) {
-        if (c === '"') this.quotePending = true;
-        else this.field += c;
-        if (c === '\n') this.line++;
-        return;
-      }
-      this.quotePending = false;
-      if (c === '"') {
-        this.field += '"';
-        return;
-      }
-      this.inQuotes = false; // the quote closed the field; `c` is read as unquoted text below
-    }
-    if (c === '"' && this.field === '' && !this.quotedField) {
-      this.inQuotes = this.quotedField = true;
-    } else if (c === ',') {
-      this.endField();
-    } else if (c === '\n') {
-      this.endRecord();
-      this.line++;
-      this.recordLine = this.line;
-    } else if (c !== '\r') {
-      this.field += c;
-    }
-  }
+/** The record a quote left open at the end of the input holds, read as if the quote closed there. */
+function closeOpenQuote(raw: string, endLine: number): CsvRecord[] {
+  const rows = parseText(`${raw}"`, { ...OPTIONS, info: false }) as string[][];
+  return rows.filter((fields) => !isBlank(fields)).map((fields) => ({ line: startLine(endLine, fields), fields }));
+}
 
-  private endField(): void {
-    this.fields.push(this.field);
-    this.field = '';
-    this.quotedField = false;
-  }
+const CR = 0x0d;
+const LF = 0x0a;
 
-  private endRecord(): void {
-    const blank = this.fields.length === 0 && this.field.trim() === '' && !this.quotedField;
-    this.endField();
-    if (!blank) this.out.push({ line: this.recordLine, fields: this.fields });
-    this.fields = [];
+/**
+ * CRLF → LF, also when a chunk ends between the two: csv-parse counts CR and LF as a line each, so its
+ * line numbers are only right for LF files. Byte-level is safe: no UTF-8 sequence contains these bytes.
+ */
+async function* lf(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let heldCr = false;
+  for await (const chunk of chunks) {
+    let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (bytes.length === 0) continue;
+    if (heldCr && bytes[0] !== LF) yield Buffer.of(CR);
+    heldCr = bytes[bytes.length - 1] === CR;
+    if (heldCr) bytes = bytes.subarray(0, -1);
+    yield Buffer.from(bytes.toString('latin1').replaceAll('\r\n', '\n'), 'latin1');
   }
+  if (heldCr) yield Buffer.of(CR);
 }
 
 /** Records of a stream of chunks, as they complete. */
 export async function* csvRecords(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
-  const parser = new CsvParser();
-  for await (const chunk of chunks) yield* parser.push(chunk);
-  yield* parser.end();
+  // Errors are taken through `on_skip`, not thrown: a thrown one would discard records already parsed.
+  let failure: CsvError | undefined;
+  let openQuote: CsvRecord[] = [];
+  const parser = parse({
+    ...OPTIONS,
+    raw: true, // the text of the record being read comes with its error (used for an open quote)
+    skip_records_with_error: true,
+    on_skip: (err: CsvError | undefined, raw: string | undefined) => {
+      if (err?.code === 'CSV_QUOTE_NOT_CLOSED' && raw !== undefined && typeof err.lines === 'number')
+        openQuote = closeOpenQuote(raw, err.lines);
+      else failure ??= err;
+      return undefined;
+    },
+  });
+  // Errors of the source reach the loop below: pipeline destroys the parser with them.
+  const feeding = pipeline(Readable.from(lf(chunks)), parser).catch(() => {});
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
+    if (failure) break;
+    if (!isBlank(record)) yield { line: startLine(info.lines, record), fields: record };
+  }
+  await feeding;
+  if (failure) throw failure;
+  yield* openQuote;
 }
