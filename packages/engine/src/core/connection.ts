@@ -56,6 +56,11 @@ export class WorkerConnection implements WorkerPeer, WorkerSocketPeer {
     return this.cleanup !== undefined;
   }
 
+  /** Can take a new call: not cleaned up, and the socket is not closing. */
+  get live(): boolean {
+    return this.cleanup === undefined && (this.socket.isOpen?.() ?? true);
+  }
+
   send(msg: EngineToWorker): boolean {
     if (this.cleanup) return false;
     return this.socket.sendText(JSON.stringify(msg));

@@ -17,6 +17,8 @@ import type { TelemetrySink, Tracer } from './telemetry.ts';
 /** The parts of a worker connection the router needs. */
 export interface RoutablePeer {
   readonly id: string;
+  /** False once the connection is closing or closed: it gets no new calls. */
+  readonly live?: boolean;
   /** False when the frame could not be queued (socket closing). */
   send(msg: InvokeFunctionMsg | InvocationResultMsg): boolean;
 }
@@ -109,7 +111,8 @@ export class Router {
     settle: (c: Completion) => void,
     timeoutMs?: number,
   ): void {
-    const fn = this.functions.get(call.functionId);
+    const replicas = this.functions.replicas(call.functionId);
+    const fn = replicas[replicas.length - 1];
     if (!fn) {
       settle({ error: { code: 'function_not_found', message: `Function ${call.functionId} not found` } });
       return;
@@ -132,19 +135,42 @@ export class Router {
       runLocal(fn, data, span ? { ...call, traceparent: span.traceparent } : call, settle, this.log);
       return;
     }
-    const target = this.peers.get(fn.target.workerId);
-    if (!target) {
-      settle({ error: { code: 'invocation_stopped', message: 'Invocation stopped' } });
-      return;
-    }
     if (this.table.has(id)) {
       settle({ error: { code: 'E_PROTOCOL_BAD_MESSAGE', message: `invocation_id ${id} is already in flight` } });
       return;
     }
-    this.table.add({ id, functionId: call.functionId, target: target.id, caller: callerId, settle }, timeoutMs);
-    const sent = target.send(invokeFrame(id, stripPrefix(fn), data, call));
-    if (!sent)
-      this.table.complete(id, { error: { code: 'channel_send_failed', message: `could not deliver the call to worker ${target.id}` } });
+    // Replicas are tried best first; a frame that could not be queued was never delivered, so the next
+    // replica may take the call without running it twice.
+    let refused: string | undefined;
+    for (const replica of replicas.length === 1 ? (this.isLive(fn) ? replicas : []) : this.spread(fn.id, replicas)) {
+      const target = this.peers.get(replica.target.workerId as string) as RoutablePeer;
+      // Queued in this turn, answered in a later one: entering the table after the send is safe.
+      if (target.send(invokeFrame(id, stripPrefix(replica), data, call))) {
+        this.table.add({ id, functionId: call.functionId, target: target.id, caller: callerId, settle }, timeoutMs);
+        return;
+      }
+      refused = target.id;
+    }
+    if (refused !== undefined) settle({ error: { code: 'channel_send_failed', message: `could not deliver the call to worker ${refused}` } });
+    else settle({ error: { code: 'invocation_stopped', message: 'Invocation stopped' } });
+  }
+
+  /**
+   * The live replicas, best first: fewest calls in flight (a slow or stalled replica stops receiving new
+   * work), ties taken in round-robin order.
+   */
+  private spread(id: string, all: readonly FunctionEntry[]): FunctionEntry[] {
+    const live = all.filter((e) => this.isLive(e));
+    if (live.length <= 1) return live;
+    const start = this.functions.turn(id) % live.length;
+    const rotated = [...live.slice(start), ...live.slice(0, start)];
+    const load = (e: FunctionEntry): number => this.table.activeFor(e.target.workerId as string);
+    return rotated.sort((a, b) => load(a) - load(b));
+  }
+
+  private isLive(e: FunctionEntry): boolean {
+    const peer = e.target.workerId === undefined ? undefined : this.peers.get(e.target.workerId);
+    return peer !== undefined && peer.live !== false;
   }
 
   private enqueue(caller: RoutablePeer, msg: InvokeFunctionMsg, queue: string): void {

@@ -12,6 +12,8 @@ export interface PeerSocket {
   /** False if the socket is no longer open. */
   sendText(text: string): boolean;
   close(code: number, reason: string): void;
+  /** False once the socket is closing (a close frame went either way); absent = open until closed. */
+  isOpen?(): boolean;
 }
 
 export interface ConnectionLimits {

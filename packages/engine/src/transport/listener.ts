@@ -124,7 +124,11 @@ export class WorkerListener {
     if (ws.readyState !== WebSocket.OPEN) return;
     if (telemetryOnly) return this.bindTelemetry(ws, early);
     const conn = this.host.connect(
-      { sendText: (t) => sendText(ws, t, this.opts.maxOutboundBytes), close: (c, r) => ws.close(c, r) },
+      {
+        sendText: (t) => sendText(ws, t, this.opts.maxOutboundBytes),
+        close: (c, r) => ws.close(c, r),
+        isOpen: () => ws.readyState === WebSocket.OPEN,
+      },
       session,
       { ipAddress: normaliseIp(req.socket.remoteAddress), listener: this.opts.name },
       this.opts.limits,
