@@ -151,7 +151,8 @@ export class Router {
       }
       refused = target.id;
     }
-    if (refused !== undefined) settle({ error: { code: 'channel_send_failed', message: `could not deliver the call to worker ${refused}` } });
+    if (refused !== undefined)
+      settle({ error: { code: 'channel_send_failed', message: `could not deliver the call to worker ${refused}` } });
     else settle({ error: { code: 'invocation_stopped', message: 'Invocation stopped' } });
   }
 
