@@ -16,12 +16,11 @@ import { basename, dirname, resolve } from 'node:path';
 import { type LoadedConfig, type LocalWorkerEntry, loadConfigFile, parseConfigText } from '../core/config/config-file.ts';
 import { interpolateText } from '../core/config/interpolate.ts';
 import { builtinModules } from '../modules/builtins.ts';
-import { DEFAULT_DIRECTORY } from '../modules/configuration/config.ts';
-import { type ConfigStore, type ConfigurationEvent, migrateLegacyConfig } from '../modules/configuration/index.ts';
-import { sortKeys } from '../modules/configuration/sort-keys.ts';
-import type { EngineModule } from '../modules/module.ts';
+import type { ConfigurationEvent } from '../modules/configuration/index.ts';
+import type { EngineModule, Services } from '../modules/module.ts';
 import { type RunningEngine, startEngine } from '../start-engine.ts';
 import { createLogger, type Logger, type LogLevel } from '../util/logger.ts';
+import { migrateLegacyConfig } from './legacy-config.ts';
 import { type ProjectPlan, planProject } from './plan.ts';
 import { type StripTarget, stripConfigBlocks } from './strip-config.ts';
 import { watchFile } from './watch-file.ts';
@@ -61,10 +60,7 @@ export async function startProject(opts: StartProjectOptions): Promise<RunningPr
   const projectDir = dirname(configPath);
   let plan = planProject(loaded, modules, projectDir);
   // Before reading stored values: a legacy ./data/configuration entry is the persisted value too.
-  if (plan.directory === resolve(projectDir, DEFAULT_DIRECTORY)) {
-    migrateLegacyConfig(projectDir, log);
-    plan = planProject(loaded, modules, projectDir);
-  }
+  if (migrateLegacyConfig(projectDir, plan.directory, log)) plan = planProject(loaded, modules, projectDir);
   const engine = await startEngine({
     workers: plan.entries,
     projectDir,
@@ -89,7 +85,8 @@ class Project extends EventEmitter implements RunningProject {
   warnings: string[] = [];
   private plan: ProjectPlan | undefined;
   private loadedOnce = false;
-  private store: ConfigStore | undefined;
+  /** The `configuration` service (the project talks to that worker through it only). */
+  private store: Services['configuration'] | undefined;
   private offStore: Array<() => void> = [];
   /** config.yaml as last read or written by us: an identical file event is our own echo. */
   private lastText = '';
@@ -166,7 +163,7 @@ class Project extends EventEmitter implements RunningProject {
         name: module.displayName ?? id,
         description: module.description ?? '',
         schema: module.configSchema.toJSONSchema(),
-        ...(seedValue?.ok ? { initial_value: sortKeys(seedValue.value) } : {}),
+        ...(seedValue?.ok ? { initial_value: seedValue.value } : {}),
       });
     }
   }

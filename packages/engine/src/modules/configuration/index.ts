@@ -4,12 +4,10 @@
  * Other code reaches it through the `configuration` service (the project loader seeds and hot-applies
  * built-in configs through it).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import type { Logger } from '../../util/logger.ts';
+import { relative, resolve } from 'node:path';
 import type { EngineModule } from '../module.ts';
 import { FsAdapter } from './adapters/fs.ts';
-import { type ConfigurationConfig, configurationConfigSchema, DEFAULT_DIRECTORY } from './config.ts';
+import { type ConfigurationConfig, configurationConfigSchema } from './config.ts';
 import { registerConfigurationFunctions } from './functions.ts';
 import { ConfigStore } from './store.ts';
 import { configurationTriggerType } from './triggers.ts';
@@ -32,7 +30,6 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
   configSchema: configurationConfigSchema,
   create(ctx, config) {
     const directory = resolve(ctx.projectDir, config.adapter.config.directory);
-    if (config.adapter.config.directory === DEFAULT_DIRECTORY) migrateLegacyConfig(ctx.projectDir, ctx.log);
     const adapter = new FsAdapter(directory, ctx.log, config.watch_debounce_ms);
     const store = new ConfigStore(adapter, ctx.log, relative(ctx.projectDir, directory) || '.');
     store.load();
@@ -56,16 +53,3 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
     };
   },
 };
-
-/** Older engines kept entries in ./data/configuration: move them to ./config once, never overwriting. */
-export function migrateLegacyConfig(projectDir: string, log: Logger): void {
-  const legacyDir = join(projectDir, 'data', 'configuration');
-  const directory = resolve(projectDir, DEFAULT_DIRECTORY);
-  if (!existsSync(legacyDir)) return;
-  mkdirSync(directory, { recursive: true });
-  for (const name of readdirSync(legacyDir)) {
-    if (!name.endsWith('.yaml')) continue;
-    if (existsSync(join(directory, name))) log.warn(`legacy configuration file ${name} skipped: ${directory} already has it`);
-    else renameSync(join(legacyDir, name), join(directory, name));
-  }
-}

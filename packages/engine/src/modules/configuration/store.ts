@@ -12,6 +12,7 @@ import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { ConfigFiles, FileChange } from './adapters/config-files.ts';
 import { validateJsonSchema } from './json-schema.ts';
+import { sortKeys } from './sort-keys.ts';
 
 export const ID_PATTERN = /^[a-z0-9_-]{1,64}$/;
 
@@ -99,7 +100,8 @@ export class ConfigStore {
     checkId(req.id);
     const prev = this.entries.get(req.id);
     if (req.initial_value !== undefined) this.validateOrThrow(req.id, req.schema, req.initial_value);
-    const value = req.initial_value !== undefined ? req.initial_value : (prev?.value ?? null);
+    // Key-sorted like the file it is written to (a seeded value reads the same in memory as on disk).
+    const value = req.initial_value !== undefined ? sortKeys(req.initial_value) : (prev?.value ?? null);
     const entry: ConfigEntry = { id: req.id, name: req.name, description: req.description, schema: req.schema, value };
     if (req.metadata !== undefined) entry.metadata = req.metadata;
     this.commit(entry, prev, prev ? 'configuration:updated' : 'configuration:registered', 'register');
