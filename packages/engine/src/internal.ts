@@ -5,7 +5,7 @@
  */
 export { BridgeLink } from './bridge-link/index.ts';
 export { parseConfigText } from './core/config/config-file.ts';
-export { type KvStore, openKv } from './kv/index.ts';
+export { type KvBackend, type KvChange, type KvStore, type KvWriteChange, openKv, openKvBackend } from './kv/index.ts';
 export { builtinModules } from './modules/builtins.ts';
 export type { CronLock } from './modules/cron/adapters/cron-lock.ts';
 export { createKvLock } from './modules/cron/adapters/kv.ts';

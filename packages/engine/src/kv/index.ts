@@ -9,29 +9,43 @@
 import { isAbsolute, resolve } from 'node:path';
 import { s } from '../core/config/schema.ts';
 import type { Logger } from '../util/logger.ts';
-import type { KvBackend, KvChange } from './adapters/change-feed.ts';
+import { type KvBackend, type KvChange, kvBackend } from './adapters/change-feed.ts';
 import { FileKv } from './adapters/file/file-kv.ts';
 import type { KvStore } from './adapters/kv-store.ts';
 import { announcing, LocalChangeFeed } from './adapters/local-feed.ts';
 import { MemoryKv } from './adapters/memory/memory-kv.ts';
+import { DEFAULT_REDIS_URL, openRedisBackend, type RedisBackendOptions, type RedisKvConfig } from './adapters/redis/redis-backend.ts';
 
 export type { ChangeFeed, Disposer, KvBackend, KvChange, KvDeleteChange, KvMessage, KvWriteChange } from './adapters/change-feed.ts';
 export type { KvStore, KvUpdate, KvWrite } from './adapters/kv-store.ts';
 export { LocalChangeFeed } from './adapters/local-feed.ts';
+export { keySegment } from './adapters/redis/key-layout.ts';
 export { applyUpdateOps, parseUpdateOps, type UpdateOp, type UpdateOpError } from './update-ops.ts';
 
-/** `adapter.config` of a kv entry. `channel_size` is accepted for stream config compatibility and unused. */
+/**
+ * `adapter.config` of a state/stream entry: the kv keys (`channel_size` is accepted for stream config
+ * compatibility and unused) and the redis keys, flat as in the cron adapter config; each adapter reads its own.
+ */
 export const kvConfigSchema = s.object({
   store_method: s.enum(['in_memory', 'file_based'] as const).default('in_memory'),
   file_path: s.string().nonEmpty().optional(),
   save_interval_ms: s.integer().min(100).max(3_600_000).optional(),
   channel_size: s.integer().min(1).optional(),
+  redis_url: s.string().nonEmpty().optional().describe(`redis: the server (default ${DEFAULT_REDIS_URL})`),
+  key_prefix: s.string().optional().describe('redis: prepended to every key, e.g. "app1:" (default none)'),
+  feed_max_len: s.integer().min(100).optional().describe('redis: approximate cap of the change-feed stream (default 10000)'),
+  connect_timeout_ms: s.integer().min(1).optional().describe('redis: how long the start-up connection may take (default 5000)'),
+  command_timeout_ms: s
+    .integer()
+    .min(1)
+    .optional()
+    .describe('redis: per command, and how long a call waits for a lost link (default 5000)'),
 });
 
-/** `adapter:` of a state/stream entry. Only `kv` is built in (redis/bridge are not). */
-const inMemory = () => ({ store_method: 'in_memory' as const, file_path: undefined, save_interval_ms: undefined, channel_size: undefined });
+/** `adapter:` of a state/stream entry: `kv` (this process) or `redis` (shared by every engine using it). */
+const inMemory = () => ({ store_method: 'in_memory' as const });
 export const kvAdapterSchema = s
-  .object({ name: s.enum(['kv'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
+  .object({ name: s.enum(['kv', 'redis'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
   .default(() => ({ name: 'kv' as const, config: inMemory() }));
 
 /** `adapter.config` of a kv adapter entry (`{ name: kv, config: {...} }`). */
@@ -53,18 +67,19 @@ export interface OpenKvOptions {
   log?: Logger;
 }
 
-/** Open the adapter a state/stream entry names, with its change feed (see change-feed.ts). */
-export async function openKvBackend(adapter: { name: 'kv'; config: KvConfig }, opts: OpenKvOptions): Promise<KvBackend> {
+export interface OpenKvBackendOptions extends OpenKvOptions {
+  /** What a shared adapter needs from the module: key namespace, start-up error code, scope naming. */
+  shared: Omit<RedisBackendOptions, 'log'>;
+}
+
+/** Open the adapter a state/stream entry names, with its change feed (see adapters/change-feed.ts). */
+export async function openKvBackend(
+  adapter: { name: 'kv' | 'redis'; config: KvConfig & RedisKvConfig },
+  opts: OpenKvBackendOptions,
+): Promise<KvBackend> {
+  if (adapter.name === 'redis') return openRedisBackend(adapter.config, { ...opts.shared, log: opts.log });
   const feed = new LocalChangeFeed<KvChange>((err) => opts.log?.error('kv change handler failed', { error: String(err) }));
-  const store = announcing(await openKv(adapter.config, opts), feed);
-  return {
-    store,
-    feed,
-    async close() {
-      await feed.close();
-      await store.close();
-    },
-  };
+  return kvBackend(announcing(await openKv(adapter.config, opts), feed), feed);
 }
 
 /** Open a bare `kv` store (no feed): the conformance suite and the backend above. */

@@ -70,3 +70,16 @@ export interface KvBackend {
   /** Close the feed, then the store. */
   close(): Promise<void>;
 }
+
+/** A backend whose `close` closes the feed, then the store, then `release` (e.g. the connections). */
+export function kvBackend(store: KvStore, feed: ChangeFeed<KvChange>, release: () => Promise<void> = async () => {}): KvBackend {
+  return {
+    store,
+    feed,
+    async close() {
+      await feed.close();
+      await store.close();
+      await release();
+    },
+  };
+}

@@ -18,12 +18,12 @@ export const stateModule: EngineModule<StateConfig> = {
   configSchema: stateConfigSchema,
   async create(ctx, initial): Promise<ModuleInstance> {
     let config = initial;
-    const adapterCfg = config.adapter.config;
     const kv = await openKvBackend(config.adapter, {
       baseDir: ctx.projectDir,
       defaultDir: join(ctx.dataDir, 'state'),
       saveIntervalMs: config.save_interval_ms,
       log: ctx.log,
+      shared: { namespace: 'state', connectErrorCode: 'E_STATE_REDIS_CONNECT' },
     });
     const triggers = new StateTriggers(ctx.engine, ctx.log);
     // Every change to the store, made on this engine or another sharing it, fires this engine's triggers once.
@@ -33,7 +33,7 @@ export const stateModule: EngineModule<StateConfig> = {
     });
     for (const f of stateFunctions({ store: () => kv.store, maxValueBytes: () => config.max_value_bytes })) ctx.engine.registerFunction(f);
     ctx.engine.registerTriggerType(triggers.typeDef());
-    ctx.log.debug('state store ready', { store_method: adapterCfg.store_method });
+    ctx.log.debug('state store ready', { adapter: config.adapter.name });
     return {
       stop: () => kv.close(),
       reconfigure(raw) {

@@ -3,7 +3,7 @@
  * matching socket subscription (protocol.md §4.2.5, §8.3). Keys are camelCase on the wire.
  */
 import { s } from '../../core/config/schema.ts';
-import type { KvChange } from '../../kv/index.ts';
+import { type KvChange, keySegment } from '../../kv/index.ts';
 export type StreamEventBody =
   | { type: 'sync' | 'create' | 'update' | 'delete'; data: unknown }
   | { type: 'event'; event: { type: string; data: unknown } }
@@ -45,6 +45,12 @@ export function parseScope(scope: string): [string, string] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A group's name in shared-store keys: the reference layout `stream:<stream>:<group>` (`:` in names escaped). */
+export function redisScopeName(scope: string): string {
+  const at = parseScope(scope);
+  return at ? `${keySegment(at[0])}:${keySegment(at[1])}` : scope;
 }
 
 const absent = (v: unknown): boolean => v === undefined || v === null;

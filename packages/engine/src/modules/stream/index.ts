@@ -8,7 +8,7 @@ import { formatIssues } from '../../core/config/schema.ts';
 import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StreamConfig, streamConfigSchema } from './config.ts';
-import { streamEventOf } from './events.ts';
+import { redisScopeName, streamEventOf } from './events.ts';
 import { streamFunctions } from './functions.ts';
 import { StreamServer } from './server.ts';
 import { StreamStore } from './store.ts';
@@ -26,6 +26,7 @@ export const streamModule: EngineModule<StreamConfig> = {
       baseDir: ctx.projectDir,
       defaultDir: join(ctx.dataDir, 'stream'),
       log: ctx.log,
+      shared: { namespace: 'stream', connectErrorCode: 'E_STREAM_REDIS_CONNECT', scopeName: redisScopeName },
     });
     const store = new StreamStore(ctx.engine, () => kv);
     const index = new SubscriptionIndex();
