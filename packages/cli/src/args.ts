@@ -1,11 +1,13 @@
 /**
- * A small, strict argv parser (pure). Each command declares its options; anything else is an
- * `E_CLI_BAD_ARGS` error, so typos never pass silently.
+ * Command options over `node:util` parseArgs, strict in our own words: each command declares its
+ * options; anything else is an `E_CLI_BAD_ARGS` error (with the known options), so typos never pass
+ * silently. parseArgs runs non-strict only so that we get every token and word the errors ourselves.
  *
  * @example
  * parseArgs(['--port', '3000', 'fn', 'a=1'], [{ name: 'port', type: 'string' }])
  * // → { options: { port: '3000' }, positionals: ['fn', 'a=1'] }
  */
+import { parseArgs as parseArgv } from 'node:util';
 import { CliError } from './output/cli-error.ts';
 
 export interface OptionSpec {
@@ -28,46 +30,46 @@ export interface ParsedArgs {
 
 export const HELP_OPTION: OptionSpec = { name: 'help', short: 'h', type: 'boolean', description: 'Print help' };
 
+/** `-5` is a value (a negative number), not the short option `5`. */
+const NEGATIVE_NUMBER = /^-\d/;
+
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const all = [...specs, HELP_OPTION];
+  const config = Object.fromEntries(all.map((s) => [s.name, s.short ? { type: s.type, short: s.short } : { type: s.type }]));
+  // `-p=80` means `--port=80` (parseArgs would read the value `=80`); errors still quote what was typed.
+  const args = argv.map((a) => {
+    const spec = /^-[^-]=/.test(a) ? all.find((s) => s.short === a[1]) : undefined;
+    return spec ? `--${spec.name}${a.slice(2)}` : a;
+  });
+  const { tokens } = parseArgv({ args, options: config, strict: false, allowPositionals: true, tokens: true });
   const options: Record<string, string | boolean> = {};
   const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const token = argv[i] ?? '';
-    if (token === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!token.startsWith('-') || token === '-' || /^-\d/.test(token)) {
-      positionals.push(token);
+  let numberAt = -1;
+  for (const t of tokens) {
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const raw = argv[t.index] ?? t.rawName;
+    if (NEGATIVE_NUMBER.test(raw)) {
+      // parseArgs reads `-12` as the short options 1 and 2 (two tokens, one index): keep it once, as a word.
+      if (numberAt !== t.index) positionals.push(raw);
+      numberAt = t.index;
       continue;
     }
-    const { spec, inline } = findSpec(token, all);
+    const spec = all.find((s) => s.name === t.name && (t.rawName.startsWith('--') || s.short === t.rawName.slice(1)));
+    if (!spec) {
+      const known = all.map((s) => `--${s.name}`).join(', ');
+      throw new CliError('E_CLI_BAD_ARGS', `unknown option \`${raw}\``, `known options: ${known}`);
+    }
     if (spec.type === 'boolean') {
-      if (inline !== undefined) throw new CliError('E_CLI_BAD_ARGS', `option --${spec.name} takes no value (got \`${token}\`)`);
+      if (t.value !== undefined) throw new CliError('E_CLI_BAD_ARGS', `option --${spec.name} takes no value (got \`${raw}\`)`);
       options[spec.name] = true;
       continue;
     }
-    const value = inline ?? argv[++i];
-    if (value === undefined)
+    if (t.value === undefined)
       throw new CliError('E_CLI_BAD_ARGS', `option --${spec.name} needs a value`, `e.g. --${spec.name} ${spec.value ?? '<value>'}`);
-    options[spec.name] = value;
+    options[spec.name] = t.value;
   }
   return { options, positionals };
-}
-
-function findSpec(token: string, specs: readonly OptionSpec[]): { spec: OptionSpec; inline: string | undefined } {
-  const long = token.startsWith('--');
-  const body = token.slice(long ? 2 : 1);
-  const eq = body.indexOf('=');
-  const key = eq === -1 ? body : body.slice(0, eq);
-  const inline = eq === -1 ? undefined : body.slice(eq + 1);
-  const spec = specs.find((s) => (long ? s.name === key : s.short === key));
-  if (!spec) {
-    const known = specs.map((s) => `--${s.name}`).join(', ');
-    throw new CliError('E_CLI_BAD_ARGS', `unknown option \`${token}\``, `known options: ${known}`);
-  }
-  return { spec, inline };
 }
 
 /** Read a string option (undefined when absent). */
