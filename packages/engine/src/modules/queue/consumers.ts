@@ -1,6 +1,7 @@
 /** The running consumers, one per queue name, woken by the store and by function registrations. */
 import type { Logger } from '../../util/logger.ts';
-import type { Disposer, EngineApi } from '../module.ts';
+import type { Disposer } from '../module.ts';
+import type { FunctionPresence } from './adapters/queue-backend.ts';
 import type { QueueStore } from './adapters/queue-store.ts';
 import { type ConsumerOptions, QueueConsumer } from './consumer.ts';
 
@@ -12,12 +13,12 @@ export class ConsumerSet {
 
   constructor(
     private readonly store: QueueStore,
-    private readonly engine: EngineApi,
+    private readonly functions: FunctionPresence,
     private readonly log: Logger,
   ) {
     this.disposers.push(store.onReady((queue) => this.consumers.get(queue)?.wake()));
     this.disposers.push(
-      engine.on('functions:changed', () => {
+      functions.onChange(() => {
         for (const c of this.consumers.values()) c.functionsChanged();
       }),
     );
@@ -34,7 +35,7 @@ export class ConsumerSet {
       queue,
       ...spec,
       store: this.store,
-      hasFunction: (id) => this.engine.hasFunction(id),
+      hasFunction: (id) => this.functions.has(id),
       log: this.log,
     });
     this.consumers.set(queue, consumer);

@@ -28,7 +28,7 @@ export class QueueRuntime {
   /** Build and start the adapter's backend (connects to the broker, opens the file). */
   static async open(ctx: ModuleContext, adapter: QueueAdapterConfig): Promise<QueueRuntime> {
     const backend = createBackend(adapter, {
-      engine: ctx.engine,
+      functions: { has: (id) => ctx.engine.hasFunction(id), onChange: (fn) => ctx.engine.on('functions:changed', fn) },
       log: ctx.log,
       dataDir: ctx.dataDir,
       resolvePath: (p) => (isAbsolute(p) ? p : resolve(ctx.projectDir, p)),

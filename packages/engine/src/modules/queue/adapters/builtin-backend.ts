@@ -4,10 +4,17 @@
  * FIFO groups and the DLQ all live in it.
  */
 import type { Logger } from '../../../util/logger.ts';
-import type { EngineApi } from '../../module.ts';
 import { ConsumerSet } from '../consumers.ts';
 import type { DlqMessage } from '../job.ts';
-import { type ConsumerSpec, displayName, type NewNamedJob, type QueueBackend, type QueueDepth, type QueueRef } from './queue-backend.ts';
+import {
+  type ConsumerSpec,
+  displayName,
+  type FunctionPresence,
+  type NewNamedJob,
+  type QueueBackend,
+  type QueueDepth,
+  type QueueRef,
+} from './queue-backend.ts';
 import type { QueueStore } from './queue-store.ts';
 import { SqliteQueueStore } from './sqlite/sqlite-store.ts';
 
@@ -15,7 +22,7 @@ export interface BuiltinBackendOptions {
   /** File path or `:memory:`. */
   path: string;
   synchronous: 'normal' | 'full';
-  engine: EngineApi;
+  functions: FunctionPresence;
   log: Logger;
 }
 
@@ -35,7 +42,7 @@ export class BuiltinQueueBackend implements QueueBackend {
   constructor(opts: BuiltinBackendOptions) {
     this.location = opts.path;
     this.store = new SqliteQueueStore({ path: opts.path, synchronous: opts.synchronous });
-    this.consumers = new ConsumerSet(this.store, opts.engine, opts.log);
+    this.consumers = new ConsumerSet(this.store, opts.functions, opts.log);
   }
 
   async start(): Promise<void> {}

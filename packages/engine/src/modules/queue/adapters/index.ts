@@ -1,12 +1,14 @@
 /** Pick the queue backend named by `adapter.name` (`builtin` and its aliases, or `rabbitmq`). */
 import type { Logger } from '../../../util/logger.ts';
-import type { EngineApi } from '../../module.ts';
 import { type QueueAdapterConfig, storePath } from '../config.ts';
 import { BuiltinQueueBackend } from './builtin-backend.ts';
-import type { QueueBackend } from './queue-backend.ts';
+import type { FunctionPresence, QueueBackend } from './queue-backend.ts';
+import { RabbitMqQueueBackend } from './rabbitmq/backend.ts';
+
+export const DEFAULT_AMQP_URL = 'amqp://localhost:5672';
 
 export interface BackendDeps {
-  engine: EngineApi;
+  functions: FunctionPresence;
   log: Logger;
   dataDir: string;
   /** Resolve a path from config against the project dir. */
@@ -14,10 +16,19 @@ export interface BackendDeps {
 }
 
 export function createBackend(adapter: QueueAdapterConfig, deps: BackendDeps): QueueBackend {
+  const c = adapter.config ?? {};
+  if (adapter.name === 'rabbitmq')
+    return new RabbitMqQueueBackend({
+      url: c.amqp_url ?? DEFAULT_AMQP_URL,
+      publishTimeoutMs: c.publish_timeout_ms,
+      prefetchCount: c.prefetch_count,
+      functions: deps.functions,
+      log: deps.log,
+    });
   return new BuiltinQueueBackend({
     path: storePath(adapter, deps.dataDir, deps.resolvePath),
-    synchronous: adapter.config?.synchronous ?? 'normal',
-    engine: deps.engine,
+    synchronous: c.synchronous ?? 'normal',
+    functions: deps.functions,
     log: deps.log,
   });
 }

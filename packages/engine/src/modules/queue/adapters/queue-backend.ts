@@ -10,6 +10,7 @@
  * Implementations: `builtin-backend.ts` (SQLite journal, one engine), `rabbitmq/backend.ts`
  * (several engines share queues). Both pass `test/conformance/queue-backend.test.ts`.
  */
+import type { Disposer } from '../../module.ts';
 import type { BackoffSpec } from '../backoff.ts';
 import type { DlqMessage, Job } from '../job.ts';
 import type { QueueDepth } from './queue-store.ts';
@@ -31,6 +32,16 @@ export function displayName(ref: QueueRef): string {
   if (ref.kind === 'named') return ref.name;
   if (ref.kind === 'subscription') return `${ref.topic}::${ref.functionId}`;
   return ref.topic;
+}
+
+/**
+ * Which functions this engine serves: a job for a function that is not registered yet (its worker is
+ * reconnecting) is held back without spending an attempt.
+ */
+export interface FunctionPresence {
+  has(functionId: string): boolean;
+  /** Called whenever the set of registered functions changes. */
+  onChange(listener: () => void): Disposer;
 }
 
 /** What a handler gets: one delivery of one job. */
