@@ -88,6 +88,7 @@ export class AmqpConsumer {
     this.ch = ch;
     this.chConn = conn;
     await this.subscribe(ch);
+    this.deps.log.debug('queue: consuming from RabbitMQ', { queue: namesOf(this.ref).queue, tag: this.tag });
   }
 
   /** Apply a new spec; a changed concurrency or mode re-subscribes with the new prefetch. */

@@ -35,6 +35,17 @@ export function safeUrl(url: string): string {
   }
 }
 
+/** A silent network cut is noticed within two heartbeats (the broker's default is 60 s). */
+function withHeartbeat(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.searchParams.has('heartbeat')) u.searchParams.set('heartbeat', '10');
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -129,11 +140,12 @@ export class AmqpLink {
     const up = this.up;
     this.up = undefined;
     for (const w of this.waiters.splice(0)) w();
-    await up?.conn.close().catch(() => {});
+    // A connection whose socket died may never answer close-ok: do not wait on it for long.
+    if (up) await Promise.race([up.conn.close().catch(() => {}), new Promise((r) => setTimeout(r, 1000).unref())]);
   }
 
   private async connectOnce(timeoutMs: number): Promise<void> {
-    const conn = await connect(this.opts.url, { timeout: timeoutMs, clientProperties: { connection_name: 'triad-queue' } });
+    const conn = await connect(withHeartbeat(this.opts.url), { timeout: timeoutMs, clientProperties: { connection_name: 'triad-queue' } });
     try {
       const confirm = await conn.createConfirmChannel();
       confirm.on('error', () => {}); // a channel error also closes the connection handler below
