@@ -1,0 +1,206 @@
+/**
+ * The queue worker on RabbitMQ, end to end: two in-process engines on one broker, each with its own
+ * real iii-sdk worker serving the same functions. Jobs enqueued through either engine spread over
+ * both and run once; a job whose engine stops mid-way runs on the other; durable topics reach
+ * subscribers on any engine; DLQ and redrive work through the same functions as on the builtin.
+ * Queue and topic names are unique per test and deleted afterwards. Skipped (saying so) when the
+ * broker is unreachable; fails under CI=true.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { connect } from 'amqplib';
+import { type IIIClient, TriggerAction } from 'iii-sdk';
+import { allQueues } from '../../../packages/engine/src/modules/queue/adapters/rabbitmq/topology.ts';
+import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../helpers/engine.ts';
+import { uniqueName } from '../../helpers/names.ts';
+import { AMQP_URL, rabbitmqSkip } from '../../helpers/services.ts';
+import { waitFor } from '../../helpers/wait.ts';
+import { waitForTrigger } from './helpers.ts';
+
+const skip = await rabbitmqSkip();
+const POLICY = { max_retries: 2, backoff_ms: 20, concurrency: 2 };
+
+function rabbitWorker(queues: Record<string, Record<string, unknown>>) {
+  return { name: 'queue', config: { queue_configs: queues, adapter: { name: 'rabbitmq', config: { amqp_url: AMQP_URL } } } };
+}
+
+/** Delete the broker objects of named queue `q` and topic `topic` (with its subscriber `fn`). */
+async function cleanup(q: string, topic?: string, fns: string[] = []): Promise<void> {
+  const conn = await connect(AMQP_URL);
+  try {
+    const ch = await conn.createChannel();
+    const spec = { maxAttempts: POLICY.max_retries, backoff: { type: 'exponential' as const, delay: POLICY.backoff_ms } };
+    const sets = [allQueues({ kind: 'named', name: q }, spec)];
+    if (topic) {
+      sets.push(allQueues({ kind: 'parked', topic }, spec));
+      for (const functionId of fns)
+        sets.push(
+          allQueues(
+            { kind: 'subscription', topic, functionId },
+            { ...spec, maxAttempts: 3, backoff: { type: 'exponential', delay: 1000 } },
+          ),
+        );
+    }
+    for (const { queues, exchanges } of sets) {
+      for (const name of queues) await ch.deleteQueue(name);
+      for (const name of exchanges) await ch.deleteExchange(name);
+    }
+    await ch.close();
+  } finally {
+    await conn.close();
+  }
+}
+
+interface Node {
+  engine: TestEngine;
+  worker: IIIClient;
+}
+
+async function twoEngines(q: string): Promise<[Node, Node]> {
+  const nodes: Node[] = [];
+  for (let i = 0; i < 2; i++) {
+    const engine = await startTestEngine({ workers: [rabbitWorker({ [q]: POLICY })] });
+    nodes.push({ engine, worker: connectWorker(engine) });
+  }
+  return nodes as [Node, Node];
+}
+
+async function stopAll(nodes: Node[]): Promise<void> {
+  for (const n of nodes) {
+    await n.worker.shutdown();
+    await n.engine.stop();
+  }
+}
+
+describe('queue on RabbitMQ: several engines', { skip }, () => {
+  it('jobs enqueued through one engine spread over both, each handled once', async () => {
+    const q = uniqueName('jobs');
+    const fn = uniqueName('rq::work');
+    const nodes = await twoEngines(q);
+    try {
+      const seen = new Map<number, string>();
+      let twice = false;
+      const started = [0, 0];
+      nodes.forEach((n, i) =>
+        n.worker.registerFunction(fn, async (data: { i: number }) => {
+          started[i] = (started[i] ?? 0) + 1;
+          await waitFor(() => (started[0] ?? 0) > 0 && (started[1] ?? 0) > 0, { what: 'both engines busy' });
+          if (seen.has(data.i)) twice = true;
+          seen.set(data.i, `engine ${i}`);
+          return null;
+        }),
+      );
+      for (const n of nodes) await waitForFunction(n.engine, fn);
+      for (let i = 0; i < 30; i++)
+        await nodes[0].worker.trigger({ function_id: fn, payload: { i }, action: TriggerAction.Enqueue({ queue: q }) });
+      await waitFor(() => seen.size === 30, { what: '30 jobs', timeoutMs: 20_000 });
+      assert.equal(twice, false);
+      assert.deepEqual(new Set(seen.values()), new Set(['engine 0', 'engine 1']));
+    } finally {
+      await stopAll(nodes);
+      await cleanup(q);
+    }
+  });
+
+  it('a job whose engine stops mid-way runs on the other engine', async () => {
+    const q = uniqueName('jobs');
+    const fn = uniqueName('rq::slow');
+    const nodes = await twoEngines(q);
+    const stopped = new Set<number>();
+    try {
+      const runs: number[] = [];
+      nodes.forEach((n, i) =>
+        n.worker.registerFunction(fn, async () => {
+          runs.push(i);
+          if (runs.length === 1) await new Promise(() => {}); // never finishes: its engine goes away
+          return null;
+        }),
+      );
+      for (const n of nodes) await waitForFunction(n.engine, fn);
+      await nodes[1].worker.trigger({ function_id: fn, payload: {}, action: TriggerAction.Enqueue({ queue: q }) });
+      await waitFor(() => runs.length === 1, { what: 'first run' });
+      const first = runs[0] as number;
+      stopped.add(first);
+      await nodes[first]?.engine.stop();
+      await waitFor(() => runs.length === 2, { what: 'the job on the other engine', timeoutMs: 20_000 });
+      assert.equal(runs[1], 1 - first);
+    } finally {
+      for (const [i, n] of nodes.entries()) {
+        await n.worker.shutdown();
+        if (!stopped.has(i)) await n.engine.stop();
+      }
+      await cleanup(q);
+    }
+  });
+
+  it('a durable publish on one engine reaches a subscriber on the other; a publish before any subscriber is kept', async () => {
+    const q = uniqueName('jobs');
+    const topic = uniqueName('link.updated');
+    const fn = uniqueName('rq::on_update');
+    const nodes = await twoEngines(q);
+    try {
+      await nodes[0].worker.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { n: 0 } } });
+      const got: number[] = [];
+      nodes[1].worker.registerFunction(fn, async (data: { n: number }) => {
+        got.push(data.n);
+        return null;
+      });
+      nodes[1].worker.registerTrigger({ type: 'durable:subscriber', function_id: fn, config: { topic } });
+      await waitForTrigger(nodes[1].engine, fn, 'durable:subscriber');
+      for (let n = 1; n <= 3; n++) await nodes[0].worker.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { n } } });
+      await waitFor(() => got.length === 3, { what: 'deliveries on engine 1' });
+      assert.deepEqual([...got].sort(), [1, 2, 3]);
+      const stats = (await nodes[1].worker.trigger({ function_id: 'engine::queue::topic_stats', payload: { topic } })) as { depth: number };
+      assert.equal(stats.depth, 1, 'the publish made before any subscriber is parked, not lost');
+    } finally {
+      await stopAll(nodes);
+      await cleanup(q, topic, [fn]);
+    }
+  });
+
+  it('dead-letters with the error; dlq_messages, redrive_message and discard_message work as on the builtin', async () => {
+    const q = uniqueName('jobs');
+    const fn = uniqueName('rq::broken');
+    const engine = await startTestEngine({ workers: [rabbitWorker({ [q]: POLICY })] });
+    const w = connectWorker(engine);
+    try {
+      let healthy = false;
+      let processed = 0;
+      w.registerFunction(fn, async () => {
+        if (!healthy) throw new Error('database is down');
+        processed++;
+        return null;
+      });
+      await waitForFunction(engine, fn);
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = (await w.trigger({ function_id: fn, payload: { i }, action: TriggerAction.Enqueue({ queue: q }) })) as {
+          messageReceiptId: string;
+        };
+        ids.push(r.messageReceiptId);
+      }
+      const dlq = await waitFor(async () => {
+        const msgs = (await w.trigger({ function_id: 'engine::queue::dlq_messages', payload: { topic: q } })) as Array<
+          Record<string, unknown>
+        >;
+        return msgs.length === 2 ? msgs : undefined;
+      });
+      assert.deepEqual(dlq.map((m) => m.id).sort(), [...ids].sort());
+      assert.match(String(dlq[0]?.error), /database is down/);
+      const topics = (await w.trigger({ function_id: 'engine::queue::dlq_topics', payload: {} })) as unknown[];
+      assert.deepEqual(topics, [{ topic: q, broker_type: 'function_queue', message_count: 2 }]);
+      const discarded = await w.trigger({ function_id: 'iii::queue::discard_message', payload: { queue: q, message_id: ids[0] } });
+      assert.deepEqual(discarded, { queue: q, message_id: ids[0], redriven: 1 });
+      healthy = true;
+      const redriven = await w.trigger({ function_id: 'iii::queue::redrive_message', payload: { queue: q, message_id: ids[1] } });
+      assert.deepEqual(redriven, { queue: q, message_id: ids[1], redriven: 1 });
+      await waitFor(() => processed === 1, { what: 'redriven job processed' });
+      const stats = (await w.trigger({ function_id: 'engine::queue::topic_stats', payload: { topic: q } })) as { dlq_depth: number };
+      assert.equal(stats.dlq_depth, 0);
+    } finally {
+      await w.shutdown();
+      await engine.stop();
+      await cleanup(q);
+    }
+  });
+});
