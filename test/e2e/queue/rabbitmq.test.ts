@@ -81,15 +81,14 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
       const seen = new Map<number, string>();
       let twice = false;
       const started = [0, 0];
-      nodes.forEach((n, i) =>
+      for (const [i, n] of nodes.entries())
         n.worker.registerFunction(fn, async (data: { i: number }) => {
           started[i] = (started[i] ?? 0) + 1;
           await waitFor(() => (started[0] ?? 0) > 0 && (started[1] ?? 0) > 0, { what: 'both engines busy' });
           if (seen.has(data.i)) twice = true;
           seen.set(data.i, `engine ${i}`);
           return null;
-        }),
-      );
+        });
       for (const n of nodes) await waitForFunction(n.engine, fn);
       for (let i = 0; i < 30; i++)
         await nodes[0].worker.trigger({ function_id: fn, payload: { i }, action: TriggerAction.Enqueue({ queue: q }) });
@@ -109,13 +108,12 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
     const stopped = new Set<number>();
     try {
       const runs: number[] = [];
-      nodes.forEach((n, i) =>
+      for (const [i, n] of nodes.entries())
         n.worker.registerFunction(fn, async () => {
           runs.push(i);
           if (runs.length === 1) await new Promise(() => {}); // never finishes: its engine goes away
           return null;
-        }),
-      );
+        });
       for (const n of nodes) await waitForFunction(n.engine, fn);
       await nodes[1].worker.trigger({ function_id: fn, payload: {}, action: TriggerAction.Enqueue({ queue: q }) });
       await waitFor(() => runs.length === 1, { what: 'first run' });
