@@ -273,7 +273,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
     }
 
     if (d.name === 'postgres') {
-      test('postgres: §3.2 cell mapping for timestamps, decimals, JSON, dates, arrays; sqlx type names', () =>
+      test('postgres: workers.md §3.2 cell mapping for timestamps, decimals, JSON, dates, arrays; sqlx type names', () =>
         withTable(d, async ({ db }) => {
           const r = await db.query(
             `SELECT TIMESTAMPTZ '2026-01-02 03:04:05.678+02' AS tz, TIMESTAMP '2026-01-02 03:04:05.678' AS ts,

@@ -1,6 +1,6 @@
 /**
  * The bridge link against a real engine: what happens to calls when the backend goes away and comes back.
- * These are the places where the link does better than the reference (spec scale-out.md §0).
+ * These are the places where the link does better than the reference (docs/scale-out.md, "The bridge").
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -12,7 +12,7 @@ export interface Session {
   /** Stored function ids become `<prefix>::<id>`. */
   functionPrefix?: string;
   context: Record<string, unknown>;
-  /** Listener-level middleware that replaces target calls (§9.5). */
+  /** Listener-level middleware that replaces target calls (protocol.md §9.5). */
   middlewareFunctionId?: string;
   hooks: {
     onFunctionRegistration?: string;

@@ -75,7 +75,7 @@ export interface SpanHandle {
 export interface Tracer {
   startSpan(name: string, opts?: StartSpanOptions): SpanHandle;
   /**
-   * The `call <function_id>` span for an engine built-in (protocol.md §7.3):
+   * The `call <function_id>` span for an engine built-in (workers.md §0.2 "Invocation spans"):
    * undefined when the caller supplied no trace context or the function is an observability one.
    * End it when the built-in returns (setStatus('error', message) first on failure).
    */

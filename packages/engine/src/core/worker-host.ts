@@ -29,7 +29,7 @@ export interface WorkerSocketPeer {
   /** One decoded frame, strictly in order; a returned promise holds the socket's next frames back. */
   handle(msg: WorkerToEngine): void | Promise<void>;
   send(msg: EngineToWorker): boolean;
-  /** An `error` frame (protocol.md §2.4). */
+  /** An `error` frame (protocol.md §2.12). */
   sendError(code: string, message: string): void;
   /** The socket closed: settle what it touched and forget it. Idempotent. */
   close(): Promise<void>;

@@ -40,7 +40,7 @@ export interface WorkerPeer {
   close(): Promise<void>;
 }
 
-/** Strip control and bidi characters, trim, cap at 280 chars (workers.md §5.1.1). */
+/** Strip control and bidi characters, trim, cap at 280 chars (protocol.md §5.1.1). */
 export function cleanLabel(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point

@@ -1,7 +1,7 @@
 /**
  * From a parsed config.yaml to what the engine runs: the effective config of each configurable
  * built-in is its persisted `config/<id>.yaml` value when there is a valid one (the source of truth
- * after the first boot), else the config.yaml block, else the module defaults (§0.3, §9.4).
+ * after the first boot), else the config.yaml block, else the module defaults (workers.md §0.3, §9.4).
  */
 import { relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config/config-file.ts';

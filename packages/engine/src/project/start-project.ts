@@ -148,7 +148,7 @@ class Project extends EventEmitter implements RunningProject {
     ];
   }
 
-  /** Register every configurable built-in once per store; the first time, seed its value (§0.3). */
+  /** Register every configurable built-in once per store; the first time, seed its value (workers.md §0.3). */
   private seed(plan: ProjectPlan): void {
     const store = this.store;
     if (!store) return;

@@ -1,6 +1,6 @@
 /**
  * Watch one file through its directory (non-recursive), because editors save by writing a temp file
- * and renaming it over the original, which a watch on the file itself would lose (§16 step 6).
+ * and renaming it over the original, which a watch on the file itself would lose (workers.md §16 step 6).
  */
 import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';

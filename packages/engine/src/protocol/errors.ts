@@ -1,6 +1,6 @@
 /**
  * The error shape on the wire (`invocationresult.error`, `triggerregistrationresult.error`, `error`
- * frames; protocol.md §2.4). It lives here, at the bottom, because every layer speaks it: the codec
+ * frames; protocol.md §2.14). It lives here, at the bottom, because every layer speaks it: the codec
  * decodes it, the core produces it (`EngineError.toBody()`), modules and the CLI render it.
  */
 export interface ErrorBody {

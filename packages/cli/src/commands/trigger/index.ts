@@ -1,4 +1,4 @@
-/** `iii trigger FUNCTION [key=value …]` (alias `iii t`): call one function on a running engine (§17). */
+/** `iii trigger FUNCTION [key=value …]` (alias `iii t`): call one function on a running engine (workers.md §17). */
 import { flag, intOption, type OptionSpec, type ParsedArgs, parseArgs, str } from '../../args.ts';
 import { type EngineTarget, remoteError, resolveTarget, withEngine } from '../../engine-client.ts';
 import { CliError } from '../../output/cli-error.ts';

@@ -28,7 +28,7 @@ export interface RawEntry {
   value: unknown;
 }
 
-/** Where a `config:` block sits in the file (1-based lines), for the line-based strip of §9.4. */
+/** Where a `config:` block sits in the file (1-based lines), for the line-based strip of workers.md §9.4. */
 export interface ConfigBlockLocation {
   keyLine: number;
   /** 1-based column of the `config` key: the comment replacing the block goes at this indentation. */

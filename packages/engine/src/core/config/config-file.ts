@@ -12,7 +12,7 @@ import { EngineError } from '../errors/index.ts';
 import { classifyEntries, type EngineEntry, type EntryInfo, type LocalWorkerEntry, type RawEntry } from './config-entries.ts';
 import { type InterpolateOptions, interpolateText } from './interpolate.ts';
 
-/** The file `iii` creates when config.yaml is missing (§16 step 1). */
+/** The file `iii` creates when config.yaml is missing (workers.md §16 step 1). */
 export const DEFAULT_CONFIG_YAML = `# iii engine configuration.
 # Add workers with \`iii worker add <name>\`; a running engine reloads on save.
 # Configure workers at runtime through the configuration worker (configuration::set).

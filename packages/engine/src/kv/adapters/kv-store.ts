@@ -1,6 +1,6 @@
 /**
  * The kv adapter contract: the key/value store behind the `state` and `iii-stream` modules (workers.md
- * §2.3, §6.4: both use the `kv` adapter). Implementations live beside this file (`memory/`, `file/`) and
+ * workers.md §2.3, §6.4: both use the `kv` adapter). Implementations live beside this file (`memory/`, `file/`) and
  * all pass `test/conformance/kv.test.ts`.
  *
  * Values are addressed by `scope` › `key` (state: scope/key; stream: `[stream_name, group_id]`/item_id).

@@ -1,6 +1,6 @@
 /**
  * The mandatory `configuration` worker: a schema-validated registry of named entries, persisted as
- * `<projectDir>/config/<id>.yaml`, the runtime source of truth for every worker's settings (§9).
+ * `<projectDir>/config/<id>.yaml`, the runtime source of truth for every worker's settings (workers.md §9).
  * Other code reaches it through the `configuration` service (the project loader seeds and hot-applies
  * built-in configs through it).
  */

@@ -1,4 +1,4 @@
-/** Recursively key-sorted copy of a JSON value: the reference engine writes config files from sorted maps (§0.2). */
+/** Recursively key-sorted copy of a JSON value: the reference engine writes config files from sorted maps (workers.md §0.2). */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value === 'object' && value !== null) {

@@ -166,7 +166,7 @@ export class ConfigStore {
     return issues.map((i) => `${this.relFile(id)}: value${i.path === '' ? '' : `.${i.path}`}: ${i.message}`);
   }
 
-  /** Replay external file edits through the same path as `set` (§9.3); bad edits are reported, not applied. */
+  /** Replay external file edits through the same path as `set` (workers.md §9.3); bad edits are reported, not applied. */
   applyFileChanges(changes: readonly FileChange[]): void {
     for (const change of changes) {
       const prev = this.entries.get(change.id);

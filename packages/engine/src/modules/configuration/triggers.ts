@@ -57,7 +57,7 @@ export function configurationTriggerType(
   return { def, dispose: off };
 }
 
-/** The §9.2 payload; values are expanded (a value that cannot be expanded is passed as stored). */
+/** The workers.md §9.2 payload; values are expanded (a value that cannot be expanded is passed as stored). */
 export function eventPayload(store: ConfigStore, ev: ConfigurationEvent): Record<string, unknown> {
   const expand = (v: unknown): unknown => {
     try {

@@ -1,4 +1,4 @@
-/** Error statuses of §1.5: 500 (handler / condition errors), 422 (condition false), 504 (timeouts). */
+/** Error statuses of workers.md §1.5: 500 (handler / condition errors), 422 (condition false), 504 (timeouts). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uniqueName } from '../../../../../../test/helpers/names.ts';
@@ -101,7 +101,7 @@ describe('http e2e: timeouts', () => {
   });
 
   it('504 when the handler returns nothing and never writes its response channel', async () => {
-    // A null result hands the answer to the response channel (§1.4); if nothing arrives there the timeout answers.
+    // A null result hands the answer to the response channel (workers.md §1.4); if nothing arrives there the timeout answers.
     const p = uniquePath();
     await h.route({ api_path: `${p}/silent` }, async () => undefined);
     const res = await fetch(`${h.base}${p}/silent`);

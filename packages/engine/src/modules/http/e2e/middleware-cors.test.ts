@@ -1,4 +1,4 @@
-/** Middleware (§1.6: global by priority, then per-route; continue / respond) and CORS (§1.7). */
+/** Middleware (workers.md §1.6: global by priority, then per-route; continue / respond) and CORS (workers.md §1.7). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uniqueName } from '../../../../../../test/helpers/names.ts';

@@ -1,4 +1,4 @@
-/** Routing, the request object (§1.3) and buffered response mapping (§1.4), through the real iii-sdk. */
+/** Routing, the request object (workers.md §1.3) and buffered response mapping (workers.md §1.4), through the real iii-sdk. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type HttpHarness, type HttpReq, startHttp, uniquePath } from './harness.ts';

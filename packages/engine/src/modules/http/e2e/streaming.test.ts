@@ -1,4 +1,4 @@
-/** Streamed responses (§1.4): the `http()` helper, server-sent events, and the race with the return value. */
+/** Streamed responses (workers.md §1.4): the `http()` helper, server-sent events, and the race with the return value. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';

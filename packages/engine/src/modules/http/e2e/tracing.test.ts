@@ -1,4 +1,4 @@
-/** Request spans (§1.8): `"<METHOD> <registered path>"`, parented on the caller's traceparent, handed on to the handler. */
+/** Request spans (workers.md §1.8): `"<METHOD> <registered path>"`, parented on the caller's traceparent, handed on to the handler. */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
