@@ -1,5 +1,5 @@
 /**
- * Where the redis adapter keeps things. Data keys follow the reference layout (scale-out.md §4) so a Redis
+ * Where the redis adapter keeps things. Data keys follow the reference engine's redis layout so a Redis
  * user finds them where iii's docs say: hash `state:<scope>` / `stream:<stream>:<group>`, field = key,
  * value = JSON text. Our additions use `<namespace>#…`, which no data key can start with (data keys are
  * `<namespace>:…`), so they never collide with a scope whatever its name:
