@@ -1,7 +1,7 @@
 /** Middleware (workers.md §1.6: global by priority, then per-route; continue / respond) and CORS (workers.md §1.7). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { uniqueName } from '../../../../../../test/helpers/names.ts';
+import { uniqueName } from '../../helpers/names.ts';
 import { type HttpHarness, startHttp, uniquePath } from './harness.ts';
 
 interface MiddlewareInput {

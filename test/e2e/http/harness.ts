@@ -5,8 +5,8 @@
  * (or fails with the registration error): no polling needed.
  */
 import type { IIIClient } from 'iii-sdk';
-import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../../../../../test/helpers/engine.ts';
-import { uniqueName } from '../../../../../../test/helpers/names.ts';
+import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../helpers/engine.ts';
+import { uniqueName } from '../../helpers/names.ts';
 
 /** The request as the SDK hands it to a handler (channel refs already turned into objects). */
 export interface HttpReq {

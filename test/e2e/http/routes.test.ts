@@ -141,7 +141,7 @@ describe('http e2e: routes and request/response mapping', () => {
     await h.fn(id, async () => ({ body: { via: 'registerTrigger' } }));
     const trigger = h.worker.registerTrigger({ type: 'http', function_id: id, config: { api_path: `${p}/sdk` } });
     try {
-      const { waitFor } = await import('../../../../../../test/helpers/wait.ts');
+      const { waitFor } = await import('../../helpers/wait.ts');
       const res = await waitFor(
         async () => {
           const r = await fetch(`${h.base}${p}/sdk`);

@@ -1,8 +1,8 @@
 /** Error statuses of workers.md §1.5: 500 (handler / condition errors), 422 (condition false), 504 (timeouts). */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { uniqueName } from '../../../../../../test/helpers/names.ts';
-import { deferred } from '../../../../../../test/helpers/wait.ts';
+import { uniqueName } from '../../helpers/names.ts';
+import { deferred } from '../../helpers/wait.ts';
 import { type HttpHarness, startHttp, uniquePath } from './harness.ts';
 
 interface ErrorEnvelope {

@@ -1,9 +1,9 @@
 /** Config validation, the concurrency limit, and live reconfiguration (rebind, CORS). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestEngine } from '../../../../../../test/helpers/engine.ts';
-import { freePort } from '../../../../../../test/helpers/ports.ts';
-import { deferred } from '../../../../../../test/helpers/wait.ts';
+import { startTestEngine } from '../../helpers/engine.ts';
+import { freePort } from '../../helpers/ports.ts';
+import { deferred } from '../../helpers/wait.ts';
 import { startHttp, uniquePath } from './harness.ts';
 
 describe('http e2e: lifecycle', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { http } from '@iii-dev/helpers/http';
-import { deferred } from '../../../../../../test/helpers/wait.ts';
+import { deferred } from '../../helpers/wait.ts';
 import { type Handler, type HttpHarness, startHttp, uniquePath } from './harness.ts';
 
 describe('http e2e: streamed responses', () => {

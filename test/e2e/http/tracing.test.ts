@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { connectWorker, waitForFunction } from '../../../../../../test/helpers/engine.ts';
-import { uniqueName } from '../../../../../../test/helpers/names.ts';
-import { waitFor } from '../../../../../../test/helpers/wait.ts';
+import { connectWorker, waitForFunction } from '../../helpers/engine.ts';
+import { uniqueName } from '../../helpers/names.ts';
+import { waitFor } from '../../helpers/wait.ts';
 import { type HttpHarness, startHttp, uniquePath } from './harness.ts';
 
 interface Span {
