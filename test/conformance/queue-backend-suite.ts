@@ -7,14 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Disposer } from '../../packages/engine/src/modules/module.ts';
-import type {
-  ConsumerSpec,
-  Delivery,
-  FunctionPresence,
-  QueueBackend,
-  QueueRef,
-} from '../../packages/engine/src/modules/queue/adapters/queue-backend.ts';
+import type { Disposer } from '@triad/engine';
+import type { ConsumerSpec, Delivery, FunctionPresence, QueueBackend, QueueRef } from '@triad/engine/internal';
 import { uniqueName } from '../helpers/names.ts';
 import { deferred, waitFor } from '../helpers/wait.ts';
 

@@ -8,12 +8,16 @@
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { test } from 'node:test';
+import { createLogger } from '@triad/engine';
+import {
+  allQueues,
+  BuiltinQueueBackend,
+  type ConsumerSpec,
+  type Delivery,
+  type QueueRef,
+  RabbitMqQueueBackend,
+} from '@triad/engine/internal';
 import { connect } from 'amqplib';
-import { BuiltinQueueBackend } from '../../packages/engine/src/modules/queue/adapters/builtin-backend.ts';
-import type { ConsumerSpec, Delivery, QueueRef } from '../../packages/engine/src/modules/queue/adapters/queue-backend.ts';
-import { RabbitMqQueueBackend } from '../../packages/engine/src/modules/queue/adapters/rabbitmq/backend.ts';
-import { allQueues } from '../../packages/engine/src/modules/queue/adapters/rabbitmq/topology.ts';
-import { createLogger } from '../../packages/engine/src/util/logger.ts';
 import { uniqueName } from '../helpers/names.ts';
 import { AMQP_URL, rabbitmqSkip } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';

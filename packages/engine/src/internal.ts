@@ -19,6 +19,16 @@ export { DEFAULT_POOL } from './modules/database/config.ts';
 export { createLocalAdapter } from './modules/pubsub/adapters/local.ts';
 export type { PubSubAdapter } from './modules/pubsub/adapters/pubsub-adapter.ts';
 export { createRedisAdapter } from './modules/pubsub/adapters/redis.ts';
+export { BuiltinQueueBackend } from './modules/queue/adapters/builtin-backend.ts';
+export type {
+  ConsumerSpec,
+  Delivery,
+  FunctionPresence,
+  QueueBackend,
+  QueueRef,
+} from './modules/queue/adapters/queue-backend.ts';
 export type { QueueStore } from './modules/queue/adapters/queue-store.ts';
+export { RabbitMqQueueBackend } from './modules/queue/adapters/rabbitmq/backend.ts';
+export { allQueues } from './modules/queue/adapters/rabbitmq/topology.ts';
 export { SqliteQueueStore } from './modules/queue/adapters/sqlite/sqlite-store.ts';
 export type { NewJob } from './modules/queue/job.ts';

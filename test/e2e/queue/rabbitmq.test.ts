@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { allQueues } from '@triad/engine/internal';
 import { connect } from 'amqplib';
 import { type IIIClient, TriggerAction } from 'iii-sdk';
-import { allQueues } from '../../../packages/engine/src/modules/queue/adapters/rabbitmq/topology.ts';
 import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { AMQP_URL, rabbitmqSkip } from '../../helpers/services.ts';
