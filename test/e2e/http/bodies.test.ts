@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { MAX_FORM_PARTS } from '../multipart.ts';
 import { type HttpHarness, type HttpReq, startHttp, uniquePath } from './harness.ts';
 
 const MAX = 64 * 1024;
@@ -116,6 +117,16 @@ describe('http e2e: request bodies', () => {
     });
     assert.equal(broken.status, 400);
     assert.equal(((await broken.json()) as { error: { code: string } }).error.code, 'E_HTTP_BAD_FORM');
+
+    // Small parts, so the body stays under max_body_bytes and the part limit is what refuses it.
+    const part = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n';
+    const tooMany = await fetch(`${h.base}${p}/form`, {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      body: `${part.repeat(MAX_FORM_PARTS + 1)}--b--\r\n`,
+    });
+    assert.equal(tooMany.status, 413);
+    assert.equal(((await tooMany.json()) as { error: { code: string } }).error.code, 'E_HTTP_FORM_LIMIT');
   });
 
   it('gives small binary bodies as base64 raw_body and the same bytes on request_body', async () => {
