@@ -146,6 +146,41 @@ describe('iii-bridge: expose', () => {
   });
 });
 
+describe('iii-bridge: one id exposed by two engines', () => {
+  it('is served by both as replicas on the backend, and by the survivor when one engine stops', async () => {
+    const ns = uniqueName('rep');
+    const id = `${ns}::who`;
+    const backend = await startBackend();
+    const expose = [bridgeEntry(backend.url, { expose: [{ local_function: `${ns}::local`, remote_function: id }] })];
+    const a = await startTestEngine({ workers: expose });
+    const b = await startTestEngine({ workers: expose });
+    const wa = connectWorker(a);
+    const wb = connectWorker(b);
+    const caller = connectWorker(backend.engine);
+    try {
+      wa.registerFunction(`${ns}::local`, async () => 'a');
+      wb.registerFunction(`${ns}::local`, async () => 'b');
+      await Promise.all([waitForFunction(a, `${ns}::local`), waitForFunction(b, `${ns}::local`)]);
+      await waitFor(() => backend.engine.api.hasFunction(id));
+      const seen = new Set<unknown>();
+      await waitFor(
+        async () => {
+          seen.add(await caller.trigger({ function_id: id, payload: {} }));
+          return seen.size === 2;
+        },
+        { what: 'calls reaching both engines' },
+      );
+      await wa.shutdown();
+      await a.stop();
+      for (let i = 0; i < 4; i++) assert.equal(await caller.trigger({ function_id: id, payload: {} }), 'b');
+    } finally {
+      await Promise.all([wa.shutdown(), wb.shutdown(), caller.shutdown()]);
+      await Promise.all([a.stop(), b.stop()]);
+      await backend.stop();
+    }
+  });
+});
+
 describe('iii-bridge: configuration', () => {
   it('refuses unknown keys and a missing url with messages that say what to fix; accepts service_id/service_name', async () => {
     const saved = process.env.III_URL;

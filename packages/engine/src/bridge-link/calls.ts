@@ -46,14 +46,15 @@ export class LinkCalls {
   start(frame: InvokeFunctionMsg & { invocation_id: string }, timeoutMs: number, send: () => boolean): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const id = frame.invocation_id;
-      const timer = setTimeout(
-        () =>
-          this.fail(
-            id,
-            linkError('E_BRIDGE_TIMEOUT', `${frame.function_id} gave no result within ${timeoutMs} ms (it may still run remotely)`),
-          ),
-        timeoutMs,
-      );
+      const timer = setTimeout(() => {
+        const parked = this.calls.get(id)?.frame !== undefined;
+        this.fail(
+          id,
+          parked
+            ? linkError('E_BRIDGE_OFFLINE', `the bridge did not reconnect within ${timeoutMs} ms; ${frame.function_id} was not sent`)
+            : linkError('E_BRIDGE_TIMEOUT', `${frame.function_id} gave no result within ${timeoutMs} ms (it may still run remotely)`),
+        );
+      }, timeoutMs);
       const call: Call = { functionId: frame.function_id, resolve, reject, timer };
       this.calls.set(id, call);
       if (send()) return;

@@ -7,8 +7,11 @@
  * const store = await openKv(config.adapter.config, { baseDir: ctx.projectDir, defaultDir: join(ctx.dataDir, 'state') });
  */
 import { isAbsolute, resolve } from 'node:path';
+import { type BridgeLink, checkBridgeUrl } from '../bridge-link/index.ts';
 import { s } from '../core/config/schema.ts';
-import type { Logger } from '../util/logger.ts';
+import { EngineError } from '../core/errors/index.ts';
+import { createLogger, type Logger } from '../util/logger.ts';
+import { openBridgeBackend } from './adapters/bridge/index.ts';
 import { type KvBackend, type KvChange, kvBackend } from './adapters/change-feed.ts';
 import { FileKv } from './adapters/file/file-kv.ts';
 import type { KvStore } from './adapters/kv-store.ts';
@@ -40,12 +43,18 @@ export const kvConfigSchema = s.object({
     .min(1)
     .optional()
     .describe('redis: per command, and how long a call waits for a lost link (default 5000)'),
+  bridge_url: s.string().nonEmpty().optional().describe("bridge: the backend engine's worker address (required for bridge)"),
+  bridge_secret: s.string().nonEmpty().optional().describe("bridge: the backend listener's secret (default env III_ENGINE_SECRET)"),
+  bridge_timeout_ms: s.integer().min(1).max(3_600_000).optional().describe('bridge: per remote call (default 30000)'),
 });
 
-/** `adapter:` of a state/stream entry: `kv` (this process) or `redis` (shared by every engine using it). */
+/**
+ * `adapter:` of a state/stream entry: `kv` (this process), `redis` (shared by every engine using it) or
+ * `bridge` (another engine's, over a bridge link).
+ */
 const inMemory = () => ({ store_method: 'in_memory' as const });
 export const kvAdapterSchema = s
-  .object({ name: s.enum(['kv', 'redis'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
+  .object({ name: s.enum(['kv', 'redis', 'bridge'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
   .default(() => ({ name: 'kv' as const, config: inMemory() }));
 
 /** `adapter.config` of a kv adapter entry (`{ name: kv, config: {...} }`). */
@@ -55,6 +64,9 @@ export interface KvConfig {
   file_path?: string | undefined;
   /** Period of the background compaction check for file_based (ms). */
   save_interval_ms?: number | undefined;
+  bridge_url?: string | undefined;
+  bridge_secret?: string | undefined;
+  bridge_timeout_ms?: number | undefined;
 }
 
 export interface OpenKvOptions {
@@ -65,6 +77,11 @@ export interface OpenKvOptions {
   /** Fallback compaction-check period when the adapter config has none. */
   saveIntervalMs?: number;
   log?: Logger;
+  /** For the `bridge` adapter: which backend functions serve the store, and the module's link opener. */
+  bridge?: {
+    kind: 'state' | 'stream';
+    open(config: { url: string; secret?: string | undefined; timeoutMs?: number | undefined }): BridgeLink;
+  };
 }
 
 export interface OpenKvBackendOptions extends OpenKvOptions {
@@ -74,10 +91,17 @@ export interface OpenKvBackendOptions extends OpenKvOptions {
 
 /** Open the adapter a state/stream entry names, with its change feed (see adapters/change-feed.ts). */
 export async function openKvBackend(
-  adapter: { name: 'kv' | 'redis'; config: KvConfig & RedisKvConfig },
+  adapter: { name: 'kv' | 'redis' | 'bridge'; config: KvConfig & RedisKvConfig },
   opts: OpenKvBackendOptions,
 ): Promise<KvBackend> {
   if (adapter.name === 'redis') return openRedisBackend(adapter.config, { ...opts.shared, log: opts.log });
+  if (adapter.name === 'bridge') {
+    if (!opts.bridge) throw new EngineError('E_CONFIG_INVALID', 'this module has no bridge adapter');
+    const c = adapter.config;
+    const url = checkBridgeUrl(c.bridge_url, `${opts.bridge.kind} adapter bridge: config.bridge_url`);
+    const link = opts.bridge.open({ url, secret: c.bridge_secret, timeoutMs: c.bridge_timeout_ms });
+    return openBridgeBackend(opts.bridge.kind, link, opts.log ?? createLogger('kv-bridge'));
+  }
   const feed = new LocalChangeFeed<KvChange>((err) => opts.log?.error('kv change handler failed', { error: String(err) }));
   return kvBackend(announcing(await openKv(adapter.config, opts), feed), feed);
 }

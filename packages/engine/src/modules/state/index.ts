@@ -3,6 +3,7 @@
  * triggers (workers.md §2). Storage is the shared kv library (`../kv`, the one allowed cross-module import).
  */
 import { join } from 'node:path';
+import { openLink } from '../../bridge-link/index.ts';
 import { formatIssues } from '../../core/config/schema.ts';
 import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
@@ -24,6 +25,7 @@ export const stateModule: EngineModule<StateConfig> = {
       saveIntervalMs: config.save_interval_ms,
       log: ctx.log,
       shared: { namespace: 'state', connectErrorCode: 'E_STATE_REDIS_CONNECT' },
+      bridge: { kind: 'state', open: (c) => openLink(ctx, { name: 'state-bridge', ...c }) },
     });
     const triggers = new StateTriggers(ctx.engine, ctx.log);
     // Every change to the store, made on this engine or another sharing it, fires this engine's triggers once.

@@ -4,6 +4,7 @@
  * cross-module import); custom backends plug in as `stream::<op>(<stream_name>)` functions.
  */
 import { join } from 'node:path';
+import { openLink } from '../../bridge-link/index.ts';
 import { formatIssues } from '../../core/config/schema.ts';
 import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
@@ -27,6 +28,7 @@ export const streamModule: EngineModule<StreamConfig> = {
       defaultDir: join(ctx.dataDir, 'stream'),
       log: ctx.log,
       shared: { namespace: 'stream', connectErrorCode: 'E_STREAM_REDIS_CONNECT', scopeName: redisScopeName },
+      bridge: { kind: 'stream', open: (c) => openLink(ctx, { name: 'stream-bridge', ...c }) },
     });
     const store = new StreamStore(ctx.engine, () => kv);
     const index = new SubscriptionIndex();

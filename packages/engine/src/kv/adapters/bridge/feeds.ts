@@ -1,0 +1,63 @@
+/**
+ * The change feeds of the bridge adapters: how a change reaches every engine bridged to one backend.
+ *
+ * - state: the backend's own `state` trigger (no filter) calls a per-engine function
+ *   `state::bridge::on_change::<uuid>` registered through the link. Every change made on the backend,
+ *   by a bridged engine or directly, reaches every bridged engine once, in the backend's order. (The
+ *   reference fires only the writing engine's triggers; other engines never hear of the change.)
+ * - iii-stream: as the reference, a `stream.events` topic on the backend's `iii-pubsub` and a per-engine
+ *   `stream::bridge::on_pub::<uuid>` subscriber. The writing engine publishes after each committed write,
+ *   and receives its own frame through the subscription like every other engine (one delivery path).
+ *   Writes made directly on the backend are not seen (its stream triggers need a stream name).
+ * Both subscriptions are replayed by the link after a reconnect; changes made while it was down are lost.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BridgeLink } from '../../../bridge-link/index.ts';
+import type { Logger } from '../../../util/logger.ts';
+import type { ChangeFeed, KvChange } from '../change-feed.ts';
+import { LocalChangeFeed } from '../local-feed.ts';
+import { changeOfFrame, changeOfStateEvent, frameOf } from './frames.ts';
+import { remote } from './remote.ts';
+
+export const STREAM_TOPIC = 'stream.events';
+
+/** A feed fed by one backend subscription; `publish` is what this engine announces. */
+function subscribed(
+  link: BridgeLink,
+  log: Logger,
+  sub: { prefix: string; trigger_type: string; config: unknown; decode: (data: unknown) => KvChange | undefined },
+  publish: (change: KvChange) => Promise<void>,
+): ChangeFeed<KvChange> {
+  const local = new LocalChangeFeed<KvChange>((err) => log.error('bridge change handler failed', { error: String(err) }));
+  const functionId = `${sub.prefix}::${randomUUID()}`;
+  const offFunction = link.registerFunction(functionId, async (data) => {
+    const change = sub.decode(data);
+    if (change) await local.publish(change);
+    else log.warn('bridge: ignored a change the backend sent in an unknown shape', { function_id: functionId });
+    return null;
+  });
+  const offTrigger = link.registerTrigger({ trigger_type: sub.trigger_type, function_id: functionId, config: sub.config });
+  return {
+    publish,
+    subscribe: (handler) => local.subscribe(handler),
+    async close() {
+      offTrigger();
+      offFunction();
+      await local.close();
+    },
+  };
+}
+
+export function stateFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
+  const sub = { prefix: 'state::bridge::on_change', trigger_type: 'state', config: {}, decode: changeOfStateEvent };
+  // Every state write happens on the backend and comes back through the trigger; nothing to send.
+  return subscribed(link, log, sub, async () => {});
+}
+
+export function streamFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
+  const sub = { prefix: 'stream::bridge::on_pub', trigger_type: 'subscribe', config: { topic: STREAM_TOPIC }, decode: changeOfFrame };
+  return subscribed(link, log, sub, async (change) => {
+    const frame = frameOf(change);
+    if (frame) await remote(link, 'publish', { topic: STREAM_TOPIC, data: frame });
+  });
+}
