@@ -4,9 +4,12 @@
  * Triad: a real iii-sdk worker enqueues with `TriggerAction.Enqueue` and handles the jobs; the engine
  * runs in its own process (as Redis does for BullMQ) with the durable SQLite store (WAL, committed
  * before each enqueue is acknowledged). Baseline: BullMQ on the local Redis 127.0.0.1:6379 doing the
- * same jobs (Queue.add per job, Worker concurrency 10), measured in the same run.
+ * same jobs (Queue.add per job, Worker concurrency 10), measured in the same run. Also the Triad
+ * queue on the `rabbitmq` adapter (RabbitMQ 127.0.0.1:5672: publisher confirms before each enqueue is
+ * acknowledged, manual acks after each job), one engine and then two engines sharing the queue (one
+ * worker each, enqueues alternating between them).
  *
- * Run: node --import tsx bench/queue.ts [jobs]
+ * Run: node --import tsx bench/queue.ts [jobs]   (npm run bench -- queue)
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { connect } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
 import { registerWorker, TriggerAction } from 'iii-sdk';
 
@@ -23,6 +27,7 @@ const CONCURRENCY = 10;
 /** Enqueues in flight at once (the same for both systems). */
 const OUTSTANDING = 500;
 const CHILD = new URL('../test/e2e/queue/fixtures/engine-child.ts', import.meta.url).pathname;
+const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 interface Result {
   jobsPerSec: number;
@@ -70,11 +75,12 @@ async function drive(sys: System, offset: number, n: number): Promise<Result> {
   return { jobsPerSec: n / secs, p50: percentile(latency, 50), p99: percentile(latency, 99) };
 }
 
-type Sync = 'normal' | 'full';
+type Adapter =
+  | { name: 'builtin'; config: { store_method: 'file_based'; synchronous: 'normal' | 'full' } }
+  | { name: 'rabbitmq'; config: { amqp_url: string } };
 
-function spawnEngine(dir: string, synchronous: Sync): Promise<{ child: ChildProcess; url: string }> {
-  const queues = { bench: { concurrency: CONCURRENCY } };
-  const adapter = { name: 'builtin', config: { store_method: 'file_based', synchronous } };
+function spawnEngine(dir: string, queue: string, adapter: Adapter): Promise<{ child: ChildProcess; url: string }> {
+  const queues = { [queue]: { concurrency: CONCURRENCY } };
   const args = ['--import', 'tsx', CHILD, dir, '0', JSON.stringify(queues), JSON.stringify(adapter)];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -85,17 +91,31 @@ function spawnEngine(dir: string, synchronous: Sync): Promise<{ child: ChildProc
   });
 }
 
-async function benchTriad(synchronous: Sync): Promise<Result> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-queue-'));
-  const { child, url } = await spawnEngine(dir, synchronous);
-  const w = registerWorker(url, { workerName: 'bench', otel: { enabled: false }, enableMetricsReporting: false });
+/** `engines` engine processes on one adapter, one worker each; enqueues alternate between them. */
+async function benchTriad(adapter: Adapter, engines = 1): Promise<Result> {
+  const queue = adapter.name === 'rabbitmq' ? `bench-${randomUUID().slice(0, 8)}` : 'bench';
+  const nodes = await Promise.all(
+    Array.from({ length: engines }, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-queue-'));
+      return { dir, ...(await spawnEngine(dir, queue, adapter)) };
+    }),
+  );
   let onDone: (i: number) => void = () => {};
-  w.registerFunction('bench::job', async (data: { i: number }) => {
-    onDone(data.i);
-    return null;
+  const workers = nodes.map(({ url }) => {
+    const w = registerWorker(url, { workerName: 'bench', otel: { enabled: false }, enableMetricsReporting: false });
+    w.registerFunction('bench::job', async (data: { i: number }) => {
+      onDone(data.i);
+      return null;
+    });
+    return w;
   });
   const sys: System = {
-    enqueue: (i) => w.trigger({ function_id: 'bench::job', payload: { i }, action: TriggerAction.Enqueue({ queue: 'bench' }) }),
+    enqueue: (i) =>
+      (workers[i % workers.length] as (typeof workers)[number]).trigger({
+        function_id: 'bench::job',
+        payload: { i },
+        action: TriggerAction.Enqueue({ queue }),
+      }),
     onDone: (cb) => {
       onDone = cb;
     },
@@ -104,11 +124,24 @@ async function benchTriad(synchronous: Sync): Promise<Result> {
     await drive(sys, 0, WARMUP);
     return await drive(sys, WARMUP, JOBS);
   } finally {
-    await w.shutdown();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(dir, { recursive: true, force: true });
+    for (const w of workers) await w.shutdown();
+    for (const { child, dir } of nodes) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (adapter.name === 'rabbitmq') await deleteAmqpQueue(queue);
   }
+}
+
+/** The benchmark's named queue on the broker (main queue, DLQ, delay queues, exchange). */
+async function deleteAmqpQueue(queue: string): Promise<void> {
+  const conn = await connect(AMQP_URL);
+  const ch = await conn.createChannel();
+  const n = `iii.__fn_queue::${queue}`;
+  for (const q of [`${n}.queue`, `${n}::dlq.queue`, `${n}::retry.1000ms.queue`, `${n}::retry.2000ms.queue`]) await ch.deleteQueue(q);
+  await ch.deleteExchange(n);
+  await conn.close();
 }
 
 async function benchBullmq(): Promise<Result> {
@@ -146,14 +179,21 @@ function row(name: string, r: Result): string {
 }
 
 const bull = await benchBullmq();
-const triad = await benchTriad('normal');
-const triadFsync = await benchTriad('full');
+const triad = await benchTriad({ name: 'builtin', config: { store_method: 'file_based', synchronous: 'normal' } });
+const triadFsync = await benchTriad({ name: 'builtin', config: { store_method: 'file_based', synchronous: 'full' } });
+const rabbit = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } });
+const rabbit2 = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } }, 2);
 console.log(`queue: ${JOBS} jobs, concurrency ${CONCURRENCY}, ${OUTSTANDING} enqueues in flight (after ${WARMUP} warm-up jobs)`);
 console.log(row('BullMQ (Redis 127.0.0.1:6379)', bull));
 console.log(row('Triad queue (SQLite WAL, durable)', triad));
 console.log(row('Triad queue (WAL + fsync per commit)', triadFsync));
-const ratio = (r: Result): string =>
-  `throughput ${(r.jobsPerSec / bull.jobsPerSec).toFixed(2)}×, p99 ${(bull.p99 / r.p99).toFixed(2)}× (higher is better)`;
-console.log(`ratio Triad/BullMQ:       ${ratio(triad)}`);
-console.log(`ratio Triad fsync/BullMQ: ${ratio(triadFsync)}`);
+console.log(row('Triad queue (RabbitMQ, 1 engine)', rabbit));
+console.log(row('Triad queue (RabbitMQ, 2 engines)', rabbit2));
+const ratio = (r: Result, base: Result): string =>
+  `throughput ${(r.jobsPerSec / base.jobsPerSec).toFixed(2)}×, p99 ${(base.p99 / r.p99).toFixed(2)}× (higher is better)`;
+console.log(`ratio Triad/BullMQ:            ${ratio(triad, bull)}`);
+console.log(`ratio Triad fsync/BullMQ:      ${ratio(triadFsync, bull)}`);
+console.log(`ratio RabbitMQ/BullMQ:         ${ratio(rabbit, bull)}`);
+console.log(`ratio RabbitMQ/builtin:        ${ratio(rabbit, triad)}`);
+console.log(`ratio RabbitMQ 2 engines/1:    ${ratio(rabbit2, rabbit)}`);
 process.exit(0);

@@ -76,6 +76,10 @@ export class AmqpConsumer {
     if (this.ch && this.chConn === conn) return;
     await this.deps.topology.ensure(conn, this.ref, this.spec);
     // Holds of a previous channel are void: the broker already gave their messages back.
+    for (const h of [...this.pending, ...this.parked]) {
+      clearTimeout(h.parkTimer);
+      this.held--;
+    }
     this.pending = [];
     this.parked.clear();
     const ch = await conn.createChannel();
@@ -95,6 +99,8 @@ export class AmqpConsumer {
   async update(spec: ConsumerSpec): Promise<void> {
     const resubscribe = spec.concurrency !== this.spec.concurrency || Boolean(spec.fifo) !== Boolean(this.spec.fifo);
     this.spec = spec;
+    // New retry steps (another backoff or attempt budget) need their delay queues.
+    if (this.chConn) await this.deps.topology.ensure(this.chConn, this.ref, spec);
     const ch = this.ch;
     if (!resubscribe || !ch) return this.pump();
     if (this.tag) await ch.cancel(this.tag).catch(() => {});
