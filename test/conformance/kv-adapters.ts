@@ -7,10 +7,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KvBackend, type KvChange, type KvStore, openKvBackend } from '@triad/engine/internal';
+import { createLogger } from '@triad/engine';
+import { BridgeLink, type KvBackend, type KvChange, type KvStore, openKvBackend } from '@triad/engine/internal';
 import { Redis } from 'ioredis';
+import { startTestEngine, type TestEngine } from '../helpers/engine.ts';
 import { uniqueName } from '../helpers/names.ts';
 import { REDIS_URL, redisSkip } from '../helpers/services.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 export interface AdapterCase {
   name: string;
@@ -20,6 +23,10 @@ export interface AdapterCase {
   /** Open a store with its feed; `dir` is reused to reopen durable stores (redis: it is the key prefix). */
   open(dir: string): Promise<KvBackend>;
   skip?: false | string;
+  /** The bridge cannot tell a stored null from an absent key (the wire says null for both). */
+  nullIsAbsent?: boolean;
+  /** The bridge has no `keys()` (no backend function lists keys). */
+  noKeys?: boolean;
 }
 
 const wanted = process.env.KV_ADAPTERS?.split(',');
@@ -43,10 +50,44 @@ export const ADAPTERS: AdapterCase[] = [
       ),
     skip: !wanted || wanted.includes('redis') ? await redisSkip() : false,
   },
+  { name: 'bridge', durable: false, shared: true, nullIsAbsent: true, noKeys: true, open: (place) => openBridge(place) },
 ];
+
+/** `bridge` (state): one backend engine per test place; every open is another engine's link to it. */
+const backends = new Map<string, Promise<TestEngine>>();
+async function openBridge(place: string): Promise<KvBackend> {
+  let engine = backends.get(place);
+  if (!engine) {
+    engine = startTestEngine({ workers: [{ name: 'state' }, { name: 'pubsub' }] });
+    backends.set(place, engine);
+  }
+  const { workerUrl } = await engine;
+  let link: BridgeLink | undefined;
+  const log = createLogger('kv-bridge', { level: 'warn' });
+  const backend = await openKvBackend(
+    { name: 'bridge', config: { store_method: 'in_memory', bridge_url: workerUrl } },
+    {
+      baseDir: place,
+      defaultDir: place,
+      shared,
+      log,
+      bridge: { kind: 'state', open: (c) => (link = new BridgeLink({ ...c, workerName: 'kv-conformance', log })) },
+    },
+  );
+  const l = link as unknown as BridgeLink;
+  l.start();
+  await waitFor(() => l.connected, { what: 'the bridge link' });
+  // One round trip on the link: the backend has processed its subscriptions (frames of a socket run in order).
+  await l.call('state::list_groups', {});
+  return backend;
+}
 
 /** A fresh place for one test: a temp dir, or (redis) a unique key prefix whose keys are deleted after. */
 function place(adapter: AdapterCase): { dir: string; cleanup: () => Promise<void> } {
+  if (adapter.name === 'bridge') {
+    const dir = uniqueName('bridge-place');
+    return { dir, cleanup: async () => (await backends.get(dir))?.stop() };
+  }
   if (adapter.name !== 'redis') {
     const dir = mkdtempSync(join(tmpdir(), `triad-kv-${adapter.name}-`));
     return { dir, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };

@@ -16,14 +16,18 @@ for (const adapter of selected()) {
         assert.equal(await kv.get('other', 'k'), undefined);
       }));
 
-    test('null and falsy values are stored, not treated as absent', () =>
-      withStore(adapter, async (kv) => {
-        await kv.set('s', 'n', null);
-        await kv.set('s', 'z', 0);
-        assert.equal(await kv.get('s', 'n'), null);
-        assert.equal(await kv.get('s', 'z'), 0);
-        assert.deepEqual(await kv.list('s'), [null, 0]);
-      }));
+    test(
+      'null and falsy values are stored, not treated as absent',
+      { skip: adapter.nullIsAbsent && 'the wire cannot tell null from absent' },
+      () =>
+        withStore(adapter, async (kv) => {
+          await kv.set('s', 'n', null);
+          await kv.set('s', 'z', 0);
+          assert.equal(await kv.get('s', 'n'), null);
+          assert.equal(await kv.get('s', 'z'), 0);
+          assert.deepEqual(await kv.list('s'), [null, 0]);
+        }),
+    );
 
     test('delete returns the old value and removes empty scopes', () =>
       withStore(adapter, async (kv) => {
@@ -39,7 +43,7 @@ for (const adapter of selected()) {
         for (const k of ['c', 'a', 'b']) await kv.set('s', k, k.toUpperCase());
         await kv.set('s', 'c', 'C2');
         assert.deepEqual(await kv.list('s'), ['C2', 'A', 'B']);
-        assert.deepEqual(await kv.keys('s'), ['c', 'a', 'b']);
+        if (!adapter.noKeys) assert.deepEqual(await kv.keys('s'), ['c', 'a', 'b']);
         assert.deepEqual(await kv.list('empty'), []);
       }));
 

@@ -16,47 +16,64 @@ import type { BridgeLink } from '../../../bridge-link/index.ts';
 import type { Logger } from '../../../util/logger.ts';
 import type { ChangeFeed, KvChange } from '../change-feed.ts';
 import { LocalChangeFeed } from '../local-feed.ts';
-import { changeOfFrame, changeOfStateEvent, frameOf } from './frames.ts';
+import { changeOfFrame, changeOfMessage, changeOfStateEvent, frameOf } from './frames.ts';
 import { remote } from './remote.ts';
 
 export const STREAM_TOPIC = 'stream.events';
+export const STATE_TOPIC = 'state.events';
 
-/** A feed fed by one backend subscription; `publish` is what this engine announces. */
+interface Subscription {
+  prefix: string;
+  trigger_type: string;
+  config: unknown;
+  decode: (data: unknown) => KvChange | undefined;
+}
+
+/** A feed fed by backend subscriptions (one function + trigger each); `publish` is what this engine announces. */
 function subscribed(
   link: BridgeLink,
   log: Logger,
-  sub: { prefix: string; trigger_type: string; config: unknown; decode: (data: unknown) => KvChange | undefined },
+  subs: Subscription[],
   publish: (change: KvChange) => Promise<void>,
 ): ChangeFeed<KvChange> {
   const local = new LocalChangeFeed<KvChange>((err) => log.error('bridge change handler failed', { error: String(err) }));
-  const functionId = `${sub.prefix}::${randomUUID()}`;
-  const offFunction = link.registerFunction(functionId, async (data) => {
-    const change = sub.decode(data);
-    if (change) await local.publish(change);
-    else log.warn('bridge: ignored a change the backend sent in an unknown shape', { function_id: functionId });
-    return null;
+  const disposers = subs.flatMap((sub) => {
+    const functionId = `${sub.prefix}::${randomUUID()}`;
+    const offFunction = link.registerFunction(functionId, async (data) => {
+      const change = sub.decode(data);
+      if (change) await local.publish(change);
+      else log.warn('bridge: ignored a change the backend sent in an unknown shape', { function_id: functionId });
+      return null;
+    });
+    return [offFunction, link.registerTrigger({ trigger_type: sub.trigger_type, function_id: functionId, config: sub.config })];
   });
-  const offTrigger = link.registerTrigger({ trigger_type: sub.trigger_type, function_id: functionId, config: sub.config });
   return {
     publish,
     subscribe: (handler) => local.subscribe(handler),
     async close() {
-      offTrigger();
-      offFunction();
+      for (const off of disposers.reverse()) off();
       await local.close();
     },
   };
 }
 
+/**
+ * Writes come back through the backend's `state` trigger; messages (which the state module never sends,
+ * but the feed contract carries) travel on the backend's `state.events` pubsub topic.
+ */
 export function stateFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
-  const sub = { prefix: 'state::bridge::on_change', trigger_type: 'state', config: {}, decode: changeOfStateEvent };
-  // Every state write happens on the backend and comes back through the trigger; nothing to send.
-  return subscribed(link, log, sub, async () => {});
+  const subs = [
+    { prefix: 'state::bridge::on_change', trigger_type: 'state', config: {}, decode: changeOfStateEvent },
+    { prefix: 'state::bridge::on_pub', trigger_type: 'subscribe', config: { topic: STATE_TOPIC }, decode: changeOfMessage },
+  ];
+  return subscribed(link, log, subs, async (change) => {
+    if (change.kind === 'message') await remote(link, 'publish', { topic: STATE_TOPIC, data: change });
+  });
 }
 
 export function streamFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
   const sub = { prefix: 'stream::bridge::on_pub', trigger_type: 'subscribe', config: { topic: STREAM_TOPIC }, decode: changeOfFrame };
-  return subscribed(link, log, sub, async (change) => {
+  return subscribed(link, log, [sub], async (change) => {
     const frame = frameOf(change);
     if (frame) await remote(link, 'publish', { topic: STREAM_TOPIC, data: frame });
   });

@@ -62,3 +62,15 @@ export function changeOfStateEvent(data: unknown): KvChange | undefined {
     return { ...base, kind: 'write', old, value: data.new_value };
   return undefined;
 }
+
+/** A message published on the backend's `state.events` topic (the KvMessage itself). */
+export function changeOfMessage(data: unknown): KvChange | undefined {
+  if (!isObj(data) || data.kind !== 'message' || typeof data.scope !== 'string') return undefined;
+  return {
+    kind: 'message',
+    scope: data.scope,
+    key: typeof data.key === 'string' ? data.key : null,
+    data: data.data ?? null,
+    at: typeof data.at === 'number' ? data.at : Date.now(),
+  };
+}
