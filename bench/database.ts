@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { registerWorker } from 'iii-sdk';
 import pg from 'pg';
 import { PG_URL, pgReachable } from '../test/conformance/sql-services.ts';
-import { report, type Sample, summarise } from './lib/stats.ts';
+import { load, report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,23 +27,6 @@ function arg(name: string, fallback: number): number {
 const OPS = arg('ops', 20_000);
 const CONCURRENCY = arg('concurrency', 16);
 const ROUNDS = arg('rounds', 3);
-
-/** Run `ops` calls of `op(i)` with `concurrency` loops; per-call latencies → Sample. */
-async function load(ops: number, concurrency: number, op: (i: number) => Promise<unknown> | unknown): Promise<Sample> {
-  const latencies: number[] = [];
-  let next = 0;
-  const t0 = performance.now();
-  const loop = async (): Promise<void> => {
-    while (next < ops) {
-      const i = next++;
-      const s = performance.now();
-      await op(i);
-      latencies.push(performance.now() - s);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  return summarise(latencies, performance.now() - t0);
-}
 
 /**
  * Sequential ops, alternating subject and baseline call by call so both see the same table size,

@@ -9,7 +9,10 @@
  * measured from just before the write (`sent_at` in the payload) to the client's receipt. Loopback only,
  * bounded counts.
  *
- *   node --import tsx bench/stream-fanout.ts [--subscribers 1000] [--sets 1000] [--burst 10] [--latency-sets 200] [--rounds 2] [--children 2]
+ * `--across-redis`: the subject is two engines on the redis adapter (writes on A, subscribers on B, each
+ * frame through Redis), the baseline one engine on the default in-process kv adapter (needs Redis).
+ *
+ *   node --import tsx bench/stream-fanout.ts [--subscribers 1000] [--sets 1000] [--burst 10] [--latency-sets 200] [--rounds 2] [--children 2] [--across-redis]
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -17,6 +20,8 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startEngine } from '@triad/engine';
 import WebSocket, { WebSocketServer } from 'ws';
+import { uniqueName } from '../test/helpers/names.ts';
+import { dropPrefix, redisAdapter } from '../test/helpers/redis-engines.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 
 function arg(name: string, fallback: number): number {
@@ -35,6 +40,7 @@ const CHILDREN = arg('children', 2);
 const WARMUP_SETS = Math.min(100, SETS);
 const STREAM = 'clicks';
 const GROUP = 'all';
+const ACROSS = process.argv.includes('--across-redis');
 
 const now = (): number => performance.timeOrigin + performance.now();
 
@@ -189,15 +195,21 @@ function best(a: Phases | undefined, b: Phases): Phases {
 
 const payload = (n: number, sentAt: number) => ({ code: `c${n % 97}`, clicked_at: new Date().toISOString(), sent_at: sentAt });
 
-async function benchTriad(): Promise<Phases> {
-  const engine = await startEngine({
-    logLevel: 'warn',
-    workers: [
-      { name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } },
-      { name: 'iii-stream', config: { host: '127.0.0.1', port: 0 } },
-    ],
-  });
-  const pool = await openPool(engine.addresses.stream!, true);
+/** One engine (default kv adapter), or with `across` two on Redis: writes on `engine`, subscribers on the other. */
+async function benchTriad(across = false): Promise<Phases> {
+  const prefix = `${uniqueName('triad-bench')}:`;
+  const adapter = across ? { adapter: redisAdapter(prefix) } : {};
+  const start = () =>
+    startEngine({
+      logLevel: 'warn',
+      workers: [
+        { name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } },
+        { name: 'iii-stream', config: { host: '127.0.0.1', port: 0, ...adapter } },
+      ],
+    });
+  const engine = await start();
+  const other = across ? await start() : engine;
+  const pool = await openPool(other.addresses.stream!, true);
   try {
     const write = async (n: number, sentAt: number): Promise<void> => {
       await engine.api.invoke('stream::set', { stream_name: STREAM, group_id: GROUP, item_id: `i${n}`, data: payload(n, sentAt) });
@@ -207,6 +219,7 @@ async function benchTriad(): Promise<Phases> {
   } finally {
     await closePool(pool);
     await engine.stop();
+    if (across) await Promise.all([other.stop(), dropPrefix(prefix)]);
   }
 }
 
@@ -238,12 +251,14 @@ async function main(): Promise<void> {
   let baseline: Phases | undefined;
   let triad: Phases | undefined;
   for (let r = 0; r < ROUNDS; r++) {
-    baseline = best(baseline, await benchBareWs());
-    triad = best(triad, await benchTriad());
+    baseline = best(baseline, await (ACROSS ? benchTriad() : benchBareWs()));
+    triad = best(triad, await benchTriad(ACROSS));
   }
   if (!baseline || !triad) return;
   // One latency sample per delivery, so `throughput` reads as deliveries/s (writes/s × subscribers).
-  const labels = { subject: 'triad stream::set', baseline: 'bare ws broadcast' };
+  const labels = ACROSS
+    ? { subject: 'A → redis → B', baseline: 'one engine (kv)' }
+    : { subject: 'triad stream::set', baseline: 'bare ws broadcast' };
   report(`throughput phase (bursts of ${BURST}): deliveries/s, set-to-receive latency (ms)`, triad.burst, baseline.burst, labels);
   report(`latency phase (${LATENCY_SETS} writes, one at a time): set-to-receive latency (ms)`, triad.paced, baseline.paced, labels);
   const wt = Math.min(triad.burst.cpuMsPerWrite, triad.paced.cpuMsPerWrite);
@@ -251,6 +266,7 @@ async function main(): Promise<void> {
   console.log(
     `\nserver process CPU ms per event (${SUBSCRIBERS} sockets): triad ${wt.toFixed(2)}   bare ${wb.toFixed(2)}   ratio ${(wt / wb).toFixed(2)}×`,
   );
+  if (ACROSS) return;
   const ratio = triad.burst.throughput / baseline.burst.throughput;
   const p99 = triad.paced.p99;
   console.log(

@@ -37,3 +37,20 @@ export function report(title: string, subject: Sample, baseline: Sample, labels 
     `  ratio                  throughput ${f(subject.throughput / baseline.throughput, 2)}×   p50 ${f(subject.p50 / baseline.p50, 2)}×   p99 ${f(subject.p99 / baseline.p99, 2)}×`,
   );
 }
+
+/** Run `ops` calls of `op(i)` with `concurrency` loops; per-call latencies → Sample. */
+export async function load(ops: number, concurrency: number, op: (i: number) => Promise<unknown> | unknown): Promise<Sample> {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  const loop = async (): Promise<void> => {
+    while (next < ops) {
+      const i = next++;
+      const s = performance.now();
+      await op(i);
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  return summarise(latencies, performance.now() - t0);
+}
