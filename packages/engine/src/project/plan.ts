@@ -6,9 +6,7 @@
 import { relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config/config-file.ts';
 import type { WorkerEntry } from '../core/engine.ts';
-import { configurationConfigSchema } from '../modules/configuration/config.ts';
-import type { ConfigStore } from '../modules/configuration/index.ts';
-import type { EngineModule } from '../modules/module.ts';
+import type { EngineModule, Services } from '../modules/module.ts';
 import { readStoredValue, type StoredValue } from './stored-values.ts';
 
 /** Built-ins that read their config.yaml block every boot and never get a `config/<id>.yaml`. */
@@ -37,10 +35,18 @@ export function isConfigurable(m: EngineModule): boolean {
   return typeof props === 'object' && props !== null && Object.keys(props).length > 0;
 }
 
+type ConfigStore = Services['configuration'];
+
+/** The configuration worker's directory, as its own schema reads its config.yaml block (defaults included). */
+function configDirectory(loaded: LoadedConfig, modules: readonly EngineModule[]): string {
+  const block = loaded.entries.find((e) => e.kind === 'builtin' && e.name === 'configuration')?.config;
+  const parsed = modules.find((m) => m.name === 'configuration')?.configSchema.parse(block ?? {});
+  const dir = parsed?.ok ? (parsed.value as { adapter?: { config?: { directory?: unknown } } }).adapter?.config?.directory : undefined;
+  return typeof dir === 'string' ? dir : './config';
+}
+
 export function planProject(loaded: LoadedConfig, modules: readonly EngineModule[], projectDir: string, store?: ConfigStore): ProjectPlan {
-  const confEntry = loaded.entries.find((e) => e.kind === 'builtin' && e.name === 'configuration');
-  const conf = configurationConfigSchema.parse(confEntry?.config ?? {});
-  const directory = resolve(projectDir, conf.ok ? conf.value.adapter.config.directory : './config');
+  const directory = resolve(projectDir, configDirectory(loaded, modules));
   const plan: ProjectPlan = {
     entries: [],
     configurable: new Map(),

@@ -16,7 +16,6 @@ import { basename, dirname, resolve } from 'node:path';
 import { type LoadedConfig, type LocalWorkerEntry, loadConfigFile, parseConfigText } from '../core/config/config-file.ts';
 import { interpolateText } from '../core/config/interpolate.ts';
 import { builtinModules } from '../modules/builtins.ts';
-import type { ConfigurationEvent } from '../modules/configuration/index.ts';
 import type { EngineModule, Services } from '../modules/module.ts';
 import { type RunningEngine, startEngine } from '../start-engine.ts';
 import { createLogger, type Logger, type LogLevel } from '../util/logger.ts';
@@ -24,6 +23,10 @@ import { migrateLegacyConfig } from './legacy-config.ts';
 import { type ProjectPlan, planProject } from './plan.ts';
 import { type StripTarget, stripConfigBlocks } from './strip-config.ts';
 import { watchFile } from './watch-file.ts';
+
+/** The project talks to the configuration worker through its service only. */
+type ConfigurationService = Services['configuration'];
+type ConfigurationEvent = Parameters<Parameters<ConfigurationService['onEvent']>[0]>[0];
 
 export interface StartProjectOptions {
   /** Path to config.yaml (created with the default content when missing). */
@@ -85,8 +88,7 @@ class Project extends EventEmitter implements RunningProject {
   warnings: string[] = [];
   private plan: ProjectPlan | undefined;
   private loadedOnce = false;
-  /** The `configuration` service (the project talks to that worker through it only). */
-  private store: Services['configuration'] | undefined;
+  private store: ConfigurationService | undefined;
   private offStore: Array<() => void> = [];
   /** config.yaml as last read or written by us: an identical file event is our own echo. */
   private lastText = '';
