@@ -1,7 +1,7 @@
 /** A running `node packages/cli/bin/iii.js` (the engine) for end-to-end tests. */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { waitFor } from '../../../test/helpers/wait.ts';
-import { BIN } from './run-cli.ts';
+import { spawnIii } from './run-cli.ts';
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -14,18 +14,7 @@ export interface ServeProcess {
 }
 
 export async function startServe(cwd: string, args: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { ...process.env, III_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+  const { child, output } = spawnIii(cwd, args, { ...process.env, III_LOG_LEVEL: 'warn' });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => {
@@ -33,10 +22,10 @@ export async function startServe(cwd: string, args: string[] = []): Promise<Serv
   });
   const url = await waitFor(
     () => {
-      if (done) throw new Error(`iii exited early:\n${out}`);
-      return /worker socket {2}(ws:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      if (done) throw new Error(`iii exited early:\n${output()}`);
+      return /worker socket {2}(ws:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1];
     },
     { timeoutMs: 30_000, what: 'iii to print its worker socket' },
   );
-  return { child, output: () => out, workerUrl: url, exited };
+  return { child, output, workerUrl: url, exited };
 }

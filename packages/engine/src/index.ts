@@ -22,7 +22,15 @@ export { ENGINE_VERSION } from './core/version.ts';
 export type * from './modules/module.ts';
 export type { ConfigErrorEvent, RunningProject, StartProjectOptions } from './project/start-project.ts';
 export type { RunningEngine, StartEngineOptions } from './start-engine.ts';
-export { createLogger, type Logger, type LogLevel } from './util/logger.ts';
+export {
+  createLogger,
+  formatLogLine,
+  LOG_FORMATS,
+  type LogFormat,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+} from './util/logger.ts';
 
 /** Start an engine with the given `workers:` entries (see start-engine.ts). */
 export async function startEngine(opts: StartEngineOptions = {}): Promise<RunningEngine> {

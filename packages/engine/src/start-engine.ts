@@ -2,7 +2,7 @@
 import { Engine, type ReloadReport, type WorkerEntry } from './core/engine.ts';
 import { builtinModules } from './modules/builtins.ts';
 import type { EngineApi, EngineModule } from './modules/module.ts';
-import { createLogger, type Logger, type LogLevel } from './util/logger.ts';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './util/logger.ts';
 
 export interface StartEngineOptions {
   /** config.yaml `workers:` entries, already interpolated. Mandatory modules are added when missing. */
@@ -12,6 +12,8 @@ export interface StartEngineOptions {
   /** Extra (third-party) modules, registered beside the built-ins. */
   modules?: EngineModule[];
   logLevel?: LogLevel | 'silent';
+  /** `text` (default: $III_LOG_FORMAT, else text) or `json` (one JSON object per line). */
+  logFormat?: LogFormat;
   logger?: Logger;
 }
 
@@ -28,7 +30,7 @@ export interface RunningEngine {
 }
 
 export async function startEngine(opts: StartEngineOptions = {}): Promise<RunningEngine> {
-  const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info' });
+  const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info', ...(opts.logFormat ? { format: opts.logFormat } : {}) });
   const engine = new Engine([...builtinModules, ...(opts.modules ?? [])], { projectDir: opts.projectDir, log });
   await engine.start(opts.workers ?? []);
   const api = engine.core.apiFor('embedder', []);

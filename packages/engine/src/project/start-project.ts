@@ -18,7 +18,7 @@ import { interpolateText } from '../core/config/interpolate.ts';
 import { builtinModules } from '../modules/builtins.ts';
 import type { EngineModule, Services } from '../modules/module.ts';
 import { type RunningEngine, startEngine } from '../start-engine.ts';
-import { createLogger, type Logger, type LogLevel } from '../util/logger.ts';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from '../util/logger.ts';
 import { migrateLegacyConfig } from './legacy-config.ts';
 import { type ProjectPlan, planProject } from './plan.ts';
 import { type StripTarget, stripConfigBlocks } from './strip-config.ts';
@@ -32,6 +32,8 @@ export interface StartProjectOptions {
   /** Path to config.yaml (created with the default content when missing). */
   configPath: string;
   logLevel?: LogLevel | 'silent';
+  /** `text` (default: $III_LOG_FORMAT, else text) or `json` (one JSON object per line). */
+  logFormat?: LogFormat;
   logger?: Logger;
   /** Extra (third-party / test) modules beside the built-ins. */
   modules?: EngineModule[];
@@ -57,7 +59,7 @@ export interface RunningProject extends EventEmitter {
 
 export async function startProject(opts: StartProjectOptions): Promise<RunningProject> {
   const configPath = resolve(opts.configPath);
-  const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info' });
+  const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info', ...(opts.logFormat ? { format: opts.logFormat } : {}) });
   const modules = [...builtinModules, ...(opts.modules ?? [])];
   const loaded = loadConfigFile(configPath, { modules });
   const projectDir = dirname(configPath);

@@ -8,7 +8,7 @@ import { options } from './options.ts';
 registerCommand({
   path: [],
   summary: 'Start the engine and the local workers of this project',
-  usage: 'iii [-c <config.yaml>] [--log-level <level>]',
+  usage: 'iii [-c <config.yaml>] [--log-level <level>] [--log-format text|json]',
   options,
   details: `Local workers (entries with worker_path, added by \`iii worker add ./dir\`) run as child processes:
 scripts.install once when their dependencies are missing, then scripts.start with III_URL set.

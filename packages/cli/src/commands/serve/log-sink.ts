@@ -5,7 +5,9 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { LogFormat } from '@triad/engine';
 import type { CliIO } from '../../output/io.ts';
+import { statusLine } from '../../output/log-line.ts';
 
 export type StreamName = 'stdout' | 'stderr';
 
@@ -19,6 +21,7 @@ export class LogSink {
     private readonly io: CliIO,
     /** Masked as *** wherever a worker prints it (the SDK logs its engine URL, which may carry it). */
     private readonly secret?: string,
+    private readonly format?: LogFormat,
   ) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'stdout.log'), '');
@@ -55,7 +58,12 @@ export class LogSink {
   }
 
   private emit(which: StreamName, line: string): void {
-    const text = `[${this.name}] ${line.replace(/\r$/, '')}\n`;
+    const msg = line.replace(/\r$/, '');
+    const text = statusLine(
+      this.format,
+      { level: 'info', scope: `worker:${this.name}`, msg, fields: { stream: which } },
+      `[${this.name}] ${msg}`,
+    );
     if (which === 'stdout') this.io.out(text);
     else this.io.err(text);
   }

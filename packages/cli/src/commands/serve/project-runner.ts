@@ -4,7 +4,7 @@
  */
 
 import { consoleModule } from '@triad/console';
-import { type LogLevel, startProject } from '@triad/engine';
+import { type LogFormat, type LogLevel, startProject } from '@triad/engine';
 import type { LocalEntry } from './supervisor.ts';
 
 export interface ProjectHandle {
@@ -20,10 +20,14 @@ export interface ProjectHandle {
   stop(): Promise<void>;
 }
 
-export async function startProjectHandle(configPath: string, logLevel: LogLevel | 'silent'): Promise<ProjectHandle> {
+export async function startProjectHandle(
+  configPath: string,
+  logLevel: LogLevel | 'silent',
+  logFormat: LogFormat = 'text',
+): Promise<ProjectHandle> {
   // The console lives in its own package (the engine does not depend on it): the CLI adds it, so
   // `- name: console` in config.yaml starts it with the engine.
-  const project = await startProject({ configPath, logLevel, modules: [consoleModule] });
+  const project = await startProject({ configPath, logLevel, logFormat, modules: [consoleModule] });
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),

@@ -5,8 +5,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { LOG_FORMATS, type LogFormat } from '@triad/engine';
 import { parseArgs, str } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
+import { statusLine } from '../../output/log-line.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
@@ -23,6 +25,16 @@ function checkLogLevel(level: string): Level {
   return level as Level;
 }
 
+/** `--log-format`, else $III_LOG_FORMAT, else text; anything else is a typo worth stopping for. */
+function checkLogFormat(flagValue: string | undefined, env: NodeJS.ProcessEnv): LogFormat {
+  const format = flagValue ?? env.III_LOG_FORMAT ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    const source = flagValue === undefined ? 'III_LOG_FORMAT' : '--log-format';
+    throw new CliError('E_CLI_BAD_ARGS', `${source} must be one of ${LOG_FORMATS.join(', ')} (got \`${format}\`)`);
+  }
+  return format as LogFormat;
+}
+
 export const DEFAULT_CONFIG = `# iii engine configuration.
 # Add workers with \`iii worker add <name>\`; a running engine reloads on save.
 # Configure workers at runtime through the configuration worker (configuration::set).
@@ -33,37 +45,44 @@ export async function run(ctx: CommandContext): Promise<void> {
   const args = parseArgs(ctx.argv, options);
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
   const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
-  await ensureConfig(ctx);
+  const logFormat = checkLogFormat(str(args, 'log-format'), ctx.env);
+  const say: Say = (level, msg, fields, text) =>
+    ctx.io.err(statusLine(logFormat, { level, scope: 'iii', msg, ...(fields ? { fields } : {}) }, text));
+  await ensureConfig(ctx, say);
   // Signals are ours from here on: a Ctrl-C during start-up waits for the start, then stops cleanly
   // (a default-handler death would skip the 'exit' hook and orphan the workers).
   const signalled = untilSignal();
   // Loaded on demand: the engine is only needed by this command.
   const { startProjectHandle } = await import('./project-runner.ts');
-  const handle = await startProjectHandle(ctx.configPath, logLevel);
+  const handle = await startProjectHandle(ctx.configPath, logLevel, logFormat);
   const engineUrl = localUrl(handle.addresses().worker);
   const paths = projectPaths(ctx.configPath);
   const secret = handle.workerSecret();
-  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env, ...(secret !== undefined ? { secret } : {}) });
+  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env, logFormat, ...(secret !== undefined ? { secret } : {}) });
   writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
   // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
   process.once('exit', () => {
     sup.killAll();
     removeRuntime(paths.runtime);
   });
-  await followLocalWorkers(ctx, handle, sup);
-  printReady(ctx, handle, engineUrl);
+  await followLocalWorkers(handle, sup, say);
+  printReady(ctx, handle, engineUrl, logFormat);
   await signalled;
-  ctx.io.err('Stopping…\n');
+  say('info', 'Stopping…');
   await shutdown(sup, handle);
 }
 
 /** Start the current local workers, then follow every config.yaml change. */
-async function followLocalWorkers(ctx: CommandContext, handle: ProjectHandle, sup: Supervisor): Promise<void> {
+/** A status line of `iii` itself: `text` (default `msg`) in text mode, a JSON record in json mode. */
+type Say = (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>, text?: string) => void;
+
+async function followLocalWorkers(handle: ProjectHandle, sup: Supervisor, say: Say): Promise<void> {
   const warned = new Set<string>();
   const warnImages = (): void => {
     for (const name of handle.imageWorkers().filter((n) => !warned.has(n))) {
       warned.add(name);
-      ctx.io.err(`warning: worker '${name}' is an OCI image; Triad runs local (worker_path) workers only, so it is not started\n`);
+      const msg = `worker '${name}' is an OCI image; Triad runs local (worker_path) workers only, so it is not started`;
+      say('warn', msg, { worker: name }, `warning: ${msg}`);
     }
   };
   handle.onLocalWorkers((entries) => {
@@ -80,7 +99,7 @@ function localUrl(worker: string | undefined): string {
   return `ws://127.0.0.1:${port || '49134'}`;
 }
 
-async function ensureConfig(ctx: CommandContext): Promise<void> {
+async function ensureConfig(ctx: CommandContext, say: Say): Promise<void> {
   if (existsSync(ctx.configPath)) return;
   if (process.stdin.isTTY && process.stderr.isTTY) {
     const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -93,11 +112,16 @@ async function ensureConfig(ctx: CommandContext): Promise<void> {
       );
   }
   writeFileSync(ctx.configPath, DEFAULT_CONFIG);
-  ctx.io.err(`Created ${ctx.configPath}\n`);
+  say('info', `Created ${ctx.configPath}`);
 }
 
-function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: string): void {
+function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: string, format: LogFormat): void {
   const a = handle.addresses();
+  if (format === 'json') {
+    const fields = { config: ctx.configPath, ...a, worker: engineUrl, logs: '.iii/logs/<worker>/' };
+    ctx.io.err(statusLine(format, { level: 'info', scope: 'iii', msg: 'iii engine running', fields }));
+    return;
+  }
   const lines = [`✓ iii engine running (${ctx.configPath})`, `  worker socket  ${engineUrl}   (III_URL for workers, iii trigger --url)`];
   if (a.http) lines.push(`  HTTP API       ${a.http}`);
   if (a.stream) lines.push(`  stream         ${a.stream}`);

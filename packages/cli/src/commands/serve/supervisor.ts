@@ -5,7 +5,9 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import type { LogFormat } from '@triad/engine';
 import type { CliIO } from '../../output/io.ts';
+import { statusLine } from '../../output/log-line.ts';
 import type { ProjectPaths } from '../../project/paths.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { LocalWorker } from './local-worker.ts';
@@ -25,6 +27,8 @@ export interface SupervisorOptions {
   env: NodeJS.ProcessEnv;
   /** The engine secret: handed to workers (III_ENGINE_SECRET, and inside III_URL) and masked in their logs. */
   secret?: string;
+  /** `json`: notes and worker output as JSON lines (`iii --log-format json`). @default text */
+  logFormat?: LogFormat;
   graceMs?: number;
   backoff?: BackoffPolicy;
   /** Called for every worker created (tests listen to its events). */
@@ -91,7 +95,7 @@ export class Supervisor {
   }
 
   private async apply(plan: ReconcilePlan, why: string): Promise<void> {
-    const say = (text: string): void => this.opts.io.err(`${text}\n`);
+    const say = (msg: string): void => this.opts.io.err(statusLine(this.opts.logFormat, { level: 'info', scope: 'iii', msg }));
     await Promise.all(plan.changed.map((e) => this.stopOne(e.name)));
     await Promise.all(plan.removed.map((n) => this.stopOne(n)));
     for (const n of plan.removed) say(`- local worker ${n} stopped (${why})`);
@@ -113,7 +117,7 @@ export class Supervisor {
         engineUrl: workerUrl(this.opts.engineUrl, this.opts.secret),
         configPath: paths.config,
         env: this.opts.secret === undefined ? this.opts.env : { ...this.opts.env, III_ENGINE_SECRET: this.opts.secret },
-        sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io, this.opts.secret),
+        sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io, this.opts.secret, this.opts.logFormat),
         pidFile: paths.pidFile(entry.name),
         stateFile: paths.stateFile(entry.name),
         ...(this.opts.graceMs !== undefined ? { graceMs: this.opts.graceMs } : {}),
