@@ -2,6 +2,9 @@
  * Two real engines in one process: a backend on a fixed free port (so it can be restarted where the
  * bridge expects it) and a front engine whose `iii-bridge` (or bridge adapter) points at it.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startTestEngine, type TestEngine, type WorkerEntry } from '../../helpers/engine.ts';
 import { freePort } from '../../helpers/ports.ts';
@@ -9,6 +12,7 @@ import { deferred } from '../../helpers/wait.ts';
 
 export interface Backend {
   url: string;
+  projectDir: string;
   port: number;
   engine: TestEngine;
   /** Stop the engine and start a fresh one on the same port (nothing survives but the address). */
@@ -18,9 +22,13 @@ export interface Backend {
 
 export async function startBackend(workers: WorkerEntry[] = [], port?: number, listener: Record<string, unknown> = {}): Promise<Backend> {
   const p = port ?? (await freePort());
-  const boot = () => startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { port: p, ...listener } }, ...workers] });
+  // One project dir for every boot: a restart finds what the previous run left (config/, data/).
+  const projectDir = mkdtempSync(join(tmpdir(), 'triad-backend-'));
+  const boot = () =>
+    startTestEngine({ projectDir, workers: [{ name: 'iii-worker-manager', config: { port: p, ...listener } }, ...workers] });
   const backend: Backend = {
     url: `ws://127.0.0.1:${p}`,
+    projectDir,
     port: p,
     engine: await boot(),
     async restart() {

@@ -129,6 +129,7 @@ export const ErrorCodes = {
   E_BRIDGE_OFFLINE: 'bridge link: not connected to the backend (call not sent; bounded wait expired or too many waiting)',
   E_BRIDGE_DISCONNECTED: 'bridge link: the connection dropped while the call was in flight (it may or may not have run)',
   E_BRIDGE_CLOSED: 'bridge link: used after the adapter or worker stopped',
+  E_KV_UNSUPPORTED: 'a kv operation the adapter cannot offer (bridge: keys(), no backend function lists keys)',
   E_BRIDGE_SELF: 'bridge link: bridge_url/url points at this engine itself',
   E_INVOKE_TIMEOUT: 'an engine-internal call gave up waiting (InvokeOptions.timeoutMs)',
   E_INTERNAL: 'unexpected internal error',

@@ -3,8 +3,16 @@ import { type Schema, s } from '../../core/config/schema.ts';
 
 export const DEFAULT_DIRECTORY = './config';
 
+export interface BridgeSettings {
+  bridge_url?: string | undefined;
+  bridge_secret?: string | undefined;
+  bridge_timeout_ms?: number | undefined;
+  id_prefix?: string | undefined;
+  prime_timeout_ms?: number | undefined;
+}
+
 export interface ConfigurationConfig {
-  adapter: { name: 'fs'; config: { directory: string } };
+  adapter: { name: 'fs' | 'bridge'; config: { directory: string } & BridgeSettings };
   ttl_seconds: number;
   watch_debounce_ms: number;
 }
@@ -12,9 +20,28 @@ export interface ConfigurationConfig {
 export const configurationConfigSchema: Schema<ConfigurationConfig> = s.object({
   adapter: s
     .object({
-      name: s.enum(['fs']).default('fs').describe('Storage adapter (only fs in Triad)'),
+      name: s
+        .enum(['fs', 'bridge'] as const)
+        .default('fs')
+        .describe('Storage adapter: fs (files) or bridge (another engine)'),
       config: s
-        .object({ directory: s.string().nonEmpty().default(DEFAULT_DIRECTORY).describe('Relative to the project directory') })
+        .object({
+          directory: s.string().nonEmpty().default(DEFAULT_DIRECTORY).describe('fs: relative to the project directory'),
+          bridge_url: s.string().nonEmpty().optional().describe("bridge: the backend engine's worker address (required for bridge)"),
+          bridge_secret: s.string().nonEmpty().optional().describe("bridge: the backend listener's secret (default env III_ENGINE_SECRET)"),
+          bridge_timeout_ms: s.integer().min(1).max(3_600_000).optional().describe('bridge: per remote call (default 30000)'),
+          id_prefix: s
+            .string()
+            .pattern(/^[a-z0-9_-]{0,32}$/)
+            .optional()
+            .describe('bridge: entries are kept on the backend as <id_prefix><id> (default: shared ids)'),
+          prime_timeout_ms: s
+            .integer()
+            .min(0)
+            .max(600_000)
+            .optional()
+            .describe('bridge: how long boot waits for the backend (default 10000)'),
+        })
         .default({ directory: DEFAULT_DIRECTORY }),
     })
     .default({ name: 'fs', config: { directory: DEFAULT_DIRECTORY } }),

@@ -5,7 +5,10 @@
  * built-in configs through it).
  */
 import { relative, resolve } from 'node:path';
-import type { EngineModule } from '../module.ts';
+import { checkBridgeUrl, openLink } from '../../bridge-link/index.ts';
+import type { EngineModule, ModuleContext } from '../module.ts';
+import { BridgeConfigFiles } from './adapters/bridge.ts';
+import type { ConfigFiles } from './adapters/config-files.ts';
 import { FsAdapter } from './adapters/fs.ts';
 import { type ConfigurationConfig, configurationConfigSchema } from './config.ts';
 import { registerConfigurationFunctions } from './functions.ts';
@@ -28,10 +31,9 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
   description: 'Schema-validated configuration entries, stored as config/<id>.yaml and hot-reloaded',
   mandatory: true,
   configSchema: configurationConfigSchema,
-  create(ctx, config) {
-    const directory = resolve(ctx.projectDir, config.adapter.config.directory);
-    const adapter = new FsAdapter(directory, ctx.log, config.watch_debounce_ms);
-    const store = new ConfigStore(adapter, ctx.log, relative(ctx.projectDir, directory) || '.');
+  async create(ctx, config) {
+    const { adapter, displayDir, closeLink } = await openAdapter(ctx, config);
+    const store = new ConfigStore(adapter, ctx.log, displayDir);
     store.load();
     const disposeFns = registerConfigurationFunctions(ctx.engine, store);
     const reaper = new TtlReaper(store, config.ttl_seconds, ctx.log);
@@ -42,8 +44,9 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
       start() {
         adapter.watch((changes) => store.applyFileChanges(changes));
       },
-      stop() {
+      async stop() {
         adapter.close();
+        await closeLink?.();
         reaper.close();
         trigger.dispose();
         disposeService();
@@ -53,3 +56,19 @@ export const configurationModule: EngineModule<ConfigurationConfig> = {
     };
   },
 };
+
+async function openAdapter(
+  ctx: ModuleContext,
+  config: ConfigurationConfig,
+): Promise<{ adapter: ConfigFiles; displayDir: string; closeLink?: () => Promise<void> }> {
+  const c = config.adapter.config;
+  if (config.adapter.name === 'fs') {
+    const directory = resolve(ctx.projectDir, c.directory);
+    return { adapter: new FsAdapter(directory, ctx.log, config.watch_debounce_ms), displayDir: relative(ctx.projectDir, directory) || '.' };
+  }
+  const url = checkBridgeUrl(c.bridge_url, 'configuration adapter bridge: config.bridge_url');
+  const link = openLink(ctx, { name: 'configuration-bridge', url, secret: c.bridge_secret, timeoutMs: c.bridge_timeout_ms });
+  const adapter = new BridgeConfigFiles(link, ctx.log, c.id_prefix ?? '');
+  await adapter.ready(c.prime_timeout_ms ?? 10_000);
+  return { adapter, displayDir: adapter.directory, closeLink: () => link.close() };
+}

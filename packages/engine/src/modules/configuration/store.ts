@@ -201,13 +201,16 @@ export class ConfigStore {
     source: ConfigurationEvent['source'],
   ): void {
     try {
-      this.adapter.write({
-        id: entry.id,
-        name: entry.name,
-        description: entry.description,
-        value: entry.value ?? null,
-        ...(entry.metadata !== undefined ? { metadata: entry.metadata } : {}),
-      });
+      this.adapter.write(
+        {
+          id: entry.id,
+          name: entry.name,
+          description: entry.description,
+          value: entry.value ?? null,
+          ...(entry.metadata !== undefined ? { metadata: entry.metadata } : {}),
+        },
+        entry.schema,
+      );
     } catch (err) {
       throw new EngineError('ADAPTER_ERROR', `Cannot write configuration '${entry.id}': ${(err as Error).message}`, { cause: err });
     }

@@ -1,5 +1,5 @@
 /**
- * KvStore over the backend's `state::*` functions (scale-out spec §1), for the `state` bridge adapter.
+ * KvStore over the backend's `state::*` functions (as the reference's `bridge` adapter), for the `state` bridge adapter.
  * Differences from the reference: `delete` is one remote call (the backend's `state::delete` returns the
  * old value atomically; the reference reads, then deletes, not atomically); list_groups is the backend's.
  * A stored `null` reads back as absent: the wire cannot tell them apart.

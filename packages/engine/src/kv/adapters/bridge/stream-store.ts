@@ -1,5 +1,5 @@
 /**
- * KvStore over the backend's `stream::*` functions (scale-out spec §2), for the `iii-stream` bridge
+ * KvStore over the backend's `stream::*` functions (as the reference's stream `bridge` adapter), for the `iii-stream` bridge
  * adapter. Scopes are the stream module's `["<stream>","<group>"]`. Unlike the reference, `list_all` is
  * served (from the backend's `stream::list_all`) instead of always answering an empty list.
  */

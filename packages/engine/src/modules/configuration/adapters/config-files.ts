@@ -1,8 +1,10 @@
 /**
  * The configuration adapter contract: where `configuration` entries are kept as text, one per id.
  * The store parses and validates; an adapter only stores, lists and reports outside edits. The `fs`
- * adapter (`fs.ts`, beside this file) is the one built in.
+ * adapter (`fs.ts`, beside this file) is the default; `bridge.ts` keeps entries on another engine.
  */
+
+import type { JsonSchema } from '../../../core/config/schema.ts';
 
 /** What an entry holds when written. The schema is never written. */
 export interface StoredFile {
@@ -26,7 +28,8 @@ export interface ConfigFiles {
   readonly directory: string;
   /** Every stored entry's text, not yet parsed. */
   loadAll(): FileChange[];
-  write(entry: StoredFile): void;
+  /** Store an entry. `schema` (never written by `fs`) lets a bridge register the entry on its backend. */
+  write(entry: StoredFile, schema?: JsonSchema): void;
   remove(id: string): void;
   /** Report outside edits (debounced), never the adapter's own writes. */
   watch(onChange: (changes: FileChange[]) => void): void;
