@@ -2,7 +2,7 @@
 import { type Schema, s } from '../../core/config/schema.ts';
 
 export interface PubSubConfig {
-  adapter: { name: 'local' | 'redis'; config?: { redis_url?: string } | undefined };
+  adapter: { name: 'local' | 'redis'; config?: { redis_url?: string; key_prefix?: string } | undefined };
 }
 
 /** @default `{ adapter: { name: 'local' } }` */
@@ -10,7 +10,13 @@ export const pubsubConfigSchema: Schema<PubSubConfig> = s.object({
   adapter: s
     .object({
       name: s.enum(['local', 'redis'] as const).default('local'),
-      config: s.object({ redis_url: s.string().optional() }).optional(),
+      config: s
+        .object({
+          redis_url: s.string().optional(),
+          /** Triad: prepended to every Redis channel (the topic), so several apps or test runs share one Redis. */
+          key_prefix: s.string().optional(),
+        })
+        .optional(),
     })
     .default({ name: 'local', config: undefined }),
 });

@@ -16,7 +16,10 @@ import { Subscriptions } from './subscriptions.ts';
 import { subscribeTriggerType } from './triggers.ts';
 
 function buildAdapter(ctx: ModuleContext, config: PubSubConfig, onMessage: MessageHandler): Promise<PubSubAdapter> | PubSubAdapter {
-  if (config.adapter.name === 'redis') return createRedisAdapter(config.adapter.config?.redis_url ?? DEFAULT_REDIS_URL, onMessage, ctx.log);
+  if (config.adapter.name === 'redis') {
+    const { redis_url = DEFAULT_REDIS_URL, key_prefix = '' } = config.adapter.config ?? {};
+    return createRedisAdapter(redis_url, onMessage, ctx.log, key_prefix);
+  }
   return createLocalAdapter(onMessage);
 }
 

@@ -11,7 +11,8 @@ import type { MessageHandler, PubSubAdapter } from './pubsub-adapter.ts';
 /** @default 'redis://localhost:6379' */
 export const DEFAULT_REDIS_URL = 'redis://localhost:6379';
 
-export async function createRedisAdapter(url: string, onMessage: MessageHandler, log: Logger): Promise<PubSubAdapter> {
+/** `prefix` is prepended to every channel (Redis channels are server-wide, across databases). */
+export async function createRedisAdapter(url: string, onMessage: MessageHandler, log: Logger, prefix = ''): Promise<PubSubAdapter> {
   const { Redis } = await import('ioredis');
   const opts = { lazyConnect: true, maxRetriesPerRequest: 3 };
   const pub = new Redis(url, opts);
@@ -24,23 +25,25 @@ export async function createRedisAdapter(url: string, onMessage: MessageHandler,
     throw new EngineError('E_PUBSUB_REDIS_CONNECT', `Cannot connect to Redis at ${url}: ${String(err)}`, { cause: err });
   }
   sub.on('message', (channel: string, text: string) => {
+    if (!channel.startsWith(prefix)) return;
+    const topic = channel.slice(prefix.length);
     try {
-      onMessage(channel, JSON.parse(text) as unknown);
+      onMessage(topic, JSON.parse(text) as unknown);
     } catch (err) {
-      log.warn('dropped a pubsub message that is not JSON', { topic: channel, error: String(err) });
+      log.warn('dropped a pubsub message that is not JSON', { topic, error: String(err) });
     }
   });
   // After close, late unsubscribes (workers leaving during shutdown) have nothing left to undo.
   let closed = false;
   return {
     async publish(topic, data) {
-      await pub.publish(topic, JSON.stringify(data ?? null));
+      await pub.publish(prefix + topic, JSON.stringify(data ?? null));
     },
     async listen(topic) {
-      if (!closed) await sub.subscribe(topic);
+      if (!closed) await sub.subscribe(prefix + topic);
     },
     async unlisten(topic) {
-      if (!closed) await sub.unsubscribe(topic);
+      if (!closed) await sub.unsubscribe(prefix + topic);
     },
     async close() {
       closed = true;
