@@ -20,6 +20,8 @@ export interface HttpDeps {
   dashboardHtml(): string;
   logger: LogSink;
   now?: () => Date;
+  /** The queue clicks go through. @default 'clicks' */
+  clicksQueue?: string;
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
@@ -76,7 +78,7 @@ export function createHttpHandlers(deps: HttpDeps) {
         await trigger({
           function_id: 'link::record_click',
           payload: { code, clicked_at: now().toISOString() },
-          action: TriggerAction.Enqueue({ queue: 'clicks' }),
+          action: TriggerAction.Enqueue({ queue: deps.clicksQueue ?? 'clicks' }),
         });
       } catch (err) {
         // The visitor still gets where they were going; a lost click is logged, not turned into a 500.

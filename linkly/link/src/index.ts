@@ -7,7 +7,7 @@ import { Logger } from '@iii-dev/helpers/observability';
 import { registerWorker } from 'iii-sdk';
 import { createHandlers } from './handlers.ts';
 import { createHttpHandlers } from './http-handlers.ts';
-import { DB, SCHEMA } from './sql.ts';
+import { DB, type Dialect, PROBE_SQLITE, schema } from './sql.ts';
 
 const worker = registerWorker(process.env.III_URL ?? 'ws://localhost:49134', {
   workerName: 'link',
@@ -33,6 +33,7 @@ const http = createHttpHandlers({
   list: (limit) => link.list(limit),
   dashboardHtml: () => dashboardHtml,
   logger,
+  clicksQueue: process.env.LINKLY_CLICKS_QUEUE || 'clicks',
 });
 
 // JSON Schemas: `iii trigger link::create --help` renders them as a parameter table.
@@ -68,12 +69,23 @@ worker.registerFunction('http::dashboard', () => http.dashboard());
 async function ensureSchema(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      for (const sql of SCHEMA) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
+      for (const sql of schema(await dialect())) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
       return;
     } catch (err) {
       if (attempt % 10 === 1) logger.warn('database not ready, retrying', { attempt, error: String(err) });
       await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 2000)));
     }
+  }
+}
+
+/** SQLite answers the probe; PostgreSQL refuses it with a driver error; anything else (not ready) is retried. */
+async function dialect(): Promise<Dialect> {
+  try {
+    await worker.trigger({ function_id: 'database::query', payload: { db: DB, sql: PROBE_SQLITE } });
+    return 'sqlite';
+  } catch (err) {
+    if ((err as { code?: string }).code === 'DRIVER_ERROR') return 'postgres';
+    throw err;
   }
 }
 

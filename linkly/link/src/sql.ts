@@ -1,9 +1,19 @@
-/** The SQL the link worker runs (database `primary`). `?` placeholders: SQLite is the embedded default. */
+/**
+ * The SQL the link worker runs (database `primary`). `?` placeholders work on both drivers (the engine
+ * rewrites them for PostgreSQL); only the auto-increment key differs, so the DDL comes in two dialects.
+ */
 export const DB = 'primary';
 
-export const SCHEMA = [
+export type Dialect = 'sqlite' | 'postgres';
+
+/** Succeeds on SQLite only: how the worker tells which database `primary` is. */
+export const PROBE_SQLITE = 'SELECT sqlite_version() AS v';
+
+export const schema = (dialect: Dialect): string[] => [
   'CREATE TABLE IF NOT EXISTS links (code TEXT PRIMARY KEY, url TEXT NOT NULL, created_at TEXT NOT NULL)',
-  'CREATE TABLE IF NOT EXISTS clicks (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, clicked_at TEXT NOT NULL)',
+  dialect === 'sqlite'
+    ? 'CREATE TABLE IF NOT EXISTS clicks (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT NOT NULL, clicked_at TEXT NOT NULL)'
+    : 'CREATE TABLE IF NOT EXISTS clicks (id BIGSERIAL PRIMARY KEY, code TEXT NOT NULL, clicked_at TEXT NOT NULL)',
   // The dashboard counts clicks per code; without this index every listing scans the whole clicks table.
   'CREATE INDEX IF NOT EXISTS clicks_code ON clicks (code)',
 ];
