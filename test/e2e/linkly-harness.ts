@@ -26,7 +26,7 @@ const SOURCE = join(REPO, 'linkly');
 const SKIP = new Set(['node_modules', 'data', '.iii', 'iii.lock']);
 
 /** Triggers that exist once every Linkly worker has finished booting. */
-const READY_TRIGGERS = [
+export const READY_TRIGGERS = [
   'http::create',
   'http::redirect',
   'http::update',
@@ -35,7 +35,7 @@ const READY_TRIGGERS = [
   'click-streamer::broadcast',
 ];
 /** Functions of workers that register no trigger (bulk-importer is only ever called). */
-const READY_FUNCTIONS = ['bulk-importer::import_csv'];
+export const READY_FUNCTIONS = ['bulk-importer::import_csv'];
 
 export interface LinklyPorts {
   engine: number;
@@ -51,6 +51,12 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** @default 120000: first boots compile TypeScript in three workers */
   readyTimeoutMs?: number;
+  /** Folder of config.yaml inside the project (e.g. `cluster/engine-a`). @default '.' */
+  configDir?: string;
+  /** Engine secret (III_ENGINE_SECRET): the workers get it from `iii`, the harness's own clients send it. */
+  secret?: string;
+  /** Triggers / functions whose registration means "booted". @default every Linkly worker's */
+  ready?: { triggers: string[]; functions: string[] };
 }
 
 export interface Linkly {
@@ -62,6 +68,10 @@ export interface Linkly {
   streamUrl: string;
   /** ws://127.0.0.1:<engine port> */
   engineUrl: string;
+  /** The engine secret its clients send, if it has one. */
+  secret?: string;
+  /** The `iii` process (its own process group). */
+  pid: number | undefined;
   /** Everything the CLI and the workers printed so far (for failure messages). */
   output(): string;
   /** SIGTERM the CLI (which stops the workers) and wait for it to exit. */
@@ -105,11 +115,12 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
     LINKLY_HTTP_PORT: String(ports.http),
     LINKLY_STREAM_PORT: String(ports.stream),
     OTEL_ENABLED: 'false',
+    ...(opts.secret ? { III_ENGINE_SECRET: opts.secret } : {}),
     ...opts.env,
   };
   // Own process group: if the CLI ever fails to stop, the whole tree can still be killed.
   const child = spawn(process.execPath, [CLI, '-c', 'config.yaml', '--no-update-check'], {
-    cwd: dir,
+    cwd: join(dir, opts.configDir ?? '.'),
     env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -123,6 +134,8 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
     api: `http://127.0.0.1:${ports.http}`,
     streamUrl: `ws://127.0.0.1:${ports.stream}`,
     engineUrl: `ws://127.0.0.1:${ports.engine}`,
+    ...(opts.secret ? { secret: opts.secret } : {}),
+    pid: child.pid,
     output: () => out,
     stop: () => stopChild(child),
     remove: () => rmSync(dir, { recursive: true, force: true }),
@@ -133,7 +146,7 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
   );
   exited.catch(() => {});
   try {
-    await Promise.race([waitReady(app, opts.readyTimeoutMs ?? 120_000), exited]);
+    await Promise.race([waitReady(app, opts.readyTimeoutMs ?? 120_000, opts.ready), exited]);
   } catch (err) {
     await app.stop();
     throw new Error(`Linkly did not start: ${String(err)}\n--- output ---\n${out.slice(-4000)}`);
@@ -153,7 +166,7 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function waitReady(app: Linkly, timeoutMs: number): Promise<void> {
+async function waitReady(app: Linkly, timeoutMs: number, ready = { triggers: READY_TRIGGERS, functions: READY_FUNCTIONS }): Promise<void> {
   // Connect the SDK only once the engine listens: its reconnect backoff would otherwise add seconds.
   await waitFor(() => listening(app.ports.engine), { timeoutMs, intervalMs: 50, what: `the engine on port ${app.ports.engine}` });
   const client = connect(app);
@@ -164,14 +177,14 @@ async function waitReady(app: Linkly, timeoutMs: number): Promise<void> {
           registered_triggers?: { function_id: string }[];
         };
         const live = new Set((res.registered_triggers ?? []).map((t) => t.function_id));
-        if (!READY_TRIGGERS.every((id) => live.has(id))) return false;
+        if (!ready.triggers.every((id) => live.has(id))) return false;
         const fns = (await client.trigger({ function_id: 'engine::functions::list', payload: {}, timeoutMs: 2000 })) as {
           functions?: { function_id: string }[];
         };
         const registered = new Set((fns.functions ?? []).map((f) => f.function_id));
-        return READY_FUNCTIONS.every((id) => registered.has(id));
+        return ready.functions.every((id) => registered.has(id));
       },
-      { timeoutMs, intervalMs: 100, what: `Linkly triggers ${READY_TRIGGERS.join(', ')} and functions ${READY_FUNCTIONS.join(', ')}` },
+      { timeoutMs, intervalMs: 100, what: `Linkly triggers ${ready.triggers.join(', ')} and functions ${ready.functions.join(', ')}` },
     );
     await waitFor(async () => (await fetch(`${app.api}/links`)).ok, { timeoutMs: 30_000, what: 'GET /links' });
   } finally {
@@ -197,8 +210,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** A real iii-sdk worker connected to the Linkly engine (the test's own client). */
-export function connect(app: Pick<Linkly, 'engineUrl'>, name = uniqueName('linkly-test')): IIIClient {
-  return registerWorker(app.engineUrl, { workerName: name, otel: { enabled: false }, enableMetricsReporting: false });
+export function connect(app: Pick<Linkly, 'engineUrl' | 'secret'>, name = uniqueName('linkly-test')): IIIClient {
+  return registerWorker(app.engineUrl, {
+    workerName: name,
+    otel: { enabled: false },
+    enableMetricsReporting: false,
+    ...(app.secret ? { headers: { authorization: `Bearer ${app.secret}` } } : {}),
+  });
 }
 
 /** Run `iii trigger …` against the project's engine; resolves with stdout (rejects with stderr on failure). */

@@ -103,14 +103,17 @@ export function createHandlers(deps: LinkDeps) {
       return { url: row.url };
     },
 
-    /** link::record_click {code, clicked_at} → {recorded: true}; runs from the `clicks` queue. */
+    /** link::record_click {code, clicked_at, click_id?} → {recorded: true}; runs from the `clicks` queue. */
     async recordClick(input: unknown): Promise<{ recorded: true }> {
       const rec = asRecord(input);
       const code = parseCode(rec.code);
       const clicked_at = typeof rec.clicked_at === 'string' ? rec.clicked_at : now().toISOString();
       if (deps.slowClickMs) await new Promise((r) => setTimeout(r, deps.slowClickMs));
-      await execute(INSERT_CLICK, [code, clicked_at]);
+      const clickId = typeof rec.click_id === 'string' && rec.click_id !== '' ? rec.click_id : null;
+      await execute(INSERT_CLICK, [code, clicked_at, clickId]);
       // Fire and forget: a live counter can live with a dropped event, the click row is already safe.
+      // Published again when a redelivered job inserted nothing: the event may have died with the first
+      // attempt, and click-streamer's item id (code + clicked_at) turns a repeat into an update, not a new click.
       trigger({
         function_id: 'publish',
         payload: { topic: 'link.clicked', data: { code, clicked_at } },

@@ -2,6 +2,7 @@
  * HTTP-facing functions (`http::*`). As in the tutorial they call `link::*` through the engine, so a
  * redirect's trace reads `GET /s/:code` → `http::redirect` → `link::resolve`.
  */
+import { randomUUID } from 'node:crypto';
 import { TriggerAction } from 'iii-sdk';
 import type { Link, LinkRow, LogSink, TriggerCall } from './handlers.ts';
 import { asLinkError, asRecord, parseOptionalCode, parseUrl } from './validate.ts';
@@ -77,7 +78,7 @@ export function createHttpHandlers(deps: HttpDeps) {
       try {
         await trigger({
           function_id: 'link::record_click',
-          payload: { code, clicked_at: now().toISOString() },
+          payload: { code, clicked_at: now().toISOString(), click_id: randomUUID() },
           action: TriggerAction.Enqueue({ queue: deps.clicksQueue ?? 'clicks' }),
         });
       } catch (err) {

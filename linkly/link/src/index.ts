@@ -7,7 +7,7 @@ import { Logger } from '@iii-dev/helpers/observability';
 import { registerWorker } from 'iii-sdk';
 import { createHandlers } from './handlers.ts';
 import { createHttpHandlers } from './http-handlers.ts';
-import { DB, type Dialect, PROBE_SQLITE, schema } from './sql.ts';
+import { ADD_CLICK_ID, CLICK_ID_INDEX, DB, type Dialect, isDuplicateColumn, PROBE_SQLITE, schema } from './sql.ts';
 
 const worker = registerWorker(process.env.III_URL ?? 'ws://localhost:49134', {
   workerName: 'link',
@@ -69,7 +69,13 @@ worker.registerFunction('http::dashboard', () => http.dashboard());
 async function ensureSchema(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      for (const sql of schema(await dialect())) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
+      const execute = (sql: string) => worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
+      for (const sql of schema(await dialect())) await execute(sql);
+      // Tables created before click ids existed get the column (linkly/data from an older run).
+      await execute(ADD_CLICK_ID).catch((err: unknown) => {
+        if (!isDuplicateColumn(err)) throw err;
+      });
+      await execute(CLICK_ID_INDEX);
       return;
     } catch (err) {
       if (attempt % 10 === 1) logger.warn('database not ready, retrying', { attempt, error: String(err) });

@@ -21,7 +21,21 @@ export const schema = (dialect: Dialect): string[] => [
 export const INSERT_LINK = 'INSERT INTO links (code, url, created_at) VALUES (?, ?, ?)';
 export const SELECT_URL = 'SELECT url FROM links WHERE code = ?';
 export const UPDATE_URL = 'UPDATE links SET url = ? WHERE code = ?';
-export const INSERT_CLICK = 'INSERT INTO clicks (code, clicked_at) VALUES (?, ?)';
+/**
+ * Each click carries a `click_id` from the redirect that queued it: a job the queue delivers twice (its
+ * engine died after the insert, before the ack) inserts nothing the second time. Rows without one (clicks
+ * recorded by hand) never conflict, since NULLs are distinct in a unique index on both drivers.
+ */
+export const INSERT_CLICK = 'INSERT INTO clicks (code, clicked_at, click_id) VALUES (?, ?, ?) ON CONFLICT (click_id) DO NOTHING';
+
+/** Run after `schema()`; a column that already exists is the only acceptable failure. */
+export const ADD_CLICK_ID = 'ALTER TABLE clicks ADD COLUMN click_id TEXT';
+export const CLICK_ID_INDEX = 'CREATE UNIQUE INDEX IF NOT EXISTS clicks_click_id ON clicks (click_id)';
+
+/** The ALTER's error when the column is there already (SQLite: duplicate column name; PostgreSQL: 42701). */
+export function isDuplicateColumn(err: unknown): boolean {
+  return /duplicate column|already exists|42701/i.test(err instanceof Error ? err.message : String(err));
+}
 export const LIST_LINKS = `SELECT l.code AS code, l.url AS url, l.created_at AS created_at,
   COUNT(c.id) AS clicks, MAX(c.clicked_at) AS last_click_at
   FROM links l LEFT JOIN clicks c ON c.code = l.code
