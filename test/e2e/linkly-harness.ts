@@ -13,6 +13,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type IIIClient, registerWorker } from 'iii-sdk';
+import WebSocket from 'ws';
 import { uniqueName } from '../helpers/names.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -253,4 +254,25 @@ export async function follow(app: Pick<Linkly, 'api'>, code: string): Promise<{ 
 
 export function hasChromium(): boolean {
   return existsSync('/usr/bin/chromium');
+}
+
+export interface StreamFrame {
+  type: string;
+  streamName?: string;
+  groupId?: string;
+  event?: { type: string; data?: unknown };
+}
+
+/** A WebSocket subscriber on clicks/all that records every frame. */
+export async function subscribeClicks(app: Pick<Linkly, 'streamUrl'>): Promise<{ frames: StreamFrame[]; close(): void }> {
+  const ws = new WebSocket(app.streamUrl);
+  const frames: StreamFrame[] = [];
+  ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as StreamFrame));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  ws.send(JSON.stringify({ type: 'join', data: { subscriptionId: uniqueName('sub'), streamName: 'clicks', groupId: 'all' } }));
+  await waitFor(() => frames.some((f) => f.event?.type === 'sync'), { timeoutMs: 30_000, what: 'sync frame' });
+  return { frames, close: () => ws.close() };
 }

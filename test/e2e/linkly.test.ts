@@ -5,31 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { connect, createLink, follow, iiiTrigger, type Linkly, startLinkly } from './linkly-harness.ts';
-
-interface StreamFrame {
-  type: string;
-  streamName?: string;
-  groupId?: string;
-  event?: { type: string; data?: unknown };
-}
-
-/** A WebSocket subscriber on clicks/all that records every frame. */
-async function subscribeClicks(app: Linkly): Promise<{ frames: StreamFrame[]; close(): void }> {
-  const ws = new WebSocket(app.streamUrl);
-  const frames: StreamFrame[] = [];
-  ws.on('message', (raw) => frames.push(JSON.parse(String(raw)) as StreamFrame));
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.send(JSON.stringify({ type: 'join', data: { subscriptionId: uniqueName('sub'), streamName: 'clicks', groupId: 'all' } }));
-  await waitFor(() => frames.some((f) => f.event?.type === 'sync'), { timeoutMs: 30_000, what: 'sync frame' });
-  return { frames, close: () => ws.close() };
-}
+import { connect, createLink, follow, iiiTrigger, type Linkly, type StreamFrame, startLinkly, subscribeClicks } from './linkly-harness.ts';
 
 const createdClicks = (frames: StreamFrame[], code: string) =>
   frames.filter((f) => f.event?.type === 'create' && (f.event.data as { code?: string } | undefined)?.code === code);
