@@ -11,24 +11,14 @@ import type { IIIClient } from 'iii-sdk';
 import { connectWorker, startTestEngine, type TestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { waitForTrigger } from '../queue/helpers.ts';
-import { startBackend } from './harness.ts';
+import { recordTrigger, startBackend } from './harness.ts';
 
 type Event = { event_type: string; new_value: { a: number } | null };
 const bridged = (url: string) => ({ name: 'configuration', config: { adapter: { name: 'bridge', config: { bridge_url: url } } } });
 const schema = { type: 'object', properties: { a: { type: 'integer' } } };
 
-async function watchEntry(engine: TestEngine, w: IIIClient, id: string): Promise<Event[]> {
-  const seen: Event[] = [];
-  const fn = uniqueName('on-config');
-  w.registerFunction(fn, async (e: Event) => {
-    seen.push(e);
-    return null;
-  });
-  w.registerTrigger({ type: 'configuration', function_id: fn, config: { configuration_id: id } });
-  await waitForTrigger(engine, fn, 'configuration');
-  return seen;
-}
+const watchEntry = (engine: TestEngine, w: IIIClient, id: string) =>
+  recordTrigger<Event>(engine, w, 'configuration', { configuration_id: id });
 
 const values = (seen: Event[]) => seen.map((e) => [e.event_type, e.new_value?.a]);
 

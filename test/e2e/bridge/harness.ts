@@ -5,10 +5,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IIIClient } from 'iii-sdk';
 import WebSocket from 'ws';
 import { startTestEngine, type TestEngine, type WorkerEntry } from '../../helpers/engine.ts';
+import { uniqueName } from '../../helpers/names.ts';
 import { freePort } from '../../helpers/ports.ts';
 import { deferred } from '../../helpers/wait.ts';
+import { waitForTrigger } from '../queue/helpers.ts';
 
 export interface Backend {
   url: string;
@@ -63,4 +66,17 @@ export async function rawCall(workerUrl: string, functionId: string, data: unkno
   } finally {
     ws.close();
   }
+}
+
+/** Bind a trigger of `type` on `engine` through worker `w`; resolves (once live) with what it receives. */
+export async function recordTrigger<T>(engine: TestEngine, w: IIIClient, type: string, config: Record<string, unknown>): Promise<T[]> {
+  const seen: T[] = [];
+  const fn = uniqueName(`on-${type}`);
+  w.registerFunction(fn, async (e: T) => {
+    seen.push(e);
+    return null;
+  });
+  w.registerTrigger({ type, function_id: fn, config });
+  await waitForTrigger(engine, fn, type);
+  return seen;
 }

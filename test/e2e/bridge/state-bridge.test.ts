@@ -5,13 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IIIClient } from 'iii-sdk';
-import { connectWorker, startTestEngine, type TestEngine } from '../../helpers/engine.ts';
+import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { freePort } from '../../helpers/ports.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { waitForTrigger } from '../queue/helpers.ts';
-import { startBackend } from './harness.ts';
+import { recordTrigger, startBackend } from './harness.ts';
 
 type Coded = { code?: string; message?: string };
 type StateEvent = { event_type: string; key: string; old_value: unknown; new_value: unknown };
@@ -20,19 +18,6 @@ const bridgedState = (url: string, extra: Record<string, unknown> = {}) => ({
   name: 'state',
   config: { adapter: { name: 'bridge', config: { bridge_url: url, ...extra } } },
 });
-
-/** A `state` trigger on `engine` for `scope`, recording what it receives. */
-async function recordEvents(engine: TestEngine, w: IIIClient, scope: string): Promise<StateEvent[]> {
-  const seen: StateEvent[] = [];
-  const fn = uniqueName('on-state');
-  w.registerFunction(fn, async (e: StateEvent) => {
-    seen.push(e);
-    return null;
-  });
-  w.registerTrigger({ type: 'state', function_id: fn, config: { scope } });
-  await waitForTrigger(engine, fn, 'state');
-  return seen;
-}
 
 describe('state: bridge adapter', () => {
   it('shares data between engines and fires every engine’s triggers once per change, backend writes included', async () => {
@@ -44,8 +29,8 @@ describe('state: bridge adapter', () => {
     const wk = connectWorker(backend.engine);
     try {
       const scope = uniqueName('links');
-      const onA = await recordEvents(a, wa, scope);
-      const onB = await recordEvents(b, wb, scope);
+      const onA = await recordTrigger<StateEvent>(a, wa, 'state', { scope });
+      const onB = await recordTrigger<StateEvent>(b, wb, 'state', { scope });
       // Both bridges' subscriptions on the backend are live once a probe write reaches both engines.
       await waitFor(async () => {
         await wa.trigger({ function_id: 'state::set', payload: { scope, key: 'probe', value: 0 } });

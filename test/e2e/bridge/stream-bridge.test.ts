@@ -8,9 +8,8 @@ import { describe, it } from 'node:test';
 import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { waitForTrigger } from '../queue/helpers.ts';
 import { StreamClient } from '../stream/client.ts';
-import { startBackend } from './harness.ts';
+import { recordTrigger, startBackend } from './harness.ts';
 
 const bridgedStream = (url: string) => ({
   name: 'iii-stream',
@@ -28,14 +27,7 @@ describe('iii-stream: bridge adapter', () => {
     const onA = await StreamClient.connect(a.addresses.stream as string);
     const onB = await StreamClient.connect(b.addresses.stream as string);
     try {
-      const triggered: unknown[] = [];
-      const fn = uniqueName('on-stream');
-      wb.registerFunction(fn, async (e: unknown) => {
-        triggered.push(e);
-        return null;
-      });
-      wb.registerTrigger({ type: 'stream', function_id: fn, config: { stream_name: stream } });
-      await waitForTrigger(b, fn, 'stream');
+      const triggered = await recordTrigger<unknown>(b, wb, 'stream', { stream_name: stream });
       onA.join('sa', stream, 'all');
       onB.join('sb', stream, 'all');
       await Promise.all([onA.waitFrames(1), onB.waitFrames(1)]); // the sync frames
