@@ -88,6 +88,28 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
       assert.deepEqual(runs[1], { who: first === 'a' ? 'b' : 'a', attempts: 0 });
     }));
 
+  test('FIFO across engines: one engine runs the queue; when it dies mid-job the other takes over, in order', () =>
+    withInstances(2, async (a, b) => {
+      const q = uniqueName('q');
+      const runs: Array<{ who: string; n: number }> = [];
+      const handler = (who: string) => async (j: Delivery) => {
+        runs.push({ who, n: (j.data as { n: number }).n });
+        if (runs.length === 1) await new Promise(() => {}); // the first engine dies holding job 0
+      };
+      await a.consume(named(q), { fifo: true, concurrency: 2, handle: handler('a') });
+      await b.consume(named(q), { fifo: true, concurrency: 2, handle: handler('b') });
+      for (let n = 0; n < 5; n++) await a.backend.enqueue(job(q, n, { data: { n }, id: `g${n}`, groupKey: 'g' }));
+      await waitFor(() => runs.length === 1, { what: 'job 0 started' });
+      const first = runs[0]?.who;
+      await (first === 'a' ? a : b).backend.close();
+      await waitFor(() => runs.length === 6, { what: 'the other engine runs the group' });
+      const other = first === 'a' ? 'b' : 'a';
+      assert.deepEqual(
+        runs.slice(1),
+        [0, 1, 2, 3, 4].map((n) => ({ who: other, n })),
+      );
+    }));
+
   test('after a dropped connection: reconnects, consumers resume, an enqueue made during the outage waits and lands', () =>
     withInstances(1, async (a) => {
       const q = uniqueName('q');
