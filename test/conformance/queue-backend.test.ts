@@ -128,6 +128,27 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
       assert.deepEqual([...new Set(got)].sort(), ['m-1', 'm-2']);
     }));
 
+  test('a publish the broker refuses (exchange gone) fails with a code and does not stall later publishes', async () => {
+    const functions = { has: () => true, onChange: () => () => {} };
+    const backend = new RabbitMqQueueBackend({ url: AMQP_URL, publishTimeoutMs: 300, functions, log });
+    const q = uniqueName('q');
+    const spec = { concurrency: 1, pollIntervalMs: 50, maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 0 } };
+    const got: string[] = [];
+    try {
+      await backend.start();
+      await backend.consume(named(q), { ...spec, handle: async (j) => void got.push(j.id) });
+      await assert.rejects(
+        backend.link.publish(uniqueName('no-such-exchange'), 'x', Buffer.from('{}'), {}),
+        (e: { code?: string }) => e.code === 'E_QUEUE_AMQP_UNAVAILABLE',
+      );
+      await backend.enqueue(job(q, 1));
+      await waitFor(() => got.length === 1, { what: 'a publish after the refused one' });
+    } finally {
+      await backend.close();
+      await deleteTopology([{ ref: named(q), spec: { ...spec, handle: async () => {} } }]);
+    }
+  });
+
   test('start fails with E_QUEUE_AMQP_CONNECT naming RabbitMQ and the URL (without its password)', async () => {
     const backend = new RabbitMqQueueBackend({
       url: 'amqp://guest:secret@127.0.0.1:1',

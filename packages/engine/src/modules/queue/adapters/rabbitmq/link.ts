@@ -147,8 +147,7 @@ export class AmqpLink {
   private async connectOnce(timeoutMs: number): Promise<void> {
     const conn = await connect(withHeartbeat(this.opts.url), { timeout: timeoutMs, clientProperties: { connection_name: 'triad-queue' } });
     try {
-      const confirm = await conn.createConfirmChannel();
-      confirm.on('error', () => {}); // a channel error also closes the connection handler below
+      const confirm = await this.confirmChannel(conn);
       conn.on('error', () => {}); // 'close' follows, with the error
       conn.on('close', (err?: Error) => this.dropped(conn, err));
       this.up = { conn, confirm };
@@ -165,6 +164,27 @@ export class AmqpLink {
         this.opts.log.warn('queue: RabbitMQ setup after connect failed', { url: this.location, error: message(err) });
       }
     }
+  }
+
+  /**
+   * The publish channel. A channel-level error (e.g. a publish to an exchange someone deleted) closes only
+   * the channel: open a new one on the same connection so later publishes are not stuck behind it.
+   */
+  private async confirmChannel(conn: ChannelModel): Promise<ConfirmChannel> {
+    const confirm = await conn.createConfirmChannel();
+    confirm.on('error', (err: Error) =>
+      this.opts.log.warn('queue: RabbitMQ publish channel error', { url: this.location, error: err.message }),
+    );
+    confirm.on('close', () => {
+      if (this.closed || this.up?.conn !== conn || this.up.confirm !== confirm) return;
+      this.confirmChannel(conn).then(
+        (next) => {
+          if (this.up?.conn === conn) this.up = { conn, confirm: next };
+        },
+        () => {}, // the connection is going down too: `dropped` reconnects
+      );
+    });
+    return confirm;
   }
 
   private dropped(conn: ChannelModel, err: Error | undefined): void {
