@@ -226,7 +226,12 @@ export class AmqpConsumer {
       .then(step)
       .catch((err: unknown) => {
         // The follow-up failed (broker gone): leave the message unacked; it is redelivered.
-        this.deps.log.warn('queue: could not settle a RabbitMQ job; it will be redelivered', { queue: h.job.queue, error: errorText(err) });
+        // At shutdown this is expected (the handler outlived the connection): say it quietly.
+        const level = this.deps.link.isClosed ? 'debug' : 'warn';
+        this.deps.log[level]('queue: could not settle a RabbitMQ job; it will be redelivered', {
+          queue: h.job.queue,
+          error: errorText(err),
+        });
         this.giveBack(h);
       })
       .finally(() => {

@@ -83,6 +83,11 @@ export class AmqpLink {
     return this.up !== undefined;
   }
 
+  /** `close()` was called (engine stopping or adapter swapped). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Run `fn` after every (re)connect; also now if connected. */
   onUp(fn: (conn: ChannelModel) => Promise<void> | void): Disposer {
     this.upListeners.add(fn);
