@@ -64,7 +64,7 @@ test('redis adapters: outage fails calls with their codes, then reconnect, no ac
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'triad-redis-restart-'));
   let redis = await startRedis(port, dir);
-  const adapter = redisAdapter('t:', `redis://127.0.0.1:${port}`, { command_timeout_ms: 300 });
+  const adapter = redisAdapter('t:', `redis://127.0.0.1:${port}`, { command_timeout_ms: 1000 });
   const engine = await startTestEngine({
     workers: [
       { name: 'state', config: { adapter } },
@@ -91,13 +91,13 @@ test('redis adapters: outage fails calls with their codes, then reconnect, no ac
     await client.waitFrames(2);
 
     await kill9(redis);
-    await assert.rejects(call('state::set', { scope: 's', key: 'down', value: 1 }), { code: 'SET_ERROR' });
-    await assert.rejects(call('state::get', { scope: 's', key: 'k0' }), { code: 'GET_ERROR' });
-    await assert.rejects(call('state::update', { scope: 's', key: 'k0', ops: [] }), { code: 'UPDATE_ERROR' });
-    await assert.rejects(call('stream::set', { stream_name: 'live', group_id: 'g', item_id: 'x', data: 1 }), {
-      code: 'STREAM_SET_ERROR',
-    });
-    await assert.rejects(call('stream::send', { stream_name: 'live', group_id: 'g', type: 't' }), { code: 'STREAM_SEND_ERROR' });
+    await Promise.all([
+      assert.rejects(call('state::set', { scope: 's', key: 'down', value: 1 }), { code: 'SET_ERROR' }),
+      assert.rejects(call('state::get', { scope: 's', key: 'k0' }), { code: 'GET_ERROR' }),
+      assert.rejects(call('state::update', { scope: 's', key: 'k0', ops: [] }), { code: 'UPDATE_ERROR' }),
+      assert.rejects(call('stream::set', { stream_name: 'live', group_id: 'g', item_id: 'x', data: 1 }), { code: 'STREAM_SET_ERROR' }),
+      assert.rejects(call('stream::send', { stream_name: 'live', group_id: 'g', type: 't' }), { code: 'STREAM_SEND_ERROR' }),
+    ]);
 
     redis = await startRedis(port, dir);
     // The engine reconnects by itself; every acknowledged write is there, in order.

@@ -5,7 +5,7 @@ import { kvAdapterSchema } from '../../kv/index.ts';
 export const stateConfigSchema = s.object({
   /** Restart-only: a change is logged and applied at the next start. */
   adapter: kvAdapterSchema.describe(
-    'Storage adapter: { name: kv, config: { store_method: in_memory | file_based, file_path, save_interval_ms } }',
+    'Storage adapter: kv { store_method: in_memory | file_based, file_path }, redis { redis_url, key_prefix } (shared by engines) or bridge { bridge_url }',
   ),
   /** Live: when false, writes fire no `state` triggers. */
   triggers_enabled: s.boolean().default(true),

@@ -10,7 +10,9 @@ export const streamConfigSchema = s.object({
   host: s.string().nonEmpty().default('0.0.0.0'),
   /** Called at upgrade with `{headers, path, query_params, addr}`; its `{context}` reaches join/leave triggers. */
   auth_function: s.string().nonEmpty().optional(),
-  adapter: kvAdapterSchema.describe('Storage adapter: { name: kv, config: { store_method: in_memory | file_based, file_path } }'),
+  adapter: kvAdapterSchema.describe(
+    'Storage adapter: kv { store_method: in_memory | file_based, file_path }, redis { redis_url, key_prefix } (shared by engines) or bridge { bridge_url }',
+  ),
   /** Triad: a subscriber socket whose unsent bytes exceed this is a slow consumer. */
   max_buffered_bytes_per_socket: s.integer().min(1024).default(DEFAULT_MAX_BUFFERED_BYTES),
   /**
