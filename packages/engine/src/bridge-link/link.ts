@@ -95,7 +95,11 @@ export class BridgeLink {
   }
 
   /** Call a remote function. Rejects with the remote error's own code, or an `E_BRIDGE_*` link error. */
-  call(functionId: string, data: unknown, opts: { timeoutMs?: number; metadata?: unknown } = {}): Promise<unknown> {
+  call(
+    functionId: string,
+    data: unknown,
+    opts: { timeoutMs?: number; metadata?: unknown; traceparent?: string | undefined; baggage?: string | undefined } = {},
+  ): Promise<unknown> {
     if (this.state === 'closed') return Promise.reject(linkError('E_BRIDGE_CLOSED', 'the bridge link is closed'));
     const frame: InvokeFunctionMsg & { invocation_id: string } = {
       type: 'invokefunction',
@@ -103,6 +107,9 @@ export class BridgeLink {
       function_id: functionId,
       data: data ?? null,
       ...(opts.metadata !== undefined ? { metadata: opts.metadata } : {}),
+      // The trace continues on the backend: its spans join the caller's trace.
+      ...(opts.traceparent ? { traceparent: opts.traceparent } : {}),
+      ...(opts.baggage ? { baggage: opts.baggage } : {}),
     };
     return this.calls.start(frame, opts.timeoutMs ?? this.timeoutMs, () => this.connected && this.send(frame));
   }

@@ -11,10 +11,11 @@ export function bridgeFunctions(link: BridgeLink): LocalFunction[] {
       id: 'bridge.invoke',
       description: 'Call a function of the bridged engine and return its result',
       request_format: invokeInput.toJSONSchema(),
-      async handler(input) {
+      async handler(input, call) {
         const { function_id, data, timeout_ms } = parseInput(invokeInput, input, 'bridge.invoke');
         try {
-          return await link.call(function_id, data ?? null, { timeoutMs: timeout_ms ?? link.timeoutMs });
+          const trace = { traceparent: call.traceparent, baggage: call.baggage };
+          return await link.call(function_id, data ?? null, { timeoutMs: timeout_ms ?? link.timeoutMs, ...trace });
         } catch (err) {
           throw bridgeError(function_id, err);
         }

@@ -17,8 +17,8 @@ export function forwardRoutes(engine: EngineApi, link: BridgeLink, routes: Bridg
       metadata: { bridge: { remote_function: r.remote_function, url: link.url } },
       handler: async (data, call) => {
         try {
-          const opts = { timeoutMs: r.timeout_ms ?? link.timeoutMs, ...(call.metadata !== undefined ? { metadata: call.metadata } : {}) };
-          return await link.call(r.remote_function, data, opts);
+          const { metadata, traceparent, baggage } = call;
+          return await link.call(r.remote_function, data, { timeoutMs: r.timeout_ms ?? link.timeoutMs, metadata, traceparent, baggage });
         } catch (err) {
           throw bridgeError(r.remote_function, err);
         }
