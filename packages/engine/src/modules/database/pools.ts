@@ -4,21 +4,19 @@
  * it up per use (`get(name)`) rather than keep it: a reconfigure may replace it.
  */
 
+import { redactUrl } from '../../util/redact-url.ts';
 import { createDriver, dialectOf } from './adapters/index.ts';
 import type { SqlDialect, SqlDriver } from './adapters/sql-driver.ts';
 import type { DatabaseConfig, DatabaseEntry } from './config.ts';
 import { dbError, unknownDb } from './errors.ts';
+
+export { redactUrl };
 
 export interface DatabaseInfo {
   name: string;
   driver: SqlDialect;
   /** The URL with any password masked. */
   url: string;
-}
-
-/** `postgres://app:secret@host/db` → `postgres://app:***@host/db`. */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@');
 }
 
 export class DatabasePools {

@@ -13,6 +13,7 @@
  */
 import type { Redis, RedisOptions } from 'ioredis';
 import { EngineError } from '../../../core/errors/index.ts';
+import { redactUrl } from '../../../util/redact-url.ts';
 
 export interface RedisLinkOptions {
   url: string;
@@ -48,21 +49,27 @@ export class RedisLink {
       ...(opts.commandTimeoutMs > 0 ? { commandTimeout: opts.commandTimeoutMs } : {}),
     };
     const redis = new Redis(opts.url, options);
-    // Errors surface through the calls; without a listener ioredis prints every reconnect failure.
-    redis.on('error', () => {});
+    // Errors surface through the calls; without a listener ioredis prints every reconnect failure. The socket
+    // error (ECONNREFUSED, …) says more than the rejection of connect() ("Connection is closed").
+    let socketError: unknown;
+    redis.on('error', (err) => {
+      socketError = err;
+    });
     try {
       await redis.connect();
     } catch (err) {
       redis.disconnect();
-      throw new EngineError(opts.connectErrorCode, `${opts.service}: cannot connect to Redis at ${opts.url}: ${errorText(err)}`, {
+      const why = errorText(socketError ?? err);
+      throw new EngineError(opts.connectErrorCode, `${opts.service}: cannot connect to Redis at ${redactUrl(opts.url)}: ${why}`, {
         cause: err,
       });
     }
     return new RedisLink(redis, opts);
   }
 
+  /** The URL as errors show it (password masked). */
   get url(): string {
-    return this.opts.url;
+    return redactUrl(this.opts.url);
   }
 
   /** Resolves when commands can be sent; waits for a reconnect up to the command timeout. */
@@ -110,7 +117,7 @@ export class RedisLink {
   }
 
   private unavailable(why: string): EngineError {
-    return new EngineError('E_KV_REDIS_UNAVAILABLE', `${this.opts.service}: Redis at ${this.opts.url} is unavailable: ${why}`);
+    return new EngineError('E_KV_REDIS_UNAVAILABLE', `${this.opts.service}: Redis at ${this.url} is unavailable: ${why}`);
   }
 }
 
