@@ -246,6 +246,29 @@ export function queueBackendConformance(kind: QueueBackendKind): void {
         assert.equal((await a.backend.depth({ kind: 'parked', topic })).waiting, 1, 'parked messages stay parked');
       }));
 
+    test('durable subscriptions retry with backoff and dead-letter like named queues', () =>
+      withInstances(1, async (a) => {
+        const topic = uniqueName('topic');
+        const ref: QueueRef = { kind: 'subscription', topic, functionId: 'fn::sub' };
+        const attempts: Record<string, number[]> = {};
+        await a.consume(ref, {
+          maxAttempts: 2,
+          handle: async (j) => {
+            const n = (j.data as { n: string }).n;
+            attempts[n] = [...(attempts[n] ?? []), j.attempts];
+            if (n === 'dead' || j.attempts === 0) throw new Error(`no ${n}`);
+          },
+        });
+        await a.backend.publish(topic, { id: 'flaky', data: { n: 'flaky' } });
+        await a.backend.publish(topic, { id: 'dead', data: { n: 'dead' } });
+        await waitFor(async () => (await a.backend.dlqCount(ref)) === 1, { what: 'one dead letter' });
+        await waitFor(() => attempts.flaky?.length === 2, { what: 'flaky retried once' });
+        assert.deepEqual(attempts, { flaky: [0, 1], dead: [0, 1] });
+        const [m] = await a.backend.dlqList(ref, 0, 10);
+        assert.deepEqual([m?.id, m?.payload, m?.error], ['dead', { n: 'dead' }, 'no dead']);
+        assert.deepEqual(await a.backend.dlqQueues(), [{ queue: `${topic}::fn::sub`, count: 1 }]);
+      }));
+
     test('a stopped consumer leaves jobs queued; consuming again delivers them', () =>
       withInstances(1, async (a) => {
         const topic = uniqueName('topic');
