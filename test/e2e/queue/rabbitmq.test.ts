@@ -201,4 +201,45 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
       await cleanup(q);
     }
   });
+
+  it('an adapter swap to RabbitMQ keeps queues and durable subscriptions working; an unreachable broker is refused, the old adapter stays', async () => {
+    const q = uniqueName('jobs');
+    const topic = uniqueName('swap.topic');
+    const fn = uniqueName('rq::swap');
+    const engine = await startTestEngine({
+      workers: [
+        { name: 'queue', config: { queue_configs: { [q]: POLICY }, adapter: { name: 'builtin', config: { store_method: 'in_memory' } } } },
+      ],
+    });
+    const w = connectWorker(engine);
+    try {
+      const got: string[] = [];
+      w.registerFunction(fn, async (data: { via: string }) => {
+        got.push(data.via);
+        return null;
+      });
+      w.registerTrigger({ type: 'durable:subscriber', function_id: fn, config: { topic } });
+      await waitForTrigger(engine, fn, 'durable:subscriber');
+      await assert.rejects(
+        engine.reconfigure('queue', {
+          queue_configs: { [q]: POLICY },
+          adapter: { name: 'rabbitmq', config: { amqp_url: 'amqp://127.0.0.1:1' } },
+        }),
+        (e: { code?: string; message?: string }) =>
+          e.code === 'E_QUEUE_AMQP_CONNECT' && /RabbitMQ at amqp:\/\/127\.0\.0\.1:1/.test(String(e.message)),
+      );
+      await w.trigger({ function_id: fn, payload: { via: 'builtin' }, action: TriggerAction.Enqueue({ queue: q }) });
+      await waitFor(() => got.includes('builtin'), { what: 'the builtin still serves' });
+      await engine.reconfigure('queue', rabbitWorker({ [q]: POLICY }).config);
+      await waitForTrigger(engine, fn, 'durable:subscriber');
+      await w.trigger({ function_id: fn, payload: { via: 'queue' }, action: TriggerAction.Enqueue({ queue: q }) });
+      await w.trigger({ function_id: 'iii::durable::publish', payload: { topic, data: { via: 'topic' } } });
+      await waitFor(() => got.length === 3, { what: 'deliveries through RabbitMQ' });
+      assert.deepEqual(got.slice(1).sort(), ['queue', 'topic']);
+    } finally {
+      await w.shutdown();
+      await engine.stop();
+      await cleanup(q, topic, [fn]);
+    }
+  });
 });
