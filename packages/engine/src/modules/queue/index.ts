@@ -30,21 +30,30 @@ async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<Mod
   ctx.log.info('queue backend ready', { adapter: rt.backend.kind, location: rt.location, queues: [...named.keys()] });
 
   /**
-   * Hot-swap the backend. The old one is closed first (both may be the same file); if the new one
-   * cannot be opened, the previous adapter is brought back and the error reported.
+   * Hot-swap the backend. Two builtin stores may be the same file, so the old one is closed first and
+   * brought back if the new one cannot be opened. With a broker on either side the new backend is
+   * opened (connected) first: an unreachable broker leaves the running adapter untouched.
    */
   const swap = async (prev: QueueConfig, next: QueueConfig): Promise<void> => {
     const left = await rt.backend.pendingCount();
     const previous = rt.location;
-    await rt.close();
-    try {
-      rt = await QueueRuntime.open(ctx, next.adapter);
-    } catch (err) {
-      rt = await QueueRuntime.open(ctx, prev.adapter);
-      throw err;
-    } finally {
+    if (prev.adapter.name === 'rabbitmq' || next.adapter.name === 'rabbitmq') {
+      const opened = await QueueRuntime.open(ctx, next.adapter);
+      await rt.close();
+      rt = opened;
       rt.register();
       await rt.applyNamed(named);
+    } else {
+      await rt.close();
+      try {
+        rt = await QueueRuntime.open(ctx, next.adapter);
+      } catch (err) {
+        rt = await QueueRuntime.open(ctx, prev.adapter);
+        throw err;
+      } finally {
+        rt.register();
+        await rt.applyNamed(named);
+      }
     }
     if (left > 0 && previous !== rt.location) ctx.log.warn(`queue adapter swapped; ${left} unfinished job(s) stay in ${previous}`);
     ctx.log.info('queue backend ready', { adapter: rt.backend.kind, location: rt.location });
