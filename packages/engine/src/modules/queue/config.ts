@@ -55,7 +55,7 @@ export interface QueueAdapterConfig {
         amqp_url?: string | undefined;
         /** rabbitmq: accepted for reference configs; retry budgets come from each queue's config. */
         max_attempts?: number | undefined;
-        /** rabbitmq: messages a consumer holds beyond its concurrency (FIFO queues). @default 10 */
+        /** rabbitmq: messages a consumer holds (unacked, waiting) beyond its concurrency. @default 10 */
         prefetch_count?: number | undefined;
         /** rabbitmq: accepted for reference configs; each queue's `type` decides. */
         queue_mode?: string | undefined;

@@ -30,7 +30,7 @@ export interface RabbitMqBackendOptions {
   url: string;
   /** Enqueue/publish wait for the broker at most this long. @default 5000 */
   publishTimeoutMs?: number;
-  /** FIFO consumers hold this many messages beyond their concurrency. @default 10 */
+  /** Consumers hold this many messages beyond their concurrency. @default 10 */
   prefetchCount?: number;
   functions: FunctionPresence;
   log: Logger;
@@ -77,7 +77,7 @@ export class RabbitMqQueueBackend implements QueueBackend {
       topology: this.topology,
       hasFunction: (id) => this.opts.functions.has(id),
       log: this.opts.log,
-      fifoPrefetchExtra: this.opts.prefetchCount ?? 10,
+      prefetchExtra: this.opts.prefetchCount ?? 10,
     });
     this.consumers.set(key, consumer);
     await consumer.attach();

@@ -5,7 +5,7 @@
  * (engine crash, lost connection) leaves the message unacked, and RabbitMQ hands it to another
  * consumer of the queue, on this engine or another.
  *
- * Standard queues: prefetch = concurrency; a failed job is re-published to the delay queue of its
+ * Standard queues: up to `concurrency` jobs run, `prefetch_count` more wait here; a failed job is re-published to the delay queue of its
  * backoff step (exponential, as the builtin), which dead-letters it back to the queue tail.
  * FIFO queues: the queue is single-active-consumer, so one engine at a time runs it; this consumer
  * runs one job per message group at a time, in delivery order, up to `concurrency` groups at once,
@@ -25,8 +25,11 @@ export interface ConsumerDeps {
   topology: TopologyCache;
   hasFunction(id: string): boolean;
   log: Logger;
-  /** FIFO: messages held beyond `concurrency`, so other groups move while one waits. */
-  fifoPrefetchExtra: number;
+  /**
+   * Messages held beyond `concurrency`: a finished job's slot refills at once instead of after an ack →
+   * delivery round trip to the broker; FIFO: other groups move while one waits.
+   */
+  prefetchExtra: number;
 }
 
 interface Held {
@@ -132,7 +135,7 @@ export class AmqpConsumer {
 
   private async subscribe(ch: Channel): Promise<void> {
     if (this.spec.concurrency <= 0 || this.stopped) return; // paused
-    const prefetch = this.spec.fifo ? this.spec.concurrency + this.deps.fifoPrefetchExtra : this.spec.concurrency;
+    const prefetch = this.spec.concurrency + this.deps.prefetchExtra;
     await ch.prefetch(prefetch);
     const fixedFunction = this.ref.kind === 'subscription' ? this.ref.functionId : undefined;
     const { queue } = namesOf(this.ref);
