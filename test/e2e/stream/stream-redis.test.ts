@@ -129,4 +129,37 @@ describe('iii-stream on redis, two engines', { skip }, () => {
         await Promise.all(workers.map((w) => w.shutdown()));
       }
     }));
+
+  it('names holding ":" stay apart (keys stream:<stream>:<group> escape it); list_groups and list_all read the scope set', () =>
+    withRedisEngines(1, async ([a], prefix) => {
+      const w = connectWorker(a!);
+      const base = uniqueName('s');
+      const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload });
+      try {
+        await call('stream::set', { stream_name: `${base}:x`, group_id: 'y', item_id: '1', data: 'first' });
+        await call('stream::set', { stream_name: base, group_id: 'x:y', item_id: '1', data: 'second' });
+        assert.deepEqual(await call('stream::list', { stream_name: `${base}:x`, group_id: 'y' }), ['first']);
+        assert.deepEqual(await call('stream::list', { stream_name: base, group_id: 'x:y' }), ['second']);
+        assert.deepEqual(await call('stream::list_groups', { stream_name: base }), ['x:y']);
+        const all = (await call('stream::list_all', {})) as { stream: { id: string; groups: string[] }[] };
+        assert.deepEqual(
+          all.stream.filter((s) => s.id.startsWith(base)),
+          [
+            { id: base, groups: ['x:y'] },
+            { id: `${base}:x`, groups: ['y'] },
+          ],
+        );
+        const r = new Redis(REDIS_URL);
+        try {
+          assert.deepEqual(
+            (await r.keys(`${prefix}stream:*`)).sort(),
+            [`${prefix}stream:${base}%3Ax:y`, `${prefix}stream:${base}:x%3Ay`].sort(),
+          );
+        } finally {
+          r.disconnect();
+        }
+      } finally {
+        await w.shutdown();
+      }
+    }));
 });
