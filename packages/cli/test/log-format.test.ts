@@ -8,7 +8,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitFor } from '../../../test/helpers/wait.ts';
-import { iii, spawnIii, tempDir } from './run-cli.ts';
+import { iii, iiiProcess, spawnIii, tempDir } from './run-cli.ts';
 
 interface LogLine {
   time: string;
@@ -91,7 +91,24 @@ test('a bad log format is E_CLI_BAD_ARGS, from the flag or the environment', asy
     assert.equal(flag.code, 1);
     assert.match(flag.stderr, /^error\[E_CLI_BAD_ARGS\]: --log-format must be one of text, json \(got `yaml`\)/);
     const env = await iii(cwd, [], { III_LOG_FORMAT: 'xml' });
+    assert.equal(env.code, 1);
     assert.match(env.stderr, /^error\[E_CLI_BAD_ARGS\]: III_LOG_FORMAT must be one of text, json \(got `xml`\)/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
+test('with --log-format json a fatal start-up error is a JSON record too (level error, its code)', { timeout: 60_000 }, async () => {
+  const cwd = tempDir();
+  try {
+    writeFileSync(join(cwd, 'config.yaml'), 'workers:\n  - name: state\n    config: [\n');
+    const r = await iiiProcess(cwd, ['--log-format', 'json']);
+    assert.equal(r.code, 1);
+    const last = records(r.stderr).at(-1);
+    assert.ok(last, r.stderr);
+    assert.equal(last.level, 'error');
+    assert.equal(last.scope, 'iii');
+    assert.match(String(last.code), /^E_CONFIG_/);
   } finally {
     rmSync(cwd, { recursive: true, force: true });
   }

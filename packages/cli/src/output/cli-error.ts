@@ -5,10 +5,12 @@
  * @example
  * throw new CliError('E_CLI_BAD_ARGS', 'expected key=value, got `foo`', 'quote values that contain spaces');
  */
-import { EngineError, type ErrorCode } from '@triad/engine';
+import { EngineError, type ErrorCode, type LogFormat } from '@triad/engine';
 
 export class CliError extends EngineError {
   readonly hint: string | undefined;
+  /** `json` once a command runs with `--log-format json`: the error is printed as a JSON log record. */
+  logFormat: LogFormat | undefined;
 
   constructor(code: ErrorCode | (string & {}), message: string, hint?: string, options?: { cause?: unknown }) {
     super(code, message, options);

@@ -1,4 +1,5 @@
 /** Pure rendering helpers: sorted pretty JSON, one-line coded errors, aligned tables. */
+import { formatLogLine } from '@triad/engine';
 import type { CliError } from './cli-error.ts';
 
 /**
@@ -29,8 +30,12 @@ export function formatResult(value: unknown): string {
   return `${JSON.stringify(sortKeysDeep(value), null, 2)}\n`;
 }
 
-/** `error[E_CODE]: message` (+ `hint: …` on its own line). */
+/** `error[E_CODE]: message` (+ `hint: …` on its own line); a JSON log record with `--log-format json`. */
 export function formatError(err: CliError): string {
+  if (err.logFormat === 'json') {
+    const fields = { code: err.code, ...(err.hint ? { hint: oneLine(err.hint) } : {}) };
+    return `${formatLogLine('json', { level: 'error', scope: 'iii', msg: oneLine(err.message), fields })}\n`;
+  }
   const first = `error[${err.code}]: ${oneLine(err.message)}\n`;
   return err.hint ? `${first}  hint: ${oneLine(err.hint)}\n` : first;
 }

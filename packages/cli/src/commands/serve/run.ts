@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { LOG_FORMATS, type LogFormat } from '@triad/engine';
 import { parseArgs, str } from '../../args.ts';
-import { CliError } from '../../output/cli-error.ts';
+import { CliError, toCliError } from '../../output/cli-error.ts';
 import { statusLine } from '../../output/log-line.ts';
 import { projectPaths } from '../../project/paths.ts';
 import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
@@ -46,6 +46,17 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
   const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
   const logFormat = checkLogFormat(str(args, 'log-format'), ctx.env);
+  try {
+    await serve(ctx, logLevel, logFormat);
+  } catch (err) {
+    // With --log-format json even the last word (e.g. a config error at start) is a JSON line.
+    const cliErr = toCliError(err);
+    cliErr.logFormat = logFormat;
+    throw cliErr;
+  }
+}
+
+async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat): Promise<void> {
   const say: Say = (level, msg, fields, text) =>
     ctx.io.err(statusLine(logFormat, { level, scope: 'iii', msg, ...(fields ? { fields } : {}) }, text));
   await ensureConfig(ctx, say);
@@ -72,10 +83,10 @@ export async function run(ctx: CommandContext): Promise<void> {
   await shutdown(sup, handle);
 }
 
-/** Start the current local workers, then follow every config.yaml change. */
 /** A status line of `iii` itself: `text` (default `msg`) in text mode, a JSON record in json mode. */
 type Say = (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>, text?: string) => void;
 
+/** Start the current local workers, then follow every config.yaml change. */
 async function followLocalWorkers(handle: ProjectHandle, sup: Supervisor, say: Say): Promise<void> {
   const warned = new Set<string>();
   const warnImages = (): void => {
