@@ -46,6 +46,10 @@ export const kvConfigSchema = s.object({
   bridge_url: s.string().nonEmpty().optional().describe("bridge: the backend engine's worker address (required for bridge)"),
   bridge_secret: s.string().nonEmpty().optional().describe("bridge: the backend listener's secret (default env III_ENGINE_SECRET)"),
   bridge_timeout_ms: s.integer().min(1).max(3_600_000).optional().describe('bridge: per remote call (default 30000)'),
+  bridge_stream_events: s
+    .enum(['trigger', 'pubsub'] as const)
+    .optional()
+    .describe('bridge (iii-stream): backend stream trigger (Triad backend, default) or stream.events pubsub topic (reference backend)'),
 });
 
 /**
@@ -67,6 +71,7 @@ export interface KvConfig {
   bridge_url?: string | undefined;
   bridge_secret?: string | undefined;
   bridge_timeout_ms?: number | undefined;
+  bridge_stream_events?: 'trigger' | 'pubsub' | undefined;
 }
 
 export interface OpenKvOptions {
@@ -100,7 +105,7 @@ export async function openKvBackend(
     const c = adapter.config;
     const url = checkBridgeUrl(c.bridge_url, `${opts.bridge.kind} adapter bridge: config.bridge_url`);
     const link = opts.bridge.open({ url, secret: c.bridge_secret, timeoutMs: c.bridge_timeout_ms });
-    return openBridgeBackend(opts.bridge.kind, link, opts.log ?? createLogger('kv-bridge'));
+    return openBridgeBackend(opts.bridge.kind, link, opts.log ?? createLogger('kv-bridge'), c.bridge_stream_events);
   }
   const feed = new LocalChangeFeed<KvChange>((err) => opts.log?.error('kv change handler failed', { error: String(err) }));
   return kvBackend(announcing(await openKv(adapter.config, opts), feed), feed);

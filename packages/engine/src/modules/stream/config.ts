@@ -35,8 +35,11 @@ export const listGroupsInput = s.looseObject({ stream_name: s.string() });
 export const listAllInput = s.looseObject({});
 export const sendInput = s.looseObject({ ...group, type: s.string(), data: s.any().optional(), id: s.string().optional() });
 
+/** `stream_name` of a `stream` trigger that fires for every stream (Triad; bridged engines bind it). */
+export const ANY_STREAM = '*';
+
 export const streamTriggerConfig = s.looseObject({
-  stream_name: s.string().nonEmpty(),
+  stream_name: s.string().nonEmpty().describe('The stream ("*": every stream, a Triad extension)'),
   group_id: s.string().optional(),
   item_id: s.string().optional(),
   condition_function_id: s.string().optional(),

@@ -8,7 +8,7 @@ import { formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, InvokeOptions, TriggerInstance, TriggerTypeDef } from '../module.ts';
-import { joinLeaveTriggerConfig, streamTriggerConfig } from './config.ts';
+import { ANY_STREAM, joinLeaveTriggerConfig, streamTriggerConfig } from './config.ts';
 import type { JoinLeaveEvent, StreamEvent } from './events.ts';
 
 interface Binding {
@@ -89,7 +89,7 @@ export class StreamTriggers {
   /** Fan a change out to matching `stream` triggers; never awaited by the write path. */
   fireChange(e: StreamEvent): void {
     for (const b of this.change.values()) {
-      if (b.streamName !== e.streamName) continue;
+      if (b.streamName !== ANY_STREAM && b.streamName !== e.streamName) continue;
       if ((b.groupId !== undefined && b.groupId !== e.groupId) || (b.itemId !== undefined && b.itemId !== e.id)) continue;
       void this.call(b, e, 'void');
     }

@@ -5,10 +5,14 @@
  *   `state::bridge::on_change::<uuid>` registered through the link. Every change made on the backend,
  *   by a bridged engine or directly, reaches every bridged engine once, in the backend's order. (The
  *   reference fires only the writing engine's triggers; other engines never hear of the change.)
- * - iii-stream: as the reference, a `stream.events` topic on the backend's `iii-pubsub` and a per-engine
- *   `stream::bridge::on_pub::<uuid>` subscriber. The writing engine publishes after each committed write,
- *   and receives its own frame through the subscription like every other engine (one delivery path).
- *   Writes made directly on the backend are not seen (its stream triggers need a stream name).
+ * - iii-stream (`bridge_stream_events: trigger`, the default): a backend `stream` trigger for every stream
+ *   (`stream_name: "*"`, a Triad extension) calls `stream::bridge::on_change::<uuid>`: every change the
+ *   backend's store announces (bridged writes, writes made on the backend, sends) reaches every bridged engine
+ *   once, in the backend's order; `stream::send` goes to the backend's `stream::send`.
+ * - iii-stream (`bridge_stream_events: pubsub`, for a reference backend): as the reference, a `stream.events`
+ *   topic on the backend's `pubsub` and a per-engine `stream::bridge::on_pub::<uuid>` subscriber. The writing
+ *   engine publishes after each committed write and receives its own frame through the subscription like
+ *   every other engine (one delivery path). Writes made directly on the backend are not seen.
  * Both subscriptions are replayed by the link after a reconnect; changes made while it was down are lost.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +20,7 @@ import type { BridgeLink } from '../../../bridge-link/index.ts';
 import type { Logger } from '../../../util/logger.ts';
 import type { ChangeFeed, KvChange } from '../change-feed.ts';
 import { LocalChangeFeed } from '../local-feed.ts';
-import { changeOfFrame, changeOfMessage, changeOfStateEvent, frameOf } from './frames.ts';
+import { changeOfFrame, changeOfMessage, changeOfStateEvent, frameOf, sendOf } from './frames.ts';
 import { remote } from './remote.ts';
 
 export const STREAM_TOPIC = 'stream.events';
@@ -71,7 +75,18 @@ export function stateFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
   });
 }
 
-export function streamFeed(link: BridgeLink, log: Logger): ChangeFeed<KvChange> {
+/** How a stream bridge hears of changes: the backend's `stream` trigger (Triad backends) or a pubsub topic. */
+export type StreamEvents = 'trigger' | 'pubsub';
+
+export function streamFeed(link: BridgeLink, log: Logger, events: StreamEvents): ChangeFeed<KvChange> {
+  if (events === 'trigger') {
+    // Every change the backend's stream store announces, whoever made it, in the backend's order.
+    const sub = { prefix: 'stream::bridge::on_change', trigger_type: 'stream', config: { stream_name: '*' }, decode: changeOfFrame };
+    return subscribed(link, log, [sub], async (change) => {
+      const send = sendOf(change);
+      if (send) await remote(link, 'stream::send', send);
+    });
+  }
   const sub = { prefix: 'stream::bridge::on_pub', trigger_type: 'subscribe', config: { topic: STREAM_TOPIC }, decode: changeOfFrame };
   return subscribed(link, log, [sub], async (change) => {
     const frame = frameOf(change);

@@ -74,3 +74,12 @@ export function changeOfMessage(data: unknown): KvChange | undefined {
     at: typeof data.at === 'number' ? data.at : Date.now(),
   };
 }
+
+/** A `stream::send` input for a message change (undefined for writes: the backend announces those). */
+export function sendOf(c: KvChange): Obj | undefined {
+  if (c.kind !== 'message') return undefined;
+  const at = streamAndGroup(c.scope);
+  if (!at) return undefined;
+  const m = isObj(c.data) ? c.data : {};
+  return { stream_name: at[0], group_id: at[1], ...(c.key !== null ? { id: c.key } : {}), type: m.type, data: m.data ?? null };
+}

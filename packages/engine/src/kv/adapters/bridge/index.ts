@@ -7,20 +7,21 @@ import type { BridgeLink } from '../../../bridge-link/index.ts';
 import type { Logger } from '../../../util/logger.ts';
 import type { ChangeFeed, KvBackend, KvChange } from '../change-feed.ts';
 import type { KvStore } from '../kv-store.ts';
-import { stateFeed, streamFeed } from './feeds.ts';
+import { type StreamEvents, stateFeed, streamFeed } from './feeds.ts';
 import { BridgeStateStore } from './state-store.ts';
 import { BridgeStreamStore, DELETED } from './stream-store.ts';
 
-export function openBridgeBackend(kind: 'state' | 'stream', link: BridgeLink, log: Logger): KvBackend {
+export function openBridgeBackend(kind: 'state' | 'stream', link: BridgeLink, log: Logger, events: StreamEvents = 'trigger'): KvBackend {
   let feed: ChangeFeed<KvChange>;
   let store: KvStore;
   if (kind === 'state') {
     feed = stateFeed(link, log);
     store = new BridgeStateStore(link);
   } else {
-    feed = streamFeed(link, log);
-    // The stream store announces its own writes: published to the backend, received back by every engine.
+    feed = streamFeed(link, log, events);
+    // With the trigger, the backend announces every write itself; with pubsub, the writer publishes it.
     store = new BridgeStreamStore(link, (scope, key, old, value) => {
+      if (events === 'trigger') return;
       const at = Date.now();
       const change: KvChange = value === DELETED ? { kind: 'delete', scope, key, old, at } : { kind: 'write', scope, key, old, value, at };
       feed
