@@ -183,7 +183,8 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
   const workerRows = () => {
     const ws = intro
       .workers()
-      .filter((w) => w.pid !== null)
+      // Only workers that announced themselves (engine::workers::register); a browser tab has no pid.
+      .filter((w) => w.pid !== null || w.runtime !== 'unknown')
       .map((w) => ({
         name: w.name ?? w.id,
         description: w.description,
