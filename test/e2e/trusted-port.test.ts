@@ -126,4 +126,30 @@ describe('trusted worker port', () => {
       await engine.stop();
     }
   });
+
+  it('guards the telemetry socket too: /otel without the secret is refused, /secret/<s>/otel is kept', async () => {
+    const engine = await secured();
+    const refused = new WebSocket(`${engine.workerUrl}/otel`);
+    const kept = new WebSocket(`${engine.workerUrl}/secret/${encodeURIComponent(SECRET)}/otel`);
+    const keptOpen = new Promise<void>((resolve, reject) => {
+      kept.once('open', () => resolve());
+      kept.once('error', reject);
+    });
+    try {
+      const first = await new Promise<{ type: string; error?: { code: string } }>((resolve, reject) => {
+        refused.once('message', (d: Buffer) => resolve(JSON.parse(d.toString())));
+        refused.once('error', reject);
+      });
+      assert.equal(first.error?.code, 'AUTH_ERROR');
+      const closeCode = await new Promise<number>((resolve) => refused.once('close', (code: number) => resolve(code)));
+      assert.equal(closeCode, 1008);
+      await keptOpen;
+      // The refused socket's close came after its one-second linger; the kept one is still open past it.
+      assert.equal(kept.readyState, WebSocket.OPEN);
+    } finally {
+      refused.close();
+      kept.close();
+      await engine.stop();
+    }
+  });
 });
