@@ -9,21 +9,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
-import WebSocket, { WebSocketServer } from 'ws';
-import { report, type Sample, summarise } from './lib/stats.ts';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import { drive, open } from './lib/protocol-client.ts';
+import { load, report, type Sample } from './lib/stats.ts';
 
 const callsArg = process.argv.indexOf('--calls');
 const CALLS = callsArg > 0 ? Number(process.argv[callsArg + 1]) : 20_000;
 
-async function open(url: string): Promise<WebSocket> {
-  const ws = new WebSocket(url, { perMessageDeflate: false });
-  await new Promise((r, j) => {
-    ws.once('open', r);
-    ws.once('error', j);
-  });
-  (ws as unknown as { _socket: { setNoDelay(v: boolean): void } })._socket.setNoDelay(true);
-  return ws;
-}
+const echoData = (n: number) => ({ n, text: 'hello' });
 
 /** B: answers every invokefunction with an invocationresult echoing the data. */
 function serve(b: WebSocket): void {
@@ -34,34 +28,6 @@ function serve(b: WebSocket): void {
         JSON.stringify({ type: 'invocationresult', invocation_id: m.invocation_id, function_id: m.function_id, result: { ok: true } }),
       );
   });
-}
-
-/** A: `calls` invocations with `inFlight` outstanding at a time; returns latencies. */
-async function drive(a: WebSocket, calls: number, inFlight: number): Promise<Sample> {
-  const started = new Map<string, number>();
-  const lat: number[] = [];
-  let sent = 0;
-  const t0 = performance.now();
-  await new Promise<void>((done) => {
-    const sendOne = (): void => {
-      const id = `c-${sent++}`;
-      started.set(id, performance.now());
-      a.send(JSON.stringify({ type: 'invokefunction', invocation_id: id, function_id: 'bench::echo', data: { n: sent, text: 'hello' } }));
-    };
-    a.on('message', (raw) => {
-      const m = JSON.parse(raw.toString()) as { type: string; invocation_id?: string };
-      if (m.type !== 'invocationresult' || !m.invocation_id) return;
-      const s = started.get(m.invocation_id);
-      if (s === undefined) return;
-      started.delete(m.invocation_id);
-      lat.push(performance.now() - s);
-      if (sent < calls) sendOne();
-      else if (lat.length === calls) done();
-    });
-    for (let i = 0; i < Math.min(inFlight, calls); i++) sendOne();
-  });
-  a.removeAllListeners('message');
-  return summarise(lat, performance.now() - t0);
 }
 
 /** The baseline: a relay that forwards A's frames to B and B's to A, byte for byte. */
@@ -87,8 +53,8 @@ async function viaEngine(url: string, inFlight: number): Promise<Sample> {
   b.send(JSON.stringify({ type: 'registerfunction', id: 'bench::echo' }));
   const a = await open(url);
   await new Promise((r) => setTimeout(r, 50)); // let the registration land before the first call
-  await drive(a, 2000, inFlight); // warm-up
-  const s = await drive(a, CALLS, inFlight);
+  await drive(a, 'bench::echo', echoData, 2000, inFlight); // warm-up
+  const s = await drive(a, 'bench::echo', echoData, CALLS, inFlight);
   a.close();
   b.close();
   return s;
@@ -99,8 +65,8 @@ async function viaRelay(inFlight: number): Promise<Sample> {
   const a = await open(r.url);
   const b = await open(r.url);
   serve(b);
-  await drive(a, 2000, inFlight);
-  const s = await drive(a, CALLS, inFlight);
+  await drive(a, 'bench::echo', echoData, 2000, inFlight);
+  const s = await drive(a, 'bench::echo', echoData, CALLS, inFlight);
   a.close();
   b.close();
   r.close();
@@ -113,21 +79,7 @@ async function viaSdk(url: string, inFlight: number): Promise<Sample> {
   const a = registerWorker(url, { workerName: 'bench-a', ...opts });
   b.registerFunction('bench::sdk', async () => ({ ok: true }));
   await new Promise((r) => setTimeout(r, 200));
-  const run = async (n: number): Promise<Sample> => {
-    const lat: number[] = [];
-    let next = 0;
-    const t0 = performance.now();
-    const lane = async (): Promise<void> => {
-      while (next < n) {
-        next++;
-        const s = performance.now();
-        await a.trigger({ function_id: 'bench::sdk', payload: { n: next } });
-        lat.push(performance.now() - s);
-      }
-    };
-    await Promise.all(Array.from({ length: inFlight }, lane));
-    return summarise(lat, performance.now() - t0);
-  };
+  const run = (n: number): Promise<Sample> => load(n, inFlight, (k) => a.trigger({ function_id: 'bench::sdk', payload: { n: k } }));
   await run(1000);
   const s = await run(CALLS);
   await a.shutdown();

@@ -5,6 +5,7 @@
  */
 export { BridgeLink } from './bridge-link/index.ts';
 export { parseConfigText } from './core/config/config-file.ts';
+export { parseInput } from './core/input.ts';
 export { type KvBackend, type KvChange, type KvStore, type KvWriteChange, openKv, openKvBackend } from './kv/index.ts';
 export { builtinModules } from './modules/builtins.ts';
 export type { CronLock } from './modules/cron/adapters/cron-lock.ts';
@@ -32,3 +33,4 @@ export { RabbitMqQueueBackend } from './modules/queue/adapters/rabbitmq/backend.
 export { allQueues } from './modules/queue/adapters/rabbitmq/topology.ts';
 export { SqliteQueueStore } from './modules/queue/adapters/sqlite/sqlite-store.ts';
 export type { NewJob } from './modules/queue/job.ts';
+export { getInput as stateGetInput } from './modules/state/config.ts';
