@@ -13,10 +13,10 @@
  *   node --import tsx bench/state-get.ts [--calls 20000] [--rounds 3] [--parses 500000]
  */
 import { fork } from 'node:child_process';
-import { startEngine } from '@triad/engine';
+import { startEngine, z } from '@triad/engine';
 import { parseInput, stateGetInput } from '@triad/engine/internal';
 import { registerWorker } from 'iii-sdk';
-import { z } from 'zod';
+
 import { s as hand } from './lib/hand-schema.ts';
 import { drive, open } from './lib/protocol-client.ts';
 import { load, report, type Sample } from './lib/stats.ts';

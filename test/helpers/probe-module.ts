@@ -2,16 +2,16 @@
  * A tiny configurable module for the project tests: a real EngineModule (registered through
  * startEngine's `modules` option) whose current config is readable through a function.
  */
-import { type EngineModule, type Schema, s } from '@triad/engine';
+import { type EngineModule, type Schema, z } from '@triad/engine';
 
 export interface ProbeConfig {
   greeting: string;
   limit: number;
 }
 
-export const probeSchema: Schema<ProbeConfig> = s.object({
-  greeting: s.string().default('hello'),
-  limit: s.integer().min(1).max(100).default(10),
+export const probeSchema: Schema<ProbeConfig> = z.strictObject({
+  greeting: z.string().default('hello'),
+  limit: z.int().min(1).max(100).default(10),
 });
 
 export interface Probe {

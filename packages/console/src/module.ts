@@ -3,12 +3,12 @@
  * functions in-process. Kept apart from index.ts so that loading it (the `iii` serve command does)
  * does not load the iii-sdk, which only the standalone console needs.
  */
-import { type EngineModule, s } from '@triad/engine';
+import { defineFunction, type EngineModule, noInput, z } from '@triad/engine';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
-const consoleConfig = s.object({
-  host: s.string().default('127.0.0.1'),
-  port: s.integer().min(0).max(65535).default(3113),
+const consoleConfig = z.strictObject({
+  host: z.string().default('127.0.0.1'),
+  port: z.int().min(0).max(65535).default(3113),
 });
 type ConsoleConfig = { host: string; port: number };
 
@@ -30,11 +30,9 @@ export const consoleModule: EngineModule<ConsoleConfig> = {
         });
         ctx.publishAddress('console', server.url);
         const status = { http_port: Number(new URL(server.url).port), engine_url: null, version: ctx.engine.version };
-        disposeStatus = ctx.engine.registerFunction({
-          id: 'console::status',
-          description: 'Where the console listens',
-          handler: () => status,
-        });
+        disposeStatus = ctx.engine.registerFunction(
+          defineFunction({ id: 'console::status', description: 'Where the console listens', input: noInput, handler: () => status }),
+        );
         ctx.log.info(`console listening on ${server.url}`);
       },
       async stop() {

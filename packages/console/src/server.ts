@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatIssues, s, toErrorBody } from '@triad/engine';
+import { check, formatIssues, toErrorBody, z } from '@triad/engine';
 
 export type CallEngine = (functionId: string, payload: unknown) => Promise<unknown>;
 
@@ -30,7 +30,7 @@ export interface ConsoleServer {
 
 /** Requests larger than this are refused: the API carries function payloads, not uploads. */
 const MAX_BODY_BYTES = 1024 * 1024;
-const callInput = s.object({ function_id: s.string().nonEmpty(), payload: s.any().optional() });
+const callInput = z.strictObject({ function_id: z.string().min(1), payload: z.unknown().optional() });
 const PAGE = readFileSync(new URL('./ui/index.html', import.meta.url));
 const PAGE_ROUTES = /^\/(|workers|functions|triggers|traces|logs)(\/[^.]*)?$/;
 
@@ -81,7 +81,7 @@ async function callEngine(req: IncomingMessage, res: ServerResponse, call: CallE
   } catch {
     return send(res, 400, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: 'body is not JSON' } });
   }
-  const parsed = callInput.parse(body);
+  const parsed = check(callInput, body);
   if (!parsed.ok) return send(res, 400, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: formatIssues(parsed.issues) } });
   try {
     const result = await call(parsed.value.function_id, parsed.value.payload ?? {});

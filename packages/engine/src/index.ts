@@ -15,10 +15,12 @@
 import type { RunningProject, StartProjectOptions } from './project/start-project.ts';
 import type { RunningEngine, StartEngineOptions } from './start-engine.ts';
 
-export { formatIssues, type Issue, type JsonSchema, type Schema, s } from './core/config/schema.ts';
+export { z } from 'zod';
+export { check, formatIssues, type Issue, type JsonSchema, type Schema, toJsonSchema } from './core/config/schema.ts';
 export type { ReloadReport, WorkerEntry } from './core/engine.ts';
 export { EngineError, type ErrorBody, type ErrorCode, ErrorCodes, toErrorBody } from './core/errors/index.ts';
 export { ENGINE_VERSION } from './core/version.ts';
+export { defineFunction, type FunctionDefinition, noInput } from './modules/define-function.ts';
 export type * from './modules/module.ts';
 export type { ConfigErrorEvent, RunningProject, StartProjectOptions } from './project/start-project.ts';
 export type { RunningEngine, StartEngineOptions } from './start-engine.ts';

@@ -1,7 +1,7 @@
 /** `cron` end to end: real engine, real iii-sdk worker (workers.md §7, protocol.md §4.2.2). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger, type RunningEngine, s } from '@triad/engine';
+import { check, createLogger, type RunningEngine, z } from '@triad/engine';
 import { CronJobs, createKvLock, cronConfigSchema } from '@triad/engine/internal';
 import { connectWorker, startTestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
@@ -13,22 +13,22 @@ const EVERY_SECOND = '*/1 * * * * *';
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+00:00$/;
 const WAIT = { timeoutMs: 15_000 };
 
-const payloadSchema = s.object({
-  trigger: s.literal('cron'),
-  job_id: s.string(),
-  scheduled_time: s.string(),
-  actual_time: s.string(),
+const payloadSchema = z.strictObject({
+  trigger: z.literal('cron'),
+  job_id: z.string(),
+  scheduled_time: z.string(),
+  actual_time: z.string(),
 });
 type Payload = ReturnType<typeof parsePayload>;
 function parsePayload(v: unknown) {
-  const r = payloadSchema.parse(v);
+  const r = check(payloadSchema, v);
   if (!r.ok) throw new Error(`bad cron payload: ${JSON.stringify(v)}`);
   return r.value;
 }
 
-const listing = s.looseObject({ registered_triggers: s.array(s.looseObject({ id: s.string() })) });
+const listing = z.looseObject({ registered_triggers: z.array(z.looseObject({ id: z.string() })) });
 async function triggerIds(engine: RunningEngine, functionId: string): Promise<string[]> {
-  const r = listing.parse(await engine.api.invoke('engine::registered-triggers::list', { function_id: functionId, trigger_type: 'cron' }));
+  const r = check(listing, await engine.api.invoke('engine::registered-triggers::list', { function_id: functionId, trigger_type: 'cron' }));
   if (!r.ok) throw new Error('bad registered-triggers listing');
   return r.value.registered_triggers.map((t) => t.id);
 }
@@ -202,7 +202,7 @@ test('a duplicate job id is refused by the trigger type itself; clear() stops ev
 });
 
 function cronConfigDefaults() {
-  const r = cronConfigSchema.parse({});
+  const r = check(cronConfigSchema, {});
   if (!r.ok) throw new Error('cron defaults do not parse');
   return r.value;
 }

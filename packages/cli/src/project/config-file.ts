@@ -5,7 +5,7 @@
  * `iii worker add/remove` must change exactly the entry concerned and keep every other byte.
  */
 
-import { formatIssues, s } from '@triad/engine';
+import { check, formatIssues, z } from '@triad/engine';
 import { parse } from 'yaml';
 import { CliError } from '../output/cli-error.ts';
 
@@ -16,13 +16,13 @@ export interface ConfigEntry {
   config?: unknown;
 }
 
-const entrySchema = s.looseObject({
-  name: s.string().nonEmpty(),
-  worker_path: s.string().optional(),
-  image: s.string().optional(),
-  config: s.any().optional(),
+const entrySchema = z.looseObject({
+  name: z.string().min(1),
+  worker_path: z.string().optional(),
+  image: z.string().optional(),
+  config: z.unknown().optional(),
 });
-const fileSchema = s.looseObject({ workers: s.array(entrySchema).optional(), modules: s.array(entrySchema).optional() });
+const fileSchema = z.looseObject({ workers: z.array(entrySchema).optional(), modules: z.array(entrySchema).optional() });
 
 /** Entries of `workers:` then legacy `modules:`. Environment placeholders are left as written. */
 export function readEntries(text: string, file = 'config.yaml'): ConfigEntry[] {
@@ -32,7 +32,7 @@ export function readEntries(text: string, file = 'config.yaml'): ConfigEntry[] {
   } catch (err) {
     throw new CliError('E_CONFIG_PARSE', `${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const r = fileSchema.parse(raw ?? {});
+  const r = check(fileSchema, raw ?? {});
   if (!r.ok) throw new CliError('E_CONFIG_INVALID', formatIssues(r.issues, `${file}: `));
   return [...(r.value.workers ?? []), ...(r.value.modules ?? [])];
 }

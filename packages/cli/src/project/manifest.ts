@@ -2,35 +2,36 @@
  * `iii.worker.yaml` (workers.md §21.1): strict validation, deprecated keys warn, publish metadata
  * is accepted and ignored.
  */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssues, s } from '@triad/engine';
+import { check, formatIssues, z } from '@triad/engine';
 import { parse } from 'yaml';
 import { CliError } from '../output/cli-error.ts';
 
 export const MANIFEST_FILE = 'iii.worker.yaml';
 
-const str = () => s.string().optional();
-const manifestSchema = s.object({
-  name: s
+const str = () => z.string().optional();
+const manifestSchema = z.strictObject({
+  name: z
     .string()
-    .pattern(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/)
+    .regex(/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/)
     .describe('worker id = config.yaml entry name'),
   description: str(),
-  runtime: s.object({ base_image: str(), kind: str(), package_manager: str(), entry: str(), language: str() }).optional(),
-  scripts: s.object({ setup: str(), install: str(), start: str() }).optional(),
-  env: s.record(s.union<unknown>(s.string(), s.number(), s.boolean())).optional(),
-  dependencies: s.record(s.string()).optional(),
-  resources: s.object({ cpus: s.number().optional(), memory: s.number().optional() }).optional(),
+  runtime: z.strictObject({ base_image: str(), kind: str(), package_manager: str(), entry: str(), language: str() }).optional(),
+  scripts: z.strictObject({ setup: str(), install: str(), start: str() }).optional(),
+  env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  dependencies: z.record(z.string(), z.string()).optional(),
+  resources: z.strictObject({ cpus: z.number().optional(), memory: z.number().optional() }).optional(),
   // Publish metadata (accepted, ignored) and deprecated keys (warned).
-  iii: s.any().optional(),
-  deploy: s.any().optional(),
-  manifest: s.any().optional(),
-  tags: s.any().optional(),
-  bin: s.any().optional(),
-  language: s.any().optional(),
-  config: s.any().optional(),
-  entry: s.any().optional(),
+  iii: z.unknown().optional(),
+  deploy: z.unknown().optional(),
+  manifest: z.unknown().optional(),
+  tags: z.unknown().optional(),
+  bin: z.unknown().optional(),
+  language: z.unknown().optional(),
+  config: z.unknown().optional(),
+  entry: z.unknown().optional(),
 });
 
 export interface Manifest {
@@ -52,7 +53,7 @@ export function parseManifest(text: string, file = MANIFEST_FILE): Manifest {
   } catch (err) {
     throw new CliError('E_CLI_MANIFEST_INVALID', `${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const r = manifestSchema.parse(raw ?? {});
+  const r = check(manifestSchema, raw ?? {});
   if (!r.ok) throw new CliError('E_CLI_MANIFEST_INVALID', formatIssues(r.issues, `${file}: `));
   const m = r.value;
   const warnings = DEPRECATED.filter((k) => (m as Record<string, unknown>)[k] !== undefined).map(

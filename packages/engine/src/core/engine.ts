@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../modules/module.ts';
 import type { Logger } from '../util/logger.ts';
-import { formatIssues, type Issue } from './config/schema.ts';
+import { check, formatIssues, type Issue } from './config/schema.ts';
 import { workerHostFor } from './connection.ts';
 import { EngineCore } from './engine-core.ts';
 import { EngineError } from './errors/index.ts';
@@ -126,7 +126,7 @@ export class Engine {
   async reconfigure(instanceName: string, raw: unknown): Promise<void> {
     const r = this.running.find((x) => x.instanceName === instanceName);
     if (!r) throw new EngineError('E_CONFIG_UNKNOWN_WORKER', `no running worker named '${instanceName}'`);
-    const parsed = r.module.configSchema.parse(raw ?? {});
+    const parsed = check(r.module.configSchema, raw ?? {});
     if (!parsed.ok)
       throw new EngineError('E_CONFIG_INVALID', `${instanceName}: invalid config\n${formatIssues(parsed.issues, `${instanceName}.`)}`, {
         details: { issues: parsed.issues },
@@ -169,7 +169,7 @@ export class Engine {
       const n = seen.get(module.name) ?? 0;
       seen.set(module.name, n + 1);
       const instanceName = n === 0 ? module.name : `${module.name}#${n}`;
-      const parsed = module.configSchema.parse(entry.config ?? {}, `workers[${i}] (${module.name}).config`);
+      const parsed = check(module.configSchema, entry.config ?? {}, `workers[${i}] (${module.name}).config`);
       if (!parsed.ok) issues.push(...parsed.issues);
       else plan.push({ instanceName, module, config: parsed.value, raw: entry.config });
     });

@@ -6,9 +6,10 @@
  * @example
  * const store = await openKv(config.adapter.config, { baseDir: ctx.projectDir, defaultDir: join(ctx.dataDir, 'state') });
  */
+
 import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
 import { type BridgeLink, checkBridgeUrl } from '../bridge-link/index.ts';
-import { s } from '../core/config/schema.ts';
 import { EngineError } from '../core/errors/index.ts';
 import { createLogger, type Logger } from '../util/logger.ts';
 import { openBridgeBackend } from './adapters/bridge/index.ts';
@@ -29,24 +30,20 @@ export { applyUpdateOps, parseUpdateOps, type UpdateOp, type UpdateOpError } fro
  * `adapter.config` of a state/stream entry: the kv keys (`channel_size` is accepted for stream config
  * compatibility and unused) and the redis keys, flat as in the cron adapter config; each adapter reads its own.
  */
-export const kvConfigSchema = s.object({
-  store_method: s.enum(['in_memory', 'file_based'] as const).default('in_memory'),
-  file_path: s.string().nonEmpty().optional(),
-  save_interval_ms: s.integer().min(100).max(3_600_000).optional(),
-  channel_size: s.integer().min(1).optional(),
-  redis_url: s.string().nonEmpty().optional().describe(`redis: the server (default ${DEFAULT_REDIS_URL})`),
-  key_prefix: s.string().optional().describe('redis: prepended to every key, e.g. "app1:" (default none)'),
-  feed_max_len: s.integer().min(100).optional().describe('redis: approximate cap of the change-feed stream (default 10000)'),
-  connect_timeout_ms: s.integer().min(1).optional().describe('redis: how long the start-up connection may take (default 5000)'),
-  command_timeout_ms: s
-    .integer()
-    .min(1)
-    .optional()
-    .describe('redis: per command, and how long a call waits for a lost link (default 5000)'),
-  bridge_url: s.string().nonEmpty().optional().describe("bridge: the backend engine's worker address (required for bridge)"),
-  bridge_secret: s.string().nonEmpty().optional().describe("bridge: the backend listener's secret (default env III_ENGINE_SECRET)"),
-  bridge_timeout_ms: s.integer().min(1).max(3_600_000).optional().describe('bridge: per remote call (default 30000)'),
-  bridge_stream_events: s
+export const kvConfigSchema = z.strictObject({
+  store_method: z.enum(['in_memory', 'file_based'] as const).default('in_memory'),
+  file_path: z.string().min(1).optional(),
+  save_interval_ms: z.int().min(100).max(3_600_000).optional(),
+  channel_size: z.int().min(1).optional(),
+  redis_url: z.string().min(1).optional().describe(`redis: the server (default ${DEFAULT_REDIS_URL})`),
+  key_prefix: z.string().optional().describe('redis: prepended to every key, e.g. "app1:" (default none)'),
+  feed_max_len: z.int().min(100).optional().describe('redis: approximate cap of the change-feed stream (default 10000)'),
+  connect_timeout_ms: z.int().min(1).optional().describe('redis: how long the start-up connection may take (default 5000)'),
+  command_timeout_ms: z.int().min(1).optional().describe('redis: per command, and how long a call waits for a lost link (default 5000)'),
+  bridge_url: z.string().min(1).optional().describe("bridge: the backend engine's worker address (required for bridge)"),
+  bridge_secret: z.string().min(1).optional().describe("bridge: the backend listener's secret (default env III_ENGINE_SECRET)"),
+  bridge_timeout_ms: z.int().min(1).max(3_600_000).optional().describe('bridge: per remote call (default 30000)'),
+  bridge_stream_events: z
     .enum(['trigger', 'pubsub'] as const)
     .optional()
     .describe('bridge (iii-stream): backend stream trigger (Triad backend, default) or stream.events pubsub topic (reference backend)'),
@@ -57,8 +54,8 @@ export const kvConfigSchema = s.object({
  * `bridge` (another engine's, over a bridge link).
  */
 const inMemory = () => ({ store_method: 'in_memory' as const });
-export const kvAdapterSchema = s
-  .object({ name: s.enum(['kv', 'redis', 'bridge'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
+export const kvAdapterSchema = z
+  .strictObject({ name: z.enum(['kv', 'redis', 'bridge'] as const).default('kv'), config: kvConfigSchema.default(inMemory) })
   .default(() => ({ name: 'kv' as const, config: inMemory() }));
 
 /** `adapter.config` of a kv adapter entry (`{ name: kv, config: {...} }`). */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { check, type Issue, type ParseResult } from '../core/config/schema.ts';
 /**
  * Atomic update operations (`state::update`, `stream::update`; workers.md §2.1, @iii-dev/helpers/stream typings).
  *
@@ -7,7 +9,6 @@
  * Choices where the reference is silent: a missing/null root becomes `{}` for field ops; a scalar or array
  * root with a field path is `<op>.target_not_object`; increment/decrement treat a missing field as 0.
  */
-import { type ParseResult, s } from '../core/config/schema.ts';
 
 export type MergePath = string | string[];
 
@@ -29,25 +30,26 @@ export interface UpdateOpError {
 export const LIMITS = { pathDepth: 32, segmentBytes: 256, valueDepth: 16, mergeKeys: 1024 } as const;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
-const pathSchema = s.union<MergePath>(s.string(), s.array(s.string()));
+const pathSchema = z.union([z.string(), z.array(z.string())]);
 const OP_SCHEMAS = {
-  set: s.looseObject({ type: s.literal('set'), path: s.string(), value: s.any() }),
-  increment: s.looseObject({ type: s.literal('increment'), path: s.string(), by: s.number() }),
-  decrement: s.looseObject({ type: s.literal('decrement'), path: s.string(), by: s.number() }),
-  append: s.looseObject({ type: s.literal('append'), path: pathSchema.optional(), value: s.any() }),
-  remove: s.looseObject({ type: s.literal('remove'), path: s.string() }),
-  merge: s.looseObject({ type: s.literal('merge'), path: pathSchema.optional(), value: s.any() }),
+  set: z.looseObject({ type: z.literal('set'), path: z.string(), value: z.unknown() }),
+  increment: z.looseObject({ type: z.literal('increment'), path: z.string(), by: z.number() }),
+  decrement: z.looseObject({ type: z.literal('decrement'), path: z.string(), by: z.number() }),
+  append: z.looseObject({ type: z.literal('append'), path: pathSchema.optional(), value: z.unknown() }),
+  remove: z.looseObject({ type: z.literal('remove'), path: z.string() }),
+  merge: z.looseObject({ type: z.literal('merge'), path: pathSchema.optional(), value: z.unknown() }),
 } as const;
 type OpType = keyof typeof OP_SCHEMAS;
+const OPS_SHAPE = z.array(z.looseObject({ type: z.enum(Object.keys(OP_SCHEMAS) as OpType[]) }));
 
 /** Validate the `ops` array of an update request (shape only; path/value rules are per-op errors). */
 export function parseUpdateOps(raw: unknown, path = 'ops'): ParseResult<UpdateOp[]> {
-  const base = s.array(s.looseObject({ type: s.enum(Object.keys(OP_SCHEMAS) as OpType[]) })).parse(raw, path);
+  const base = check(OPS_SHAPE, raw, path);
   if (!base.ok) return base;
   const ops: UpdateOp[] = [];
-  const issues = [];
+  const issues: Issue[] = [];
   for (const [i, op] of base.value.entries()) {
-    const r = OP_SCHEMAS[op.type].parse(op, `${path}.${i}`);
+    const r = check<UpdateOp>(OP_SCHEMAS[op.type] as z.ZodType<UpdateOp>, op, `${path}.${i}`);
     if (r.ok) ops.push(r.value as UpdateOp);
     else issues.push(...r.issues);
   }

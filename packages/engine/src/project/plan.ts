@@ -5,6 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { LoadedConfig } from '../core/config/config-file.ts';
+import { check, toJsonSchema } from '../core/config/schema.ts';
 import type { WorkerEntry } from '../core/engine.ts';
 import type { EngineModule, Services } from '../modules/module.ts';
 import { readStoredValue, type StoredValue } from './stored-values.ts';
@@ -31,7 +32,7 @@ export interface ProjectPlan {
 
 export function isConfigurable(m: EngineModule): boolean {
   if (NOT_SEEDED.has(m.name)) return false;
-  const props = m.configSchema.toJSONSchema().properties;
+  const props = toJsonSchema(m.configSchema).properties;
   return typeof props === 'object' && props !== null && Object.keys(props).length > 0;
 }
 
@@ -40,7 +41,8 @@ type ConfigStore = Services['configuration'];
 /** The configuration worker's directory, as its own schema reads its config.yaml block (defaults included). */
 function configDirectory(loaded: LoadedConfig, modules: readonly EngineModule[]): string {
   const block = loaded.entries.find((e) => e.kind === 'builtin' && e.name === 'configuration')?.config;
-  const parsed = modules.find((m) => m.name === 'configuration')?.configSchema.parse(block ?? {});
+  const schema = modules.find((m) => m.name === 'configuration')?.configSchema;
+  const parsed = schema ? check(schema, block ?? {}) : undefined;
   const dir = parsed?.ok ? (parsed.value as { adapter?: { config?: { directory?: unknown } } }).adapter?.config?.directory : undefined;
   return typeof dir === 'string' ? dir : './config';
 }
@@ -80,7 +82,7 @@ function fromStore(store: ConfigStore, id: string, m: EngineModule): StoredValue
   if (!entry || entry.value === null || entry.value === undefined) return undefined;
   try {
     const value = store.expand(entry, entry.value);
-    const r = m.configSchema.parse(value);
+    const r = check(m.configSchema, value);
     return r.ok ? { ok: true, value } : { ok: false, problem: store.problems(id, entry.schema, entry.value).join('\n') };
   } catch (err) {
     return { ok: false, problem: (err as Error).message };

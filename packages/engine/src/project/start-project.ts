@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { type LoadedConfig, type LocalWorkerEntry, loadConfigFile, parseConfigText } from '../core/config/config-file.ts';
 import { interpolateText } from '../core/config/interpolate.ts';
+import { check, toJsonSchema } from '../core/config/schema.ts';
 import { builtinModules } from '../modules/builtins.ts';
 import type { EngineModule, Services } from '../modules/module.ts';
 import { type RunningEngine, startEngine } from '../start-engine.ts';
@@ -161,12 +162,12 @@ class Project extends EventEmitter implements RunningProject {
       const existing = store.entry(id);
       if (existing?.schema) continue;
       const needsSeed = existing?.value === undefined || existing.value === null;
-      const seedValue = needsSeed ? module.configSchema.parse(block ?? {}) : undefined;
+      const seedValue = needsSeed ? check(module.configSchema, block ?? {}) : undefined;
       store.register({
         id,
         name: module.displayName ?? id,
         description: module.description ?? '',
-        schema: module.configSchema.toJSONSchema(),
+        schema: toJsonSchema(module.configSchema),
         ...(seedValue?.ok ? { initial_value: seedValue.value } : {}),
       });
     }

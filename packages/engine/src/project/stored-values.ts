@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { expandValue } from '../core/config/interpolate.ts';
-import { formatIssues } from '../core/config/schema.ts';
+import { check, formatIssues, toJsonSchema } from '../core/config/schema.ts';
 import type { EngineModule } from '../modules/module.ts';
 
 export type StoredValue = { ok: true; value: unknown } | { ok: false; problem: string } | undefined;
@@ -23,8 +23,8 @@ export function readStoredValue(directory: string, displayDir: string, id: strin
   try {
     const doc = parseYaml(text) as { value?: unknown } | null;
     if (doc?.value === undefined || doc.value === null) return undefined;
-    const expanded = expandValue(doc.value, module.configSchema.toJSONSchema(), { file });
-    const r = module.configSchema.parse(expanded);
+    const expanded = expandValue(doc.value, toJsonSchema(module.configSchema), { file });
+    const r = check(module.configSchema, expanded);
     if (!r.ok) return { ok: false, problem: formatIssues(r.issues, `${file}: value.`) };
     return { ok: true, value: expanded };
   } catch (err) {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { z } from 'zod';
 import { parseConfigText } from '../core/config/config-file.ts';
 import { interpolateText } from '../core/config/interpolate.ts';
-import { s } from '../core/config/schema.ts';
 import type { EngineModule } from '../modules/module.ts';
 import { pointerComment, type StripTarget, stripConfigBlocks } from './strip-config.ts';
 
 const modules: EngineModule[] = [
-  { name: 'http', configSchema: s.object({ port: s.integer().default(1), host: s.string().default('h') }), create: () => ({}) },
+  { name: 'http', configSchema: z.strictObject({ port: z.int().default(1), host: z.string().default('h') }), create: () => ({}) },
 ];
 
 /** Strip every built-in block of `raw` the way startProject does. */

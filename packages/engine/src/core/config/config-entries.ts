@@ -5,6 +5,7 @@
  */
 import type { Document, LineCounter } from 'yaml';
 import type { EngineModule } from '../../modules/module.ts';
+import { check } from './schema.ts';
 
 const ENTRY_KEYS = ['name', 'config', 'image', 'worker_path'];
 
@@ -169,7 +170,7 @@ function validateConfig(
   entry: RawEntry,
   res: ClassifyResult,
 ): void {
-  const r = module.configSchema.parse(config ?? {});
+  const r = check(module.configSchema, config ?? {});
   if (r.ok) return;
   for (const issue of r.issues) {
     const parts = issue.path === '' ? [] : issue.path.split('.');

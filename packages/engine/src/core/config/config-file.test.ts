@@ -3,19 +3,23 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { z } from 'zod';
 import type { EngineModule } from '../../modules/module.ts';
 import { EngineError } from '../errors/index.ts';
 import { DEFAULT_CONFIG_YAML, loadConfigFile, parseConfigText } from './config-file.ts';
-import { s } from './schema.ts';
 
 /** Small stand-ins shaped like the real built-ins (the loader only reads name, aliases and configSchema). */
 function mod(name: string, aliases: string[], schema: EngineModule['configSchema']): EngineModule {
   return { name, aliases, configSchema: schema, create: () => ({}) };
 }
 const modules: EngineModule[] = [
-  mod('http', ['iii-http'], s.object({ port: s.integer().min(0).max(65535).default(3111), host: s.string().default('0.0.0.0') })),
-  mod('state', ['iii-state'], s.object({ adapter: s.object({ name: s.enum(['kv', 'redis']).default('kv') }).default({ name: 'kv' }) })),
-  mod('iii-worker-manager', [], s.object({ port: s.integer().default(49134), host: s.string().default('0.0.0.0') })),
+  mod('http', ['iii-http'], z.strictObject({ port: z.int().min(0).max(65535).default(3111), host: z.string().default('0.0.0.0') })),
+  mod(
+    'state',
+    ['iii-state'],
+    z.strictObject({ adapter: z.strictObject({ name: z.enum(['kv', 'redis']).default('kv') }).default({ name: 'kv' }) }),
+  ),
+  mod('iii-worker-manager', [], z.strictObject({ port: z.int().default(49134), host: z.string().default('0.0.0.0') })),
 ];
 
 function parse(text: string, env: Record<string, string> = {}) {

@@ -1,16 +1,23 @@
 /**
- * A small schema builder for module configuration and built-in function inputs.
+ * Schemas for module configuration and built-in function inputs are zod 4 schemas; this file is the
+ * thin layer that keeps Triad's user-visible behaviour on top of it: every problem reported at once as
+ * `path: message` lines in our wording (`must be <= 65535, got 70000`, `unknown key (allowed: …)`),
+ * and the JSON Schema rendering used by `configuration::register`, `engine::functions::list` and
+ * `iii trigger --help`.
  *
- * Why not a library: we need exactly three things and nothing else: every problem reported at once
- * (with its dotted path), unknown keys rejected, defaults applied in one place; plus a JSON Schema
- * rendering for `configuration::register` / `engine::triggers::info` / `iii trigger --help`.
+ * Conventions: `z.strictObject` for config (unknown keys are errors), `z.looseObject` for function
+ * inputs (callers may send more), `.default(…)` for every default, `.describe(…)` for help text.
  *
  * @example
- * const config = s.object({ port: s.integer().min(0).max(65535).default(3111), host: s.string().default('0.0.0.0') });
- * const r = config.parse(raw); // { ok: true, value } | { ok: false, issues: [{ path: 'port', message: '...' }] }
+ * const config = z.strictObject({ port: z.int().min(0).max(65535).default(3111), host: z.string().default('0.0.0.0') });
+ * const r = check(config, raw); // { ok: true, value } | { ok: false, issues: [{ path: 'port', message: '...' }] }
  */
+import { type core, z } from 'zod';
 
 export type JsonSchema = Record<string, unknown>;
+
+/** A schema whose parsed value is `T` (its input may differ: defaults fill missing keys). */
+export type Schema<T> = z.ZodType<T>;
 
 export interface Issue {
   /** Dotted path to the offending value ('' for the root), e.g. `cors.allowed_origins.0`. */
@@ -20,290 +27,92 @@ export interface Issue {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 
-export interface Schema<T> {
-  /** Validate `value`; `path` prefixes issue paths. Never throws. */
-  parse(value: unknown, path?: string): ParseResult<T>;
-  toJSONSchema(): JsonSchema;
-  /** Value used when the key is absent (only meaningful inside `s.object`). */
-  readonly defaultValue?: () => T;
-  readonly isOptional: boolean;
-  optional(): Schema<T | undefined>;
-  default(v: T | (() => T)): Schema<T>;
-  describe(text: string): Schema<T>;
-}
-
-type Check<T> = (v: T) => string | undefined;
-
-class BaseSchema<T> implements Schema<T> {
-  constructor(
-    private readonly validate: (v: unknown, path: string, issues: Issue[]) => T | undefined,
-    private readonly json: () => JsonSchema,
-    readonly isOptional = false,
-    readonly defaultValue?: () => T,
-    private readonly description?: string,
-    private readonly checks: ReadonlyArray<Check<T>> = [],
-  ) {}
-
-  parse(value: unknown, path = ''): ParseResult<T> {
-    const issues: Issue[] = [];
-    const out = this.run(value, path, issues);
-    return issues.length === 0 ? { ok: true, value: out as T } : { ok: false, issues };
-  }
-
-  /** @internal used by composite schemas to collect issues into one list. */
-  run(value: unknown, path: string, issues: Issue[]): T | undefined {
-    if (value === undefined) {
-      if (this.defaultValue) return this.defaultValue();
-      if (this.isOptional) return undefined;
-      issues.push({ path, message: 'is required' });
-      return undefined;
-    }
-    const before = issues.length;
-    const out = this.validate(value, path, issues);
-    if (issues.length === before) {
-      for (const check of this.checks) {
-        const msg = check(out as T);
-        if (msg) issues.push({ path, message: msg });
-      }
-    }
-    return out;
-  }
-
-  toJSONSchema(): JsonSchema {
-    const base = this.json();
-    if (this.description) base.description = this.description;
-    if (this.defaultValue) base.default = this.defaultValue();
-    return base;
-  }
-
-  optional(): Schema<T | undefined> {
-    return new BaseSchema<T | undefined>(
-      this.validate,
-      this.json,
-      true,
-      undefined,
-      this.description,
-      this.checks as Check<T | undefined>[],
-    );
-  }
-
-  default(v: T | (() => T)): Schema<T> {
-    const fn = typeof v === 'function' ? (v as () => T) : () => structuredClone(v);
-    return new BaseSchema<T>(this.validate, this.json, true, fn, this.description, this.checks);
-  }
-
-  describe(text: string): Schema<T> {
-    return new BaseSchema<T>(this.validate, this.json, this.isOptional, this.defaultValue, text, this.checks);
-  }
-
-  refine(check: Check<T>): BaseSchema<T> {
-    return new BaseSchema<T>(this.validate, this.json, this.isOptional, this.defaultValue, this.description, [...this.checks, check]);
-  }
-}
-
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v;
 }
 
-class NumberSchema extends BaseSchema<number> {
-  constructor(
-    private readonly integer: boolean,
-    private readonly bounds: { min?: number; max?: number } = {},
-  ) {
-    super(
-      (v, path, issues) => {
-        if (typeof v !== 'number' || Number.isNaN(v)) {
-          issues.push({ path, message: `must be a number, got ${typeName(v)}` });
-          return undefined;
-        }
-        if (integer && !Number.isInteger(v)) issues.push({ path, message: `must be an integer, got ${v}` });
-        if (bounds.min !== undefined && v < bounds.min) issues.push({ path, message: `must be >= ${bounds.min}, got ${v}` });
-        if (bounds.max !== undefined && v > bounds.max) issues.push({ path, message: `must be <= ${bounds.max}, got ${v}` });
-        return v;
-      },
-      () => ({
-        type: integer ? 'integer' : 'number',
-        ...(bounds.min !== undefined ? { minimum: bounds.min } : {}),
-        ...(bounds.max !== undefined ? { maximum: bounds.max } : {}),
-      }),
-    );
-  }
-  min(n: number): NumberSchema {
-    return new NumberSchema(this.integer, { ...this.bounds, min: n });
-  }
-  max(n: number): NumberSchema {
-    return new NumberSchema(this.integer, { ...this.bounds, max: n });
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  record: 'an object',
+};
+
+/** Our wording for zod's issues (used as the per-parse error map, so schema-level messages still win). */
+function message(iss: core.$ZodRawIssue): string | undefined {
+  const got = iss.input;
+  switch (iss.code) {
+    case 'invalid_type':
+      if (got === undefined) return 'is required';
+      if (iss.expected === 'int' && typeof got === 'number') return `must be an integer, got ${got}`;
+      return `must be ${EXPECTED[iss.expected] ?? iss.expected}, got ${typeName(got)}`;
+    case 'too_small':
+      if (iss.origin === 'string') return Number(iss.minimum) === 1 ? 'must not be empty' : `must be at least ${iss.minimum} characters`;
+      if (iss.origin === 'array') return `must have at least ${iss.minimum} items`;
+      return `must be ${iss.inclusive === false ? '>' : '>='} ${iss.minimum}, got ${String(got)}`;
+    case 'too_big':
+      if (iss.origin === 'string') return `must be at most ${iss.maximum} characters`;
+      if (iss.origin === 'array') return `must have at most ${iss.maximum} items`;
+      return `must be ${iss.inclusive === false ? '<' : '<='} ${iss.maximum}, got ${String(got)}`;
+    case 'invalid_format':
+      return iss.format === 'regex' && 'pattern' in iss ? `must match ${String(iss.pattern)}` : `must be a valid ${iss.format}`;
+    case 'invalid_value':
+      return iss.values.length === 1
+        ? `must be ${JSON.stringify(iss.values[0])}`
+        : `must be one of ${iss.values.map(String).join(', ')}, got ${JSON.stringify(got)}`;
+    case 'unrecognized_keys': {
+      const shape = (iss.inst as { shape?: Record<string, unknown> } | undefined)?.shape ?? {};
+      return `unknown key (allowed: ${Object.keys(shape).join(', ') || 'none'})`;
+    }
+    case 'invalid_union':
+      return `matches no allowed form: ${iss.errors.flatMap((alt) => alt.map((i) => i.message)).join('; ')}`;
+    default:
+      return undefined;
   }
 }
 
-class StringSchema extends BaseSchema<string> {
-  constructor(private readonly opts: { minLength?: number; pattern?: RegExp } = {}) {
-    super(
-      (v, path, issues) => {
-        if (typeof v !== 'string') {
-          issues.push({ path, message: `must be a string, got ${typeName(v)}` });
-          return undefined;
-        }
-        if (opts.minLength !== undefined && v.length < opts.minLength)
-          issues.push({ path, message: opts.minLength === 1 ? 'must not be empty' : `must be at least ${opts.minLength} characters` });
-        if (opts.pattern && !opts.pattern.test(v)) issues.push({ path, message: `must match ${opts.pattern}` });
-        return v;
-      },
-      () => ({
-        type: 'string',
-        ...(opts.minLength ? { minLength: opts.minLength } : {}),
-        ...(opts.pattern ? { pattern: opts.pattern.source } : {}),
-      }),
-    );
-  }
-  nonEmpty(): StringSchema {
-    return new StringSchema({ ...this.opts, minLength: 1 });
-  }
-  pattern(re: RegExp): StringSchema {
-    return new StringSchema({ ...this.opts, pattern: re });
-  }
-}
+const dotted = (path: readonly PropertyKey[]): string => path.map(String).join('.');
 
-type Shape = Record<string, Schema<unknown>>;
-/** The value type a schema produces. */
-export type Infer<S> = S extends Schema<infer T> ? T : never;
-/** Keys whose schema admits `undefined` (`.optional()`) are optional properties; the rest are required. */
-type OptionalKeys<S extends Shape> = { [K in keyof S]: undefined extends Infer<S[K]> ? K : never }[keyof S];
-type Simplify<T> = { [K in keyof T]: T[K] };
-type ObjectOf<S extends Shape> = Simplify<
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
->;
-
-function runChild(schema: Schema<unknown>, value: unknown, path: string, issues: Issue[]): unknown {
-  const r = schema.parse(value, path);
-  if (!r.ok) {
-    issues.push(...r.issues);
-    return undefined;
-  }
-  return r.value;
-}
-
-function join(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}.${key}`;
-}
-
-function objectSchema<S extends Shape>(shape: S, opts: { passthrough?: boolean } = {}): Schema<ObjectOf<S>> {
-  return new BaseSchema<ObjectOf<S>>(
-    (v, path, issues) => {
-      if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-        issues.push({ path, message: `must be an object, got ${typeName(v)}` });
-        return undefined;
-      }
-      const input = v as Record<string, unknown>;
-      const out: Record<string, unknown> = opts.passthrough ? { ...input } : {};
-      for (const [key, child] of Object.entries(shape)) {
-        const val = runChild(child, input[key], join(path, key), issues);
-        if (val !== undefined) out[key] = val;
-      }
-      if (!opts.passthrough) {
-        const known = Object.keys(shape);
-        for (const key of Object.keys(input)) {
-          if (!(key in shape)) issues.push({ path: join(path, key), message: `unknown key (allowed: ${known.join(', ') || 'none'})` });
-        }
-      }
-      return out as ObjectOf<S>;
-    },
-    () => {
-      const properties: Record<string, JsonSchema> = {};
-      const required: string[] = [];
-      for (const [key, child] of Object.entries(shape)) {
-        properties[key] = child.toJSONSchema();
-        if (!child.isOptional) required.push(key);
-      }
-      return { type: 'object', properties, ...(required.length ? { required } : {}), additionalProperties: opts.passthrough === true };
-    },
+/** Our issue list from zod's: one entry per unknown key (zod reports them together). */
+export function toIssues(issues: readonly core.$ZodIssue[]): Issue[] {
+  return issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ path: dotted([...i.path, k]), message: i.message }))
+      : [{ path: dotted(i.path), message: i.message }],
   );
 }
 
-/** The schema builder. */
-export const s = {
-  string: (): StringSchema => new StringSchema(),
-  number: (): NumberSchema => new NumberSchema(false),
-  integer: (): NumberSchema => new NumberSchema(true),
-  boolean: (): Schema<boolean> =>
-    new BaseSchema<boolean>(
-      (v, path, issues) => {
-        if (typeof v !== 'boolean') issues.push({ path, message: `must be true or false, got ${typeName(v)}` });
-        return v as boolean;
-      },
-      () => ({ type: 'boolean' }),
-    ),
-  /** Any JSON value (no validation). */
-  any: (): Schema<unknown> =>
-    new BaseSchema<unknown>(
-      (v) => v,
-      () => ({}),
-    ),
-  literal: <T extends string | number | boolean>(lit: T): Schema<T> =>
-    new BaseSchema<T>(
-      (v, path, issues) => {
-        if (v !== lit) issues.push({ path, message: `must be ${JSON.stringify(lit)}` });
-        return v as T;
-      },
-      () => ({ const: lit }),
-    ),
-  enum: <T extends string>(values: readonly T[]): Schema<T> =>
-    new BaseSchema<T>(
-      (v, path, issues) => {
-        if (typeof v !== 'string' || !values.includes(v as T))
-          issues.push({ path, message: `must be one of ${values.join(', ')}, got ${JSON.stringify(v)}` });
-        return v as T;
-      },
-      () => ({ type: 'string', enum: [...values] }),
-    ),
-  array: <T>(item: Schema<T>): Schema<T[]> =>
-    new BaseSchema<T[]>(
-      (v, path, issues) => {
-        if (!Array.isArray(v)) {
-          issues.push({ path, message: `must be an array, got ${typeName(v)}` });
-          return undefined;
-        }
-        return v.map((x, i) => runChild(item, x, join(path, i), issues) as T);
-      },
-      () => ({ type: 'array', items: item.toJSONSchema() }),
-    ),
-  /** An object with arbitrary keys whose values all match `value`. */
-  record: <T>(value: Schema<T>): Schema<Record<string, T>> =>
-    new BaseSchema<Record<string, T>>(
-      (v, path, issues) => {
-        if (typeof v !== 'object' || v === null || Array.isArray(v)) {
-          issues.push({ path, message: `must be an object, got ${typeName(v)}` });
-          return undefined;
-        }
-        const out: Record<string, T> = {};
-        for (const [k, x] of Object.entries(v)) out[k] = runChild(value, x, join(path, k), issues) as T;
-        return out;
-      },
-      () => ({ type: 'object', additionalProperties: value.toJSONSchema() }),
-    ),
-  /** A strict object: unknown keys are reported. */
-  object: <S extends Shape>(shape: S): Schema<ObjectOf<S>> => objectSchema(shape),
-  /** An object that keeps (and does not report) keys outside `shape`; used for function inputs. */
-  looseObject: <S extends Shape>(shape: S): Schema<ObjectOf<S> & Record<string, unknown>> =>
-    objectSchema(shape, { passthrough: true }) as Schema<ObjectOf<S> & Record<string, unknown>>,
-  /** First alternative that parses wins; otherwise the issues of every alternative are reported. */
-  union: <T>(...alts: Schema<T>[]): Schema<T> =>
-    new BaseSchema<T>(
-      (v, path, issues) => {
-        const all: Issue[] = [];
-        for (const alt of alts) {
-          const r = alt.parse(v, path);
-          if (r.ok) return r.value;
-          all.push(...r.issues);
-        }
-        issues.push({ path, message: `matches no allowed form: ${all.map((i) => i.message).join('; ')}` });
-        return undefined;
-      },
-      () => ({ anyOf: alts.map((a) => a.toJSONSchema()) }),
-    ),
-};
+/** Validate `value` (applying defaults); never throws. `path` prefixes every issue's path. */
+export function check<T>(schema: Schema<T>, value: unknown, path = ''): ParseResult<T> {
+  const r = schema.safeParse(value, { error: message });
+  if (r.success) return { ok: true, value: r.data };
+  const issues = toIssues(r.error.issues);
+  return { ok: false, issues: path === '' ? issues : issues.map((i) => ({ ...i, path: i.path === '' ? path : `${path}.${i.path}` })) };
+}
+
+/** `z.int()` renders the safe-integer range as bounds; they only clutter `iii trigger --help`. */
+function dropSafeIntegerBounds(ctx: { jsonSchema: JsonSchema }): void {
+  if (ctx.jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete ctx.jsonSchema.minimum;
+  if (ctx.jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete ctx.jsonSchema.maximum;
+}
+
+/**
+ * The JSON Schema of what a caller may send (defaulted keys are optional), without the `$schema` line.
+ * Types JSON Schema cannot express render as `{}` (anything).
+ */
+export function toJsonSchema(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: dropSafeIntegerBounds,
+  }) as JsonSchema;
+  return json;
+}
 
 /** Render issues as one line per problem: `file: key: message`. */
 export function formatIssues(issues: readonly Issue[], prefix = ''): string {

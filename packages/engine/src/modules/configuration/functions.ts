@@ -1,26 +1,26 @@
-/** `configuration::register|set|get|list|schema` (workers.md §9.1). Inputs are checked with `s`. */
+/** `configuration::register|set|get|list|schema` (workers.md §9.1). */
 
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
+import { defineFunction } from '../define-function.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import type { ConfigEntry, ConfigStore } from './store.ts';
 
-const idField = s.string().describe('Configuration id, [a-z0-9_-]{1,64}');
+const idField = z.string().describe('Configuration id, [a-z0-9_-]{1,64}');
 
 const inputs = {
-  register: s.looseObject({
+  register: z.looseObject({
     id: idField,
-    name: s.string(),
-    description: s.string().default(''),
-    schema: s.record(s.any()).describe('JSON Schema of the value'),
-    initial_value: s.any().optional(),
-    metadata: s.any().optional(),
+    name: z.string(),
+    description: z.string().default(''),
+    schema: z.record(z.string(), z.unknown()).describe('JSON Schema of the value'),
+    initial_value: z.unknown().optional(),
+    metadata: z.unknown().optional(),
   }),
-  set: s.looseObject({ id: idField, value: s.any() }),
-  get: s.looseObject({ id: idField, raw: s.boolean().default(false) }),
-  list: s.looseObject({}),
-  schema: s.looseObject({ id: idField }),
+  set: z.looseObject({ id: idField, value: z.unknown() }),
+  get: z.looseObject({ id: idField, raw: z.boolean().default(false) }),
+  list: z.looseObject({}),
+  schema: z.looseObject({ id: idField }),
 };
 
 function describeEntry(e: ConfigEntry): Record<string, unknown> {
@@ -35,55 +35,44 @@ function describeEntry(e: ConfigEntry): Record<string, unknown> {
 
 export function configurationFunctions(store: ConfigStore): LocalFunction[] {
   return [
-    {
+    defineFunction({
       id: 'configuration::register',
       description: 'Register (or refresh) a configuration entry and its JSON Schema; initial_value seeds the value',
-      request_format: inputs.register.toJSONSchema(),
-      handler: (input) => {
-        const req = parseInput(inputs.register, input, 'configuration::register');
+      input: inputs.register,
+      handler: (req) => {
         const initial = req.initial_value === null ? undefined : req.initial_value;
         const entry = store.register({ ...req, initial_value: initial });
         return { ...describeEntry(entry), value: entry.value ?? null };
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'configuration::set',
       description: 'Replace the value of a registered configuration entry (validated against its schema)',
-      request_format: inputs.set.toJSONSchema(),
-      handler: (input) => {
-        const req = parseInput(inputs.set, input, 'configuration::set');
-        return store.set(req.id, req.value);
-      },
-    },
-    {
+      input: inputs.set,
+      handler: (req) => store.set(req.id, req.value),
+    }),
+    defineFunction({
       id: 'configuration::get',
       description: 'Read a configuration value, ${VAR:default} expanded unless raw',
-      request_format: inputs.get.toJSONSchema(),
-      handler: (input) => {
-        const req = parseInput(inputs.get, input, 'configuration::get');
-        return store.get(req.id, req.raw);
-      },
-    },
-    {
+      input: inputs.get,
+      handler: (req) => store.get(req.id, req.raw),
+    }),
+    defineFunction({
       id: 'configuration::list',
       description: 'List configuration entries (without values), sorted by id',
-      request_format: inputs.list.toJSONSchema(),
-      handler: (input) => {
-        parseInput(inputs.list, input, 'configuration::list');
-        return { configurations: store.list().map(describeEntry) };
-      },
-    },
-    {
+      input: inputs.list,
+      handler: () => ({ configurations: store.list().map(describeEntry) }),
+    }),
+    defineFunction({
       id: 'configuration::schema',
       description: 'The schema and description of one configuration entry',
-      request_format: inputs.schema.toJSONSchema(),
-      handler: (input) => {
-        const req = parseInput(inputs.schema, input, 'configuration::schema');
+      input: inputs.schema,
+      handler: (req) => {
         const entry = store.entry(req.id);
         if (!entry) throw new EngineError('NOT_FOUND', `Configuration '${req.id}' not found`);
         return describeEntry(entry);
       },
-    },
+    }),
   ];
 }
 

@@ -3,14 +3,15 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { createLogger } from '../../util/logger.ts';
 import { FsAdapter } from './adapters/fs.ts';
 import { ConfigStore, type ConfigurationEvent, type ConfigurationRejection } from './store.ts';
 
 const log = createLogger('test', { level: 'silent' });
-const httpSchema = s.object({ port: s.integer().min(0).max(65535).default(3111), default_timeout: s.integer().min(1).default(30000) });
+const httpSchema = z.strictObject({ port: z.int().min(0).max(65535).default(3111), default_timeout: z.int().min(1).default(30000) });
 
 async function withStore(fn: (store: ConfigStore, dir: string, adapter: FsAdapter) => Promise<void> | void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'triad-confstore-'));
@@ -60,7 +61,7 @@ describe('configuration store (fs adapter)', () => {
   it('writes <id>.yaml with sorted keys and no schema, and keeps the value on re-register', () =>
     withStore((store, dir) => {
       store.useTypedSchema('http', httpSchema);
-      const schema = httpSchema.toJSONSchema();
+      const schema = toJsonSchema(httpSchema);
       store.register({ id: 'http', name: 'HTTP', description: 'd', schema, initial_value: { port: 3111, default_timeout: 5 } });
       const text = readFileSync(join(dir, 'config', 'http.yaml'), 'utf8');
       assert.equal(text, 'description: d\nid: http\nname: HTTP\nvalue:\n  default_timeout: 5\n  port: 3111\n');
@@ -71,7 +72,7 @@ describe('configuration store (fs adapter)', () => {
   it('validates with the typed schema and lists every problem', () =>
     withStore((store) => {
       store.useTypedSchema('http', httpSchema);
-      store.register({ id: 'http', name: 'HTTP', description: '', schema: httpSchema.toJSONSchema(), initial_value: {} });
+      store.register({ id: 'http', name: 'HTTP', description: '', schema: toJsonSchema(httpSchema), initial_value: {} });
       const msg = code(() => store.set('http', { port: 70000, default_timeout: 0, nope: 1 }));
       assert.match(msg, /^SCHEMA_INVALID/);
       assert.match(msg, /config\/http\.yaml: value\.port: must be <= 65535, got 70000/);
@@ -97,7 +98,7 @@ describe('configuration store (fs adapter)', () => {
           id: 'http',
           name: 'HTTP',
           description: '',
-          schema: httpSchema.toJSONSchema(),
+          schema: toJsonSchema(httpSchema),
           initial_value: { port: '${TRIAD_TEST_PORT_X:1}' },
         });
         assert.deepEqual(store.get('http'), { id: 'http', value: { port: 4555 } });
@@ -134,7 +135,7 @@ describe('configuration store (fs adapter)', () => {
   it('applies external edits, refuses bad ones with every problem, and ignores its own writes', () =>
     withStore(async (store, dir, adapter) => {
       store.useTypedSchema('http', httpSchema);
-      store.register({ id: 'http', name: 'HTTP', description: '', schema: httpSchema.toJSONSchema(), initial_value: { port: 1 } });
+      store.register({ id: 'http', name: 'HTTP', description: '', schema: toJsonSchema(httpSchema), initial_value: { port: 1 } });
       const seen: ConfigurationEvent[] = [];
       store.onEvent((e) => seen.push(e));
       adapter.watch((changes) => store.applyFileChanges(changes));

@@ -7,7 +7,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { expandValue } from '../../core/config/interpolate.ts';
-import type { Issue, JsonSchema, Schema } from '../../core/config/schema.ts';
+import { check, type Issue, type JsonSchema, type Schema, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { ConfigFiles, FileChange } from './adapters/config-files.ts';
@@ -143,24 +143,30 @@ export class ConfigStore {
     return [...this.entries.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
+  /** The JSON Schema that guides `${VAR}` coercion: the module's own when it registered a typed one. */
+  private jsonSchemaOf(id: string, registered: JsonSchema | undefined): JsonSchema | undefined {
+    const typed = this.typed.get(id);
+    return typed ? toJsonSchema(typed) : registered;
+  }
+
   /** `${VAR}`-expand a value of `entry` (schema-guided coercion); a missing variable throws E_CONFIG_ENV_MISSING. */
   expand(entry: ConfigEntry, value: unknown): unknown {
     if (value === null || value === undefined) return null;
-    return expandValue(value, this.typed.get(entry.id)?.toJSONSchema() ?? entry.schema, { file: this.relFile(entry.id) });
+    return expandValue(value, this.jsonSchemaOf(entry.id, entry.schema), { file: this.relFile(entry.id) });
   }
 
   /** Problems of `value` (expanded first) against the id's schema, one line each, `file: key: message`. */
   problems(id: string, schema: JsonSchema | undefined, value: unknown): string[] {
     let expanded: unknown;
     try {
-      expanded = expandValue(value, this.typed.get(id)?.toJSONSchema() ?? schema, { file: this.relFile(id) });
+      expanded = expandValue(value, this.jsonSchemaOf(id, schema), { file: this.relFile(id) });
     } catch (err) {
       return [(err as Error).message];
     }
     const typed = this.typed.get(id);
     let issues: Issue[] = [];
     if (typed) {
-      const r = typed.parse(expanded);
+      const r = check(typed, expanded);
       issues = r.ok ? [] : r.issues;
     } else if (schema) issues = validateJsonSchema(schema, expanded);
     return issues.map((i) => `${this.relFile(id)}: value${i.path === '' ? '' : `.${i.path}`}: ${i.message}`);

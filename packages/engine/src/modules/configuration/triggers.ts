@@ -2,7 +2,8 @@
  * Trigger type `configuration` (workers.md §9.2): fires after register / set / external file edits /
  * deletions, asynchronously (a `configuration::set` caller never waits on handlers). Reads never fire.
  */
-import { formatIssues, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
@@ -11,10 +12,10 @@ import type { TtlReaper } from './ttl.ts';
 
 const EVENT_TYPES = ['configuration:registered', 'configuration:updated', 'configuration:deleted'] as const;
 
-const triggerConfig = s.looseObject({
-  configuration_id: s.string().optional().describe('Only this entry (default: every entry)'),
-  event_types: s.array(s.enum(EVENT_TYPES)).optional().describe('Only these events (default: all)'),
-  condition_function_id: s.string().optional().describe('Handler runs unless this returns false'),
+const triggerConfig = z.looseObject({
+  configuration_id: z.string().optional().describe('Only this entry (default: every entry)'),
+  event_types: z.array(z.enum(EVENT_TYPES)).optional().describe('Only these events (default: all)'),
+  condition_function_id: z.string().optional().describe('Handler runs unless this returns false'),
 });
 
 type Binding = { trigger: TriggerInstance; configurationId?: string; eventTypes?: readonly string[]; condition?: string };
@@ -36,9 +37,9 @@ export function configurationTriggerType(
   const def: TriggerTypeDef = {
     id: 'configuration',
     description: 'Fires when a configuration entry is registered, updated or deleted',
-    configuration_schema: triggerConfig.toJSONSchema(),
+    configuration_schema: toJsonSchema(triggerConfig),
     register(trigger) {
-      const r = triggerConfig.parse(trigger.config ?? {});
+      const r = check(triggerConfig, trigger.config ?? {});
       if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid configuration trigger config:\n${formatIssues(r.issues)}`);
       bindings.set(trigger.id, {
         trigger,

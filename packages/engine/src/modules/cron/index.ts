@@ -3,7 +3,7 @@
  * `cron`) chooses the lock adapter: `kv` (process-local: several engines would each fire) or `redis`
  * (once per tick across engines). An adapter change hot-swaps the lock; jobs keep running.
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import type { CronLock } from './adapters/cron-lock.ts';
@@ -32,7 +32,7 @@ async function createCron(ctx: ModuleContext, config: Readonly<CronConfig>): Pro
       await lock.close();
     },
     async reconfigure(raw) {
-      const parsed = cronConfigSchema.parse(raw);
+      const parsed = check(cronConfigSchema, raw);
       if (!parsed.ok) throw new EngineError('E_CONFIG_INVALID', formatIssues(parsed.issues));
       const next = lockKey(parsed.value) === key ? lock : await buildLock(parsed.value);
       const old = lock;

@@ -6,7 +6,7 @@
  * `{trigger:'cron', job_id, scheduled_time, actual_time}` and the binding metadata. When the process was
  * busy past several fire times, only the one slept for fires (late); the rest are skipped.
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
@@ -53,7 +53,7 @@ export class CronJobs {
     return {
       id: 'cron',
       description: 'Fires on a cron schedule (6 or 7 fields, seconds first, UTC)',
-      configuration_schema: cronTriggerConfigSchema.toJSONSchema(),
+      configuration_schema: toJsonSchema(cronTriggerConfigSchema),
       register: (t) => this.add(t),
       unregister: (t) => this.remove(t.id),
     };
@@ -70,7 +70,7 @@ export class CronJobs {
   }
 
   private add(t: TriggerInstance): void {
-    const r = cronTriggerConfigSchema.parse(t.config ?? {});
+    const r = check(cronTriggerConfigSchema, t.config ?? {});
     if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid cron trigger config: ${formatIssues(r.issues)}`);
     if (this.jobs.has(t.id)) throw new EngineError('trigger_registration_failed', `cron job ${t.id} is already registered`);
     const schedule = parseCron(r.value.expression);

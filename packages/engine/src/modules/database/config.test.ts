@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { pgSsl } from './adapters/postgres/tls.ts';
 import { sqlitePath } from './adapters/sqlite/path.ts';
@@ -29,7 +30,7 @@ test('unknown scheme → CONFIG_ERROR naming the supported schemes; every proble
 });
 
 test('the config schema renders JSON Schema for configuration::register', () => {
-  const json = databaseConfigSchema.toJSONSchema() as { properties: { databases: { default: unknown } } };
+  const json = toJsonSchema(databaseConfigSchema) as unknown as { properties: { databases: { default: unknown } } };
   assert.deepEqual(Object.keys((json.properties.databases.default as Record<string, unknown>) ?? {}), ['primary']);
 });
 

@@ -10,7 +10,8 @@
  *     pool: { max: 10, idle_timeout_ms: 30000, acquire_timeout_ms: 5000 }
  *     tls: { mode: require }             # absent → whatever the URL says (`?sslmode=`)
  */
-import { formatIssues, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { dialectOf, SUPPORTED_SCHEMES } from './adapters/index.ts';
 import { dbError } from './errors.ts';
 
@@ -18,49 +19,52 @@ import { dbError } from './errors.ts';
 export const DEFAULT_POOL = { max: 10, idle_timeout_ms: 30_000, acquire_timeout_ms: 5_000 };
 export const DEFAULT_URL = 'sqlite:./data/iii.db';
 
-const poolSchema = s
-  .object({
-    max: s.integer().min(1).default(DEFAULT_POOL.max).describe('most open connections (SQLite uses one)'),
-    idle_timeout_ms: s.integer().min(0).default(DEFAULT_POOL.idle_timeout_ms).describe('close connections idle this long'),
-    acquire_timeout_ms: s
-      .integer()
+const poolSchema = z
+  .strictObject({
+    max: z.int().min(1).default(DEFAULT_POOL.max).describe('most open connections (SQLite uses one)'),
+    idle_timeout_ms: z.int().min(0).default(DEFAULT_POOL.idle_timeout_ms).describe('close connections idle this long'),
+    acquire_timeout_ms: z
+      .int()
       .min(1)
       .default(DEFAULT_POOL.acquire_timeout_ms)
       .describe('wait this long for a free connection (POOL_TIMEOUT)'),
   })
   .default(() => ({ ...DEFAULT_POOL }));
 
-const tlsSchema = s
-  .object({
-    mode: s.enum(['disable', 'require', 'verify-full'] as const).default('require'),
-    ca_cert: s.string().optional().describe('PEM text or path to a PEM file'),
-    trust_native: s.boolean().default(true).describe('also trust the system roots when ca_cert is set'),
+const tlsSchema = z
+  .strictObject({
+    mode: z.enum(['disable', 'require', 'verify-full'] as const).default('require'),
+    ca_cert: z.string().optional().describe('PEM text or path to a PEM file'),
+    trust_native: z.boolean().default(true).describe('also trust the system roots when ca_cert is set'),
   })
   .optional()
   .describe('PostgreSQL TLS; ignored by SQLite');
 
-const urlSchema = s
+const urlSchema = z
   .string()
-  .nonEmpty()
-  .refine((url) => (dialectOf(url) ? undefined : `unsupported scheme in "${url.split(':')[0]}:..."; supported: ${SUPPORTED_SCHEMES}`))
+  .min(1)
+  .refine((url) => dialectOf(url) !== undefined, {
+    error: (iss) => `unsupported scheme in "${String(iss.input).split(':')[0]}:..."; supported: ${SUPPORTED_SCHEMES}`,
+  })
   .describe(`connection URL; supported schemes: ${SUPPORTED_SCHEMES}`);
 
-export const databaseEntrySchema = s.object({ url: urlSchema, pool: poolSchema, tls: tlsSchema });
+export const databaseEntrySchema = z.strictObject({ url: urlSchema, pool: poolSchema, tls: tlsSchema });
 
-export const databaseConfigSchema = s.object({
-  databases: s.record(databaseEntrySchema).default(() => ({ primary: { url: DEFAULT_URL, pool: { ...DEFAULT_POOL }, tls: undefined } })),
+export const databaseConfigSchema = z.strictObject({
+  databases: z
+    .record(z.string(), databaseEntrySchema)
+    .default(() => ({ primary: { url: DEFAULT_URL, pool: { ...DEFAULT_POOL }, tls: undefined } })),
 });
 
-type Infer<T> = T extends { parse(v: unknown): infer R } ? (R extends { ok: true; value: infer V } ? V : never) : never;
-export type DatabaseConfig = Infer<typeof databaseConfigSchema>;
-export type DatabaseEntry = Infer<typeof databaseEntrySchema>;
+export type DatabaseConfig = z.output<typeof databaseConfigSchema>;
+export type DatabaseEntry = z.output<typeof databaseEntrySchema>;
 
 /**
  * Validate a config value (boot or hot reload) → the defaulted config, or CONFIG_ERROR listing every
  * problem. The record schema cannot express "non-empty", so that rule lives here.
  */
 export function parseDatabaseConfig(value: unknown): DatabaseConfig {
-  const r = databaseConfigSchema.parse(value ?? {});
+  const r = check(databaseConfigSchema, value ?? {});
   if (!r.ok) throw dbError('CONFIG_ERROR', `invalid database config:\n${formatIssues(r.issues)}`, { issues: r.issues });
   if (Object.keys(r.value.databases).length === 0) throw dbError('CONFIG_ERROR', 'at least one database is required', {});
   return r.value;

@@ -1,26 +1,18 @@
 /** The read side of `engine::*`: functions, trigger types, registered triggers and workers (protocol.md §5.1). */
 
-import { type Schema, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
 import { ENGINE_VERSION } from '../../core/engine-core.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { FunctionEntry } from '../../core/functions.ts';
-import { parseInput } from '../../core/input.ts';
 import type { IntrospectionService } from '../../core/introspection.ts';
 import type { TriggerTypeEntry } from '../../core/triggers.ts';
-import type { CallInfo, ModuleContext, TriggerInstance } from '../module.ts';
+import { defineFunction } from '../define-function.ts';
+import type { ModuleContext, TriggerInstance } from '../module.ts';
 
 const isInternalFn = (f: FunctionEntry): boolean =>
   (f.id.startsWith('engine::') && !f.id.startsWith('engine::queue::')) || f.metadata?.internal === true;
 
 export function registerListings(ctx: ModuleContext, intro: IntrospectionService): void {
-  const fn = <T>(id: string, description: string, schema: Schema<T>, handler: (input: T, call: CallInfo) => unknown): void => {
-    ctx.engine.registerFunction({
-      id,
-      description,
-      request_format: schema.toJSONSchema(),
-      handler: (input, call) => handler(parseInput(schema, input, id), call),
-    });
-  };
   const summary = (f: FunctionEntry) => ({
     function_id: f.id,
     worker_name: intro.functionWorkerName(f),
@@ -64,121 +56,146 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
     };
   };
 
-  fn(
-    'engine::functions::list',
-    'List registered functions',
-    s.looseObject({
-      search: s.string().optional(),
-      prefix: s.string().optional(),
-      worker: s.string().optional(),
-      workers: s.array(s.string()).optional(),
-      include_internal: s.boolean().optional(),
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::functions::list',
+      description: 'List registered functions',
+      input: z.looseObject({
+        search: z.string().optional(),
+        prefix: z.string().optional(),
+        worker: z.string().optional(),
+        workers: z.array(z.string()).optional(),
+        include_internal: z.boolean().optional(),
+      }),
+      handler: (q, call) => {
+        let rows = intro.functions().filter((f) => (q.include_internal || !isInternalFn(f)) && intro.canInvoke(call.callerWorkerId, f.id));
+        if (q.prefix) rows = rows.filter((f) => f.id.startsWith(q.prefix as string));
+        const names = [...(q.worker ? [q.worker] : []), ...(q.workers ?? [])];
+        if (names.length) rows = rows.filter((f) => names.includes(intro.functionWorkerName(f)));
+        if (q.search) {
+          const needle = q.search.toLowerCase();
+          const rank = (f: FunctionEntry): number => {
+            const id = f.id.toLowerCase();
+            if (id.startsWith(needle) || id.split('::').some((seg) => seg.startsWith(needle))) return 0;
+            if (id.includes(needle)) return 1;
+            return (f.description ?? '').toLowerCase().includes(needle) ? 2 : 3;
+          };
+          rows = rows.filter((f) => rank(f) < 3).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
+        } else rows.sort((a, b) => a.id.localeCompare(b.id));
+        return { functions: rows.map(summary) };
+      },
     }),
-    (q, call) => {
-      let rows = intro.functions().filter((f) => (q.include_internal || !isInternalFn(f)) && intro.canInvoke(call.callerWorkerId, f.id));
-      if (q.prefix) rows = rows.filter((f) => f.id.startsWith(q.prefix as string));
-      const names = [...(q.worker ? [q.worker] : []), ...(q.workers ?? [])];
-      if (names.length) rows = rows.filter((f) => names.includes(intro.functionWorkerName(f)));
-      if (q.search) {
-        const needle = q.search.toLowerCase();
-        const rank = (f: FunctionEntry): number => {
-          const id = f.id.toLowerCase();
-          if (id.startsWith(needle) || id.split('::').some((seg) => seg.startsWith(needle))) return 0;
-          if (id.includes(needle)) return 1;
-          return (f.description ?? '').toLowerCase().includes(needle) ? 2 : 3;
+  );
+
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::functions::info',
+      description: 'Describe one function, or up to 32',
+      input: z.looseObject({ function_id: z.string().optional(), function_ids: z.array(z.string()).optional() }),
+      handler: (q, call) => {
+        if ((q.function_id === undefined) === (q.function_ids === undefined))
+          throw new EngineError('INVALID_ARGUMENTS', 'pass exactly one of function_id or function_ids');
+        const visible = (id: string): boolean => intro.canInvoke(call.callerWorkerId, id);
+        const find = (id: string) => intro.functions().find((f) => f.id === id);
+        if (q.function_id !== undefined) {
+          if (!visible(q.function_id)) throw new EngineError('FORBIDDEN', `Function '${q.function_id}' is not visible to this session.`);
+          const f = find(q.function_id);
+          if (!f) throw new EngineError('NOT_FOUND', `Function '${q.function_id}' is not registered.`);
+          return detail(f);
+        }
+        const ids = [...new Set(q.function_ids)];
+        if (ids.length === 0 || ids.length > 32) throw new EngineError('INVALID_ARGUMENTS', 'function_ids must hold 1 to 32 ids');
+        return {
+          functions: ids.map((id) =>
+            !visible(id)
+              ? { function_id: id, error: 'forbidden' }
+              : find(id)
+                ? detail(find(id) as FunctionEntry)
+                : { function_id: id, error: 'not_found' },
+          ),
         };
-        rows = rows.filter((f) => rank(f) < 3).sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
-      } else rows.sort((a, b) => a.id.localeCompare(b.id));
-      return { functions: rows.map(summary) };
-    },
-  );
-
-  fn(
-    'engine::functions::info',
-    'Describe one function, or up to 32',
-    s.looseObject({ function_id: s.string().optional(), function_ids: s.array(s.string()).optional() }),
-    (q, call) => {
-      if ((q.function_id === undefined) === (q.function_ids === undefined))
-        throw new EngineError('INVALID_ARGUMENTS', 'pass exactly one of function_id or function_ids');
-      const visible = (id: string): boolean => intro.canInvoke(call.callerWorkerId, id);
-      const find = (id: string) => intro.functions().find((f) => f.id === id);
-      if (q.function_id !== undefined) {
-        if (!visible(q.function_id)) throw new EngineError('FORBIDDEN', `Function '${q.function_id}' is not visible to this session.`);
-        const f = find(q.function_id);
-        if (!f) throw new EngineError('NOT_FOUND', `Function '${q.function_id}' is not registered.`);
-        return detail(f);
-      }
-      const ids = [...new Set(q.function_ids)];
-      if (ids.length === 0 || ids.length > 32) throw new EngineError('INVALID_ARGUMENTS', 'function_ids must hold 1 to 32 ids');
-      return {
-        functions: ids.map((id) =>
-          !visible(id)
-            ? { function_id: id, error: 'forbidden' }
-            : find(id)
-              ? detail(find(id) as FunctionEntry)
-              : { function_id: id, error: 'not_found' },
-        ),
-      };
-    },
-  );
-
-  fn(
-    'engine::triggers::list',
-    'List trigger types',
-    s.looseObject({
-      search: s.string().optional(),
-      prefix: s.string().optional(),
-      worker: s.string().optional(),
-      include_internal: s.boolean().optional(),
+      },
     }),
-    (q) => {
-      let rows = intro.triggerTypes().filter((t) => q.include_internal || !t.id.startsWith('engine::'));
-      if (q.prefix) rows = rows.filter((t) => t.id.startsWith(q.prefix as string));
-      if (q.worker) rows = rows.filter((t) => intro.triggerTypeWorkerName(t) === q.worker);
-      if (q.search) rows = rows.filter((t) => `${t.id} ${t.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
-      return { triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(typeSummary) };
-    },
   );
 
-  fn('engine::triggers::info', 'Describe a trigger type', s.looseObject({ id: s.string() }), (q) => {
-    const t = intro.triggerTypes().find((x) => x.id === q.id);
-    if (!t) throw new EngineError('NOT_FOUND', `Trigger type '${q.id}' is not registered.`);
-    return typeDetail(t);
-  });
-
-  fn(
-    'engine::registered-triggers::list',
-    'List registered triggers',
-    s.looseObject({
-      search: s.string().optional(),
-      trigger_type: s.string().optional(),
-      function_id: s.string().optional(),
-      worker: s.string().optional(),
-      include_internal: s.boolean().optional(),
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::triggers::list',
+      description: 'List trigger types',
+      input: z.looseObject({
+        search: z.string().optional(),
+        prefix: z.string().optional(),
+        worker: z.string().optional(),
+        include_internal: z.boolean().optional(),
+      }),
+      handler: (q) => {
+        let rows = intro.triggerTypes().filter((t) => q.include_internal || !t.id.startsWith('engine::'));
+        if (q.prefix) rows = rows.filter((t) => t.id.startsWith(q.prefix as string));
+        if (q.worker) rows = rows.filter((t) => intro.triggerTypeWorkerName(t) === q.worker);
+        if (q.search)
+          rows = rows.filter((t) => `${t.id} ${t.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
+        return { triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(typeSummary) };
+      },
     }),
-    (q) => {
-      let rows = intro.liveTriggers().filter((t) => q.include_internal || !t.function_id.startsWith('engine::'));
-      if (q.trigger_type) rows = rows.filter((t) => t.trigger_type === q.trigger_type);
-      if (q.function_id) rows = rows.filter((t) => t.function_id === q.function_id);
-      if (q.worker) rows = rows.filter((t) => triggerWorker(t) === q.worker);
-      if (q.search)
-        rows = rows.filter((t) => `${t.id} ${t.trigger_type} ${t.function_id}`.toLowerCase().includes((q.search as string).toLowerCase()));
-      return { registered_triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(triggerSummary) };
-    },
   );
 
-  fn('engine::registered-triggers::info', 'Describe a registered trigger', s.looseObject({ id: s.string() }), (q) => {
-    const t = intro.liveTriggers().find((x) => x.id === q.id);
-    if (!t) throw new EngineError('NOT_FOUND', `Registered trigger '${q.id}' was not found.`);
-    const type = intro.triggerTypes().find((x) => x.id === t.trigger_type);
-    const f = intro.functions().find((x) => x.id === t.function_id);
-    return {
-      ...triggerSummary(t),
-      ...(t.metadata !== undefined ? { metadata: t.metadata } : {}),
-      trigger: type ? typeDetail(type) : null,
-      function: f ? detail(f) : null,
-    };
-  });
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::triggers::info',
+      description: 'Describe a trigger type',
+      input: z.looseObject({ id: z.string() }),
+      handler: (q) => {
+        const t = intro.triggerTypes().find((x) => x.id === q.id);
+        if (!t) throw new EngineError('NOT_FOUND', `Trigger type '${q.id}' is not registered.`);
+        return typeDetail(t);
+      },
+    }),
+  );
+
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::registered-triggers::list',
+      description: 'List registered triggers',
+      input: z.looseObject({
+        search: z.string().optional(),
+        trigger_type: z.string().optional(),
+        function_id: z.string().optional(),
+        worker: z.string().optional(),
+        include_internal: z.boolean().optional(),
+      }),
+      handler: (q) => {
+        let rows = intro.liveTriggers().filter((t) => q.include_internal || !t.function_id.startsWith('engine::'));
+        if (q.trigger_type) rows = rows.filter((t) => t.trigger_type === q.trigger_type);
+        if (q.function_id) rows = rows.filter((t) => t.function_id === q.function_id);
+        if (q.worker) rows = rows.filter((t) => triggerWorker(t) === q.worker);
+        if (q.search)
+          rows = rows.filter((t) =>
+            `${t.id} ${t.trigger_type} ${t.function_id}`.toLowerCase().includes((q.search as string).toLowerCase()),
+          );
+        return { registered_triggers: rows.sort((a, b) => a.id.localeCompare(b.id)).map(triggerSummary) };
+      },
+    }),
+  );
+
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::registered-triggers::info',
+      description: 'Describe a registered trigger',
+      input: z.looseObject({ id: z.string() }),
+      handler: (q) => {
+        const t = intro.liveTriggers().find((x) => x.id === q.id);
+        if (!t) throw new EngineError('NOT_FOUND', `Registered trigger '${q.id}' was not found.`);
+        const type = intro.triggerTypes().find((x) => x.id === t.trigger_type);
+        const f = intro.functions().find((x) => x.id === t.function_id);
+        return {
+          ...triggerSummary(t),
+          ...(t.metadata !== undefined ? { metadata: t.metadata } : {}),
+          trigger: type ? typeDetail(type) : null,
+          function: f ? detail(f) : null,
+        };
+      },
+    }),
+  );
 
   const workerRows = () => {
     const ws = intro
@@ -218,58 +235,69 @@ export function registerListings(ctx: ModuleContext, intro: IntrospectionService
     return [...ws, ...builtins].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   };
 
-  fn(
-    'engine::workers::list',
-    'List connected workers and built-in workers',
-    s.looseObject({ search: s.string().optional(), runtime: s.string().optional(), status: s.string().optional() }),
-    (q) => {
-      let rows = workerRows();
-      if (q.runtime) rows = rows.filter((w) => w.runtime === q.runtime);
-      if (q.status) rows = rows.filter((w) => w.status === q.status);
-      if (q.search)
-        rows = rows.filter((w) => `${w.name} ${w.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
-      return { workers: rows.map(({ pid: _pid, ...w }) => w) };
-    },
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::workers::list',
+      description: 'List connected workers and built-in workers',
+      input: z.looseObject({ search: z.string().optional(), runtime: z.string().optional(), status: z.string().optional() }),
+      handler: (q) => {
+        let rows = workerRows();
+        if (q.runtime) rows = rows.filter((w) => w.runtime === q.runtime);
+        if (q.status) rows = rows.filter((w) => w.status === q.status);
+        if (q.search)
+          rows = rows.filter((w) => `${w.name} ${w.description ?? ''}`.toLowerCase().includes((q.search as string).toLowerCase()));
+        return { workers: rows.map(({ pid: _pid, ...w }) => w) };
+      },
+    }),
   );
 
-  fn('engine::workers::info', 'Describe a worker by name', s.looseObject({ name: s.string() }), (q) => {
-    const w = workerRows().find((x) => x.name === q.name);
-    if (!w) throw new EngineError('NOT_FOUND', `Worker '${q.name}' is not connected.`);
-    const owned = intro
-      .functions()
-      .filter((f) => (w.runtime === 'engine' ? f.target.kind === 'local' && f.target.owner === w.name : f.target.workerId === w.id));
-    const ownedIds = new Set(owned.map((f) => f.id));
-    return {
-      worker: {
-        ...w,
-        internal: w.runtime === 'engine',
-        // protocol.md §7.4: derived from the worker's latest iii.worker.* gauges (observability module).
-        ...(() => {
-          const latest = w.runtime === 'engine' ? undefined : ctx.engine.services.get('telemetry')?.latestWorkerMetrics(w.id);
-          return latest ? { latest_metrics: latest } : {};
-        })(),
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::workers::info',
+      description: 'Describe a worker by name',
+      input: z.looseObject({ name: z.string() }),
+      handler: (q) => {
+        const w = workerRows().find((x) => x.name === q.name);
+        if (!w) throw new EngineError('NOT_FOUND', `Worker '${q.name}' is not connected.`);
+        const owned = intro
+          .functions()
+          .filter((f) => (w.runtime === 'engine' ? f.target.kind === 'local' && f.target.owner === w.name : f.target.workerId === w.id));
+        const ownedIds = new Set(owned.map((f) => f.id));
+        return {
+          worker: {
+            ...w,
+            internal: w.runtime === 'engine',
+            // protocol.md §7.4: derived from the worker's latest iii.worker.* gauges (observability module).
+            ...(() => {
+              const latest = w.runtime === 'engine' ? undefined : ctx.engine.services.get('telemetry')?.latestWorkerMetrics(w.id);
+              return latest ? { latest_metrics: latest } : {};
+            })(),
+          },
+          functions: owned.map(summary),
+          trigger_types: intro
+            .triggerTypes()
+            .filter((t) => t.ownerWorkerId === w.id || t.ownerModule === w.name)
+            .map(typeSummary),
+          registered_triggers: intro
+            .liveTriggers()
+            .filter((t) => ownedIds.has(t.function_id))
+            .map(triggerSummary),
+        };
       },
-      functions: owned.map(summary),
-      trigger_types: intro
-        .triggerTypes()
-        .filter((t) => t.ownerWorkerId === w.id || t.ownerModule === w.name)
-        .map(typeSummary),
-      registered_triggers: intro
-        .liveTriggers()
-        .filter((t) => ownedIds.has(t.function_id))
-        .map(triggerSummary),
-    };
-  });
+    }),
+  );
 
-  fn(
-    'engine::workers::register',
-    'Report worker metadata (sent by every SDK on connect)',
-    s.looseObject({ _caller_worker_id: s.string().optional() }),
-    (q, call) => {
-      const id = call.callerWorkerId ?? q._caller_worker_id;
-      if (!id || !intro.updateWorker(id, q))
-        throw new EngineError('NOT_FOUND', 'engine::workers::register must be called by a connected worker');
-      return { success: true };
-    },
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'engine::workers::register',
+      description: 'Report worker metadata (sent by every SDK on connect)',
+      input: z.looseObject({ _caller_worker_id: z.string().optional() }),
+      handler: (q, call) => {
+        const id = call.callerWorkerId ?? q._caller_worker_id;
+        if (!id || !intro.updateWorker(id, q))
+          throw new EngineError('NOT_FOUND', 'engine::workers::register must be called by a connected worker');
+        return { success: true };
+      },
+    }),
   );
 }

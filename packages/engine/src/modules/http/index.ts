@@ -8,7 +8,7 @@
  *   - name: http
  *     config: { port: 3111, host: 127.0.0.1, default_timeout: 30000 }
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type HttpConfig, httpConfigSchema } from './config.ts';
@@ -63,7 +63,7 @@ class HttpModule implements ModuleInstance {
 
   /** Live reload: rebuild CORS / middleware / limits; a new address binds first, then the old listener closes. */
   async reconfigure(raw: unknown): Promise<void> {
-    const r = httpConfigSchema.parse(raw);
+    const r = check(httpConfigSchema, raw);
     if (!r.ok) throw new EngineError('E_CONFIG_INVALID', `invalid http config: ${formatIssues(r.issues).replace(/\n/g, '; ')}`);
     const next = r.value;
     const moved = next.host !== this.config.host || next.port !== this.config.port;

@@ -3,7 +3,8 @@
  * A thrown error rejects the trigger with `trigger_registration_failed` and that message, while a
  * route already serving stays untouched.
  */
-import { formatIssues, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { TriggerInstance, TriggerTypeDef } from '../module.ts';
@@ -12,14 +13,14 @@ import { normalizePath, type Router } from './router.ts';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
 
-export const httpTriggerConfigSchema = s.looseObject({
-  api_path: s.string().describe('Route, e.g. /links or /s/:code; :name segments are path params'),
-  http_method: s
+export const httpTriggerConfigSchema = z.looseObject({
+  api_path: z.string().describe('Route, e.g. /links or /s/:code; :name segments are path params'),
+  http_method: z
     .string()
     .default('GET')
     .describe(`One of ${HTTP_METHODS.join(', ')} (case-insensitive)`),
-  condition_function_id: s.string().nonEmpty().optional().describe('Gate: exactly false → 422'),
-  middleware_function_ids: s.array(s.string().nonEmpty()).default([]).describe('Per-route middleware, run in order'),
+  condition_function_id: z.string().min(1).optional().describe('Gate: exactly false → 422'),
+  middleware_function_ids: z.array(z.string().min(1)).default([]).describe('Per-route middleware, run in order'),
 });
 
 const requestSchema = {
@@ -47,7 +48,7 @@ function targetOf(trigger: TriggerInstance): RouteTarget {
   if (typeof raw !== 'object' || raw === null || (raw as { api_path?: unknown }).api_path === undefined) {
     throw new EngineError('trigger_registration_failed', 'api_path is required for http triggers');
   }
-  const r = httpTriggerConfigSchema.parse(raw);
+  const r = check(httpTriggerConfigSchema, raw);
   if (!r.ok)
     throw new EngineError('trigger_registration_failed', `invalid http trigger config: ${formatIssues(r.issues).replace(/\n/g, '; ')}`);
   const method = r.value.http_method.toUpperCase();
@@ -74,7 +75,7 @@ export function createHttpTriggerType(router: Router<RouteTarget>, log: Logger):
   return {
     id: 'http',
     description: 'Serve a function as an HTTP endpoint',
-    configuration_schema: httpTriggerConfigSchema.toJSONSchema(),
+    configuration_schema: toJsonSchema(httpTriggerConfigSchema),
     request_schema: requestSchema,
     response_schema: responseSchema,
     register(trigger) {

@@ -2,8 +2,8 @@
  * `engine::alerts::list|evaluate` and `engine::rollups::list` (protocol.md §5.2).
  * Alerts are evaluated on demand and every `ALERT_TICK_MS` while any rule is enabled.
  */
-import { s } from '../../core/config/schema.ts';
-import { parseInput } from '../../core/input.ts';
+import { z } from 'zod';
+import { defineFunction, noInput } from '../define-function.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import type { ObservabilityConfig } from './config.ts';
@@ -149,31 +149,36 @@ export class Alerts {
   }
 }
 
-const rollupInput = s.looseObject({
-  start_time: s.number().optional(),
-  end_time: s.number().optional(),
-  level: s.integer().min(0).max(2).optional(),
-  metric_name: s.string().optional(),
+const rollupInput = z.looseObject({
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  level: z.int().min(0).max(2).optional(),
+  metric_name: z.string().optional(),
 });
 const LEVEL_SECONDS = [60, 300, 3600] as const;
 
 export function alertFunctions(hub: ObservabilityHub, alerts: Alerts): LocalFunction[] {
   return [
-    { id: 'engine::alerts::list', description: 'Configured alert rules and their state', handler: () => alerts.list() },
-    {
+    defineFunction({
+      id: 'engine::alerts::list',
+      description: 'Configured alert rules and their state',
+      input: noInput,
+      handler: () => alerts.list(),
+    }),
+    defineFunction({
       id: 'engine::alerts::evaluate',
       description: 'Evaluate every enabled alert rule now',
+      input: noInput,
       handler: () => {
         const r = alerts.evaluate();
         return { evaluated: r.evaluated, triggered_alerts: r.triggered, timestamp: Date.now() };
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'engine::rollups::list',
       description: 'SDK metric points rolled up per 1m (level 0), 5m (1) or 1h (2)',
-      request_format: rollupInput.toJSONSchema(),
-      handler(input) {
-        const q = parseInput(rollupInput, input, 'engine::rollups::list');
+      input: rollupInput,
+      handler(q) {
         const level = q.level ?? 0;
         const points = hub.metrics.points.items().filter((p) => {
           const ms = Number(p.time / 1_000_000n);
@@ -192,6 +197,6 @@ export function alertFunctions(hub: ObservabilityHub, alerts: Alerts): LocalFunc
           timestamp: Date.now(),
         };
       },
-    },
+    }),
   ];
 }

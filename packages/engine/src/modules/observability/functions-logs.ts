@@ -1,7 +1,7 @@
 /** `engine::log::*` (write) and `engine::logs::list|clear` (read) — protocol.md §5.2, workers.md §8.2. */
-import { s } from '../../core/config/schema.ts';
-import { parseInput } from '../../core/input.ts';
+import { z } from 'zod';
 import type { AttrValue } from '../../protocol/otel-frames.ts';
+import { defineFunction, noInput } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import { logsInMemory } from './config.ts';
@@ -10,23 +10,22 @@ import { type LogRecord, logJson } from './records.ts';
 
 const SEVERITIES = { info: [9, 'INFO'], warn: [13, 'WARN'], error: [17, 'ERROR'], debug: [5, 'DEBUG'], trace: [1, 'TRACE'] } as const;
 
-const logInput = s.looseObject({
-  message: s.string(),
-  data: s.record(s.any()).optional(),
-  trace_id: s.string().optional(),
-  span_id: s.string().optional(),
-  service_name: s.string().optional(),
+const logInput = z.looseObject({
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  trace_id: z.string().optional(),
+  span_id: z.string().optional(),
+  service_name: z.string().optional(),
 });
 
 function logFunction(hub: ObservabilityHub, level: keyof typeof SEVERITIES): LocalFunction {
   const [severityNumber, severityText] = SEVERITIES[level];
   const id = `engine::log::${level}`;
-  return {
+  return defineFunction({
     id,
     description: `Store a ${severityText} log record`,
-    request_format: logInput.toJSONSchema(),
-    handler(input) {
-      const q = parseInput(logInput, input, id);
+    input: logInput,
+    handler(q) {
       const now = nowNanos();
       const serviceName = q.service_name ?? hub.config.service_name;
       // `data` keys become attributes (JSON values, like SDK kvlists).
@@ -47,7 +46,7 @@ function logFunction(hub: ObservabilityHub, level: keyof typeof SEVERITIES): Loc
       hub.addLog(record, 'call');
       return undefined;
     },
-  };
+  });
 }
 
 /** Arbitrary JSON input → AttrValue (undefined and functions cannot arrive over JSON; map defensively). */
@@ -58,24 +57,23 @@ function toAttr(v: unknown): AttrValue {
   return null;
 }
 
-const listInput = s.looseObject({
-  start_time: s.number().optional(),
-  end_time: s.number().optional(),
-  trace_id: s.string().optional(),
-  span_id: s.string().optional(),
-  severity_min: s.integer().min(1).max(24).optional(),
-  severity_text: s.string().optional(),
-  offset: s.integer().min(0).optional(),
-  limit: s.integer().min(0).optional(),
+const listInput = z.looseObject({
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  trace_id: z.string().optional(),
+  span_id: z.string().optional(),
+  severity_min: z.int().min(1).max(24).optional(),
+  severity_text: z.string().optional(),
+  offset: z.int().min(0).optional(),
+  limit: z.int().min(0).optional(),
 });
 
 function listLogs(hub: ObservabilityHub): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::logs::list',
     description: 'List stored log records, newest first',
-    request_format: listInput.toJSONSchema(),
-    handler(input) {
-      const q = parseInput(listInput, input, 'engine::logs::list');
+    input: listInput,
+    handler(q) {
       const timestamp = Date.now();
       if (!logsInMemory(hub.config)) return { logs: [], total: 0, timestamp };
       const startNs = q.start_time === undefined ? undefined : BigInt(Math.floor(q.start_time)) * 1_000_000n;
@@ -109,19 +107,20 @@ function listLogs(hub: ObservabilityHub): LocalFunction {
       };
       return { logs: page.map(logJson), total: matches.length, query, timestamp };
     },
-  };
+  });
 }
 
 function clearLogs(hub: ObservabilityHub): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::logs::clear',
     description: 'Drop every stored log record',
+    input: noInput,
     handler() {
       const removed = hub.logs.size;
       hub.logs.clear();
       return { success: true, message: `cleared ${removed} log records` };
     },
-  };
+  });
 }
 
 export function logFunctions(hub: ObservabilityHub): LocalFunction[] {

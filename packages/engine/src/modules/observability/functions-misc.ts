@@ -2,19 +2,19 @@
  * `engine::metrics::list`, `engine::health::check`, `engine::sampling::rules`, `engine::baggage::*`
  * (protocol.md §5.2).
  */
-import { s } from '../../core/config/schema.ts';
-import { parseInput } from '../../core/input.ts';
+import { z } from 'zod';
+import { defineFunction, noInput } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import { parseBaggage } from './clock.ts';
 import { logsInMemory, metricsInMemory, tracesInMemory } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
 import type { MetricRecord } from './metric-store.ts';
 
-const metricsInput = s.looseObject({
-  start_time: s.number().optional(),
-  end_time: s.number().optional(),
-  metric_name: s.string().optional(),
-  aggregate_interval: s.integer().min(1).optional().describe('bucket size in seconds'),
+const metricsInput = z.looseObject({
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  metric_name: z.string().optional(),
+  aggregate_interval: z.int().min(1).optional().describe('bucket size in seconds'),
 });
 
 const timeMs = (m: MetricRecord): number => Number(m.time / 1_000_000n);
@@ -63,12 +63,11 @@ export function aggregate(points: MetricRecord[], intervalS: number): Record<str
 }
 
 function metricsList(hub: ObservabilityHub): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::metrics::list',
     description: 'Engine invocation/worker counters and stored SDK metric points',
-    request_format: metricsInput.toJSONSchema(),
-    handler(input) {
-      const q = parseInput(metricsInput, input, 'engine::metrics::list');
+    input: metricsInput,
+    handler(q) {
       const c = hub.counters;
       const points = metricsInMemory(hub.config)
         ? hub.metrics.points
@@ -106,13 +105,14 @@ function metricsList(hub: ObservabilityHub): LocalFunction {
         };
       return out;
     },
-  };
+  });
 }
 
 function healthCheck(hub: ObservabilityHub, version: string): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::health::check',
     description: 'Status of the telemetry pipeline',
+    input: noInput,
     handler() {
       const c = hub.config;
       const component = (on: boolean, details: Record<string, unknown>): Record<string, unknown> => ({
@@ -140,13 +140,14 @@ function healthCheck(hub: ObservabilityHub, version: string): LocalFunction {
         version,
       };
     },
-  };
+  });
 }
 
 function samplingRules(hub: ObservabilityHub): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::sampling::rules',
     description: 'Active sampling configuration',
+    input: noInput,
     handler() {
       const c = hub.config;
       return {
@@ -159,7 +160,7 @@ function samplingRules(hub: ObservabilityHub): LocalFunction {
         timestamp: Date.now(),
       };
     },
-  };
+  });
 }
 
 /**
@@ -167,27 +168,29 @@ function samplingRules(hub: ObservabilityHub): LocalFunction {
  * (diagnostic), `set` changes nothing (no propagation), as in the reference.
  */
 function baggageFunctions(): LocalFunction[] {
-  const getInput = s.looseObject({ key: s.string() });
-  const setInput = s.looseObject({ key: s.string(), value: s.string() });
+  const getInput = z.looseObject({ key: z.string() });
+  const setInput = z.looseObject({ key: z.string(), value: z.string() });
   return [
-    {
+    defineFunction({
       id: 'engine::baggage::get',
       description: 'Read one baggage entry of the caller context',
-      handler: (input, call) => ({ value: parseBaggage(call.baggage)[parseInput(getInput, input, 'engine::baggage::get').key] ?? null }),
-    },
-    {
+      input: getInput,
+      handler: (req, call) => ({ value: parseBaggage(call.baggage)[req.key] ?? null }),
+    }),
+    defineFunction({
       id: 'engine::baggage::set',
       description: 'Accepted for compatibility; baggage is not propagated by the engine',
-      handler: (input) => {
-        parseInput(setInput, input, 'engine::baggage::set');
+      input: setInput,
+      handler: (_input) => {
         return { success: true, note: 'Baggage set in engine context only; it is not propagated to other invocations' };
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'engine::baggage::get_all',
       description: 'All baggage entries of the caller context',
+      input: noInput,
       handler: (_input, call) => ({ baggage: parseBaggage(call.baggage) }),
-    },
+    }),
   ];
 }
 

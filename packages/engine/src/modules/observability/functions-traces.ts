@@ -1,7 +1,7 @@
 /** `engine::traces::list|tree|clear|group_by` (protocol.md §5.2, workers.md §8.2). */
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
+import { defineFunction, noInput } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import { nowNanos } from './clock.ts';
 import { isCollapsed, tracesInMemory } from './config.ts';
@@ -9,27 +9,27 @@ import type { ObservabilityHub } from './hub.ts';
 import { groupTraces, listTraces } from './trace-query.ts';
 import { buildTree } from './trace-tree.ts';
 
-const pair = s.array(s.string()).describe('[key, value]');
-const pairList = s.array(pair);
+const pair = z.array(z.string()).describe('[key, value]');
+const pairList = z.array(pair);
 
-const listInput = s.looseObject({
-  trace_id: s.string().optional(),
-  trace_ids: s.array(s.string()).optional(),
-  offset: s.integer().min(0).default(0),
-  limit: s.integer().min(0).default(100),
-  service_name: s.string().optional(),
-  name: s.string().optional(),
-  status: s.string().optional(),
-  min_duration_ms: s.number().optional(),
-  max_duration_ms: s.number().optional(),
-  start_time: s.number().optional(),
-  end_time: s.number().optional(),
-  sort_by: s.string().optional(),
-  sort_order: s.string().optional(),
+const listInput = z.looseObject({
+  trace_id: z.string().optional(),
+  trace_ids: z.array(z.string()).optional(),
+  offset: z.int().min(0).default(0),
+  limit: z.int().min(0).default(100),
+  service_name: z.string().optional(),
+  name: z.string().optional(),
+  status: z.string().optional(),
+  min_duration_ms: z.number().optional(),
+  max_duration_ms: z.number().optional(),
+  start_time: z.number().optional(),
+  end_time: z.number().optional(),
+  sort_by: z.string().optional(),
+  sort_order: z.string().optional(),
   attributes: pairList.optional(),
   exclude_attributes: pairList.optional(),
-  include_internal: s.boolean().optional(),
-  search_all_spans: s.boolean().optional(),
+  include_internal: z.boolean().optional(),
+  search_all_spans: z.boolean().optional(),
 });
 
 /** `[[k, v], …]` → typed pairs; anything that is not exactly two strings is refused. */
@@ -45,23 +45,22 @@ function requireMemory(hub: ObservabilityHub): void {
     throw new EngineError('memory_exporter_not_enabled', 'In-memory trace storage is not enabled (exporter must be memory or both)');
 }
 
-const treeInput = s.looseObject({ trace_id: s.string().nonEmpty() });
-const groupInput = s.looseObject({
-  attribute: s.string().nonEmpty(),
-  since_ms: s.number().optional(),
-  limit: s.integer().min(0).default(100),
-  include_internal: s.boolean().optional(),
-  label_attribute: s.string().optional(),
+const treeInput = z.looseObject({ trace_id: z.string().min(1) });
+const groupInput = z.looseObject({
+  attribute: z.string().min(1),
+  since_ms: z.number().optional(),
+  limit: z.int().min(0).default(100),
+  include_internal: z.boolean().optional(),
+  label_attribute: z.string().optional(),
 });
 
 export function traceFunctions(hub: ObservabilityHub): LocalFunction[] {
   return [
-    {
+    defineFunction({
       id: 'engine::traces::list',
       description: 'List root spans of stored traces (filters, sorting, paging)',
-      request_format: listInput.toJSONSchema(),
-      handler(input) {
-        const q = parseInput(listInput, input, 'engine::traces::list');
+      input: listInput,
+      handler(q) {
         requireMemory(hub);
         const query = {
           ...q,
@@ -70,35 +69,34 @@ export function traceFunctions(hub: ObservabilityHub): LocalFunction[] {
         };
         return listTraces(hub.spans, query, nowNanos());
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'engine::traces::tree',
       description: 'The spans of one trace as a tree',
-      request_format: treeInput.toJSONSchema(),
-      handler(input) {
-        const q = parseInput(treeInput, input, 'engine::traces::tree');
+      input: treeInput,
+      handler(q) {
         requireMemory(hub);
         return { roots: buildTree(hub.spans.trace(q.trace_id.toLowerCase()), (name) => isCollapsed(hub.config.collapse_spans, name)) };
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'engine::traces::clear',
       description: 'Drop every stored span',
+      input: noInput,
       handler() {
         requireMemory(hub);
         hub.spans.clear();
         return { success: true };
       },
-    },
-    {
+    }),
+    defineFunction({
       id: 'engine::traces::group_by',
       description: 'Group spans by the value of one attribute',
-      request_format: groupInput.toJSONSchema(),
-      handler(input) {
-        const q = parseInput(groupInput, input, 'engine::traces::group_by');
+      input: groupInput,
+      handler(q) {
         requireMemory(hub);
         return groupTraces(hub.spans.traces(), q, nowNanos());
       },
-    },
+    }),
   ];
 }

@@ -4,6 +4,7 @@
  * (declared by the core in core/telemetry.ts) and the `log` / `trace` trigger types.
  */
 
+import { check } from '../../core/config/schema.ts';
 import type { TelemetrySink } from '../../core/telemetry.ts';
 import type { Disposer, EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type ObservabilityConfig, observabilityConfigSchema } from './config.ts';
@@ -66,7 +67,7 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
 
   return {
     reconfigure(next) {
-      const r = observabilityConfigSchema.parse(next);
+      const r = check(observabilityConfigSchema, next);
       if (!r.ok) return;
       hub.reconfigure(r.value);
       alerts.schedule();

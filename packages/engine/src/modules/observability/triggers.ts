@@ -1,7 +1,8 @@
 /**
  * Trigger types `log` and `trace` (protocol.md §4.2.7/§4.2.8, workers.md §8.4).
  */
-import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineApi, TriggerInstance, TriggerTypeDef } from '../module.ts';
 import { formatTraceparent, newSpanId, newTraceId } from './clock.ts';
@@ -11,11 +12,11 @@ import { isInternalSpan } from './trace-query.ts';
 
 const LEVELS = ['all', 'trace', 'debug', 'info', 'warn', 'error'] as const;
 type Level = (typeof LEVELS)[number];
-const logConfig = s.looseObject({ level: s.string().optional() });
-const traceConfig = s.looseObject({ service_name: s.string().optional(), status: s.string().optional() });
+const logConfig = z.looseObject({ level: z.string().optional() });
+const traceConfig = z.looseObject({ service_name: z.string().optional(), status: z.string().optional() });
 
 function parseConfig<T>(schema: Schema<T>, t: TriggerInstance): T {
-  const r = schema.parse(t.config ?? {});
+  const r = check(schema, t.config ?? {});
   if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid ${t.trigger_type} trigger config: ${formatIssues(r.issues)}`);
   return r.value;
 }

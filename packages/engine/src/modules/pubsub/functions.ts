@@ -1,5 +1,5 @@
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
+import { defineFunction } from '../define-function.ts';
 import type { EngineApi, LocalFunction } from '../module.ts';
 import type { PubSubAdapter } from './adapters/pubsub-adapter.ts';
 import { publishInputSchema } from './config.ts';
@@ -10,17 +10,16 @@ import type { Subscriptions } from './subscriptions.ts';
  * run concurrently afterwards and their results or errors never reach the publisher.
  */
 export function publishFunction(getAdapter: () => PubSubAdapter): LocalFunction {
-  return {
+  return defineFunction({
     id: 'publish',
     description: 'Publish a message to every subscriber of a topic (fire and forget)',
-    request_format: publishInputSchema.toJSONSchema(),
-    async handler(input) {
-      const { topic, data } = parseInput(publishInputSchema, input, 'publish');
+    input: publishInputSchema,
+    async handler({ topic, data }) {
       if (!topic) throw new EngineError('topic_not_set', 'Topic is not set');
       await getAdapter().publish(topic, data ?? null);
       return undefined;
     },
-  };
+  });
 }
 
 /** Deliver one message to every local binding: raw `data`, no metadata, fire and forget. */

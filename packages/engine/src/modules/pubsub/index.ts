@@ -4,7 +4,7 @@
  * Adapters: `local` (in-process, default) or `redis` (across engine instances); an adapter change
  * hot-swaps: the new adapter subscribes every topic before it replaces the old one.
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { createLocalAdapter } from './adapters/local.ts';
@@ -37,7 +37,7 @@ async function createPubsub(ctx: ModuleContext, config: PubSubConfig): Promise<M
       adapter = createLocalAdapter(() => {});
     },
     async reconfigure(raw) {
-      const parsed = pubsubConfigSchema.parse(raw);
+      const parsed = check(pubsubConfigSchema, raw);
       if (!parsed.ok) throw new EngineError('E_CONFIG_INVALID', formatIssues(parsed.issues));
       const key = JSON.stringify(parsed.value.adapter);
       if (key === adapterKey) return;

@@ -1,3 +1,4 @@
+import { check, toJsonSchema } from '../../core/config/schema.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { TriggerInstance, TriggerTypeDef } from '../module.ts';
 import type { PubSubAdapter } from './adapters/pubsub-adapter.ts';
@@ -12,12 +13,12 @@ export function subscribeTriggerType(subs: Subscriptions, getAdapter: () => PubS
   return {
     id: 'subscribe',
     description: 'Invoke the function with the data of every message published to a topic',
-    configuration_schema: subscribeConfigSchema.toJSONSchema(),
+    configuration_schema: toJsonSchema(subscribeConfigSchema),
     async register(trigger: TriggerInstance) {
       // A re-registration may move the binding to another topic: release the old one first.
       const previous = subs.remove(trigger.id);
       if (previous !== undefined) await getAdapter().unlisten(previous);
-      const parsed = subscribeConfigSchema.parse(trigger.config ?? {});
+      const parsed = check(subscribeConfigSchema, trigger.config ?? {});
       const topic = parsed.ok ? parsed.value.topic : undefined;
       if (!topic) {
         log.warn('subscribe trigger without a topic ignored', { trigger_id: trigger.id, function_id: trigger.function_id });

@@ -1,7 +1,7 @@
 /** DLQ and inspection functions: `iii::queue::redrive*`, `iii::queue::discard_message`, `engine::queue::*`. */
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
+import { defineFunction, noInput } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import type { QueueBackend, QueueRef } from './adapters/queue-backend.ts';
 import type { NamedQueueConfig } from './config.ts';
@@ -14,13 +14,13 @@ export interface AdminDeps {
   namedQueues: () => ReadonlyMap<string, NamedQueueConfig>;
 }
 
-const queueInput = s.looseObject({ queue: s.string().optional(), topic: s.string().optional() });
-const messageInput = s.looseObject({ queue: s.string().optional(), topic: s.string().optional(), message_id: s.string().optional() });
-const dlqInput = s.looseObject({
-  topic: s.string().optional(),
-  queue: s.string().optional(),
-  offset: s.integer().min(0).default(0),
-  limit: s.integer().min(1).default(50),
+const queueInput = z.looseObject({ queue: z.string().optional(), topic: z.string().optional() });
+const messageInput = z.looseObject({ queue: z.string().optional(), topic: z.string().optional(), message_id: z.string().optional() });
+const dlqInput = z.looseObject({
+  topic: z.string().optional(),
+  queue: z.string().optional(),
+  offset: z.int().min(0).default(0),
+  limit: z.int().min(1).default(50),
 });
 
 /** A name is a named queue or a durable topic (its parking queue and its per-function queues). */
@@ -45,11 +45,11 @@ async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
 }
 
 function redrive(deps: AdminDeps): LocalFunction {
-  return {
+  return defineFunction({
     id: 'iii::queue::redrive',
     description: 'Move every dead-lettered message of a queue back to the queue',
-    async handler(input) {
-      const req = parseInput(queueInput, input, 'iii::queue::redrive');
+    input: queueInput,
+    async handler(req) {
       const queue = req.queue || req.topic;
       if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
       return guarded('redrive_failed', async () => {
@@ -58,14 +58,14 @@ function redrive(deps: AdminDeps): LocalFunction {
         return { queue, redriven };
       });
     },
-  };
+  });
 }
 
 function messageOp(deps: AdminDeps, id: string, code: string, op: (q: QueueRef, m: string) => Promise<0 | 1>): LocalFunction {
-  return {
+  return defineFunction({
     id,
-    async handler(input) {
-      const req = parseInput(messageInput, input, id);
+    input: messageInput,
+    async handler(req) {
       const queue = req.queue || req.topic;
       if (!queue) throw new EngineError('queue_not_set', 'Queue is not set');
       if (!req.message_id) throw new EngineError('message_id_not_set', 'Message id is not set');
@@ -76,27 +76,28 @@ function messageOp(deps: AdminDeps, id: string, code: string, op: (q: QueueRef, 
         return { queue, message_id: messageId, redriven };
       });
     },
-  };
+  });
 }
 
 function listTopics(deps: AdminDeps): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::queue::list_topics',
     description: 'Named queues and durable topics',
+    input: noInput,
     handler() {
       const named = [...deps.namedQueues().keys()].map((name) => ({ name, broker_type: 'function_queue', subscriber_count: 1 }));
       const topics = [...deps.durable.topics()].map(([name, n]) => ({ name, broker_type: 'topic', subscriber_count: n }));
       return [...named, ...topics].sort((a, b) => a.name.localeCompare(b.name));
     },
-  };
+  });
 }
 
 function topicStats(deps: AdminDeps): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::queue::topic_stats',
     description: 'Depth, consumers and DLQ depth of a queue or durable topic',
-    async handler(input) {
-      const req = parseInput(queueInput, input, 'engine::queue::topic_stats');
+    input: queueInput,
+    async handler(req) {
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
       const cfg = deps.namedQueues().get(name);
@@ -110,13 +111,14 @@ function topicStats(deps: AdminDeps): LocalFunction {
       const consumers = cfg ? cfg.concurrency : (deps.durable.topics().get(name) ?? 0);
       return { depth, consumer_count: consumers, dlq_depth: dlqDepth, config: cfg ?? null };
     },
-  };
+  });
 }
 
 function dlqTopics(deps: AdminDeps): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::queue::dlq_topics',
     description: 'Queues holding dead-lettered messages',
+    input: noInput,
     async handler() {
       return (await deps.backend.dlqQueues()).map(({ queue, count }) => ({
         topic: queue,
@@ -124,21 +126,21 @@ function dlqTopics(deps: AdminDeps): LocalFunction {
         message_count: count,
       }));
     },
-  };
+  });
 }
 
 function dlqMessages(deps: AdminDeps): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::queue::dlq_messages',
     description: 'Dead-lettered messages of a queue: { id, payload, error, failed_at }',
-    async handler(input) {
-      const req = parseInput(dlqInput, input, 'engine::queue::dlq_messages');
+    input: dlqInput,
+    async handler(req) {
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
       const lists = await Promise.all(queuesFor(deps, name).map((q) => deps.backend.dlqList(q, 0, req.offset + req.limit)));
       return lists.flat().slice(req.offset, req.offset + req.limit);
     },
-  };
+  });
 }
 
 export function adminFunctions(deps: AdminDeps): LocalFunction[] {

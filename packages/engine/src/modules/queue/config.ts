@@ -1,5 +1,6 @@
 /** `config/queue.yaml` (id `queue`): named queues and the storage adapter. */
-import { formatIssues, type Schema, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues, type Schema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import { BACKOFF_TYPES, type BackoffType } from './backoff.ts';
 
@@ -25,17 +26,17 @@ export interface NamedQueueConfig {
   priority_field?: string | undefined;
 }
 
-export const namedQueueSchema: Schema<NamedQueueConfig> = s.object({
-  type: s.enum(['standard', 'fifo'] as const).default('standard'),
-  max_retries: s.integer().min(1).default(3),
-  concurrency: s.integer().min(1).default(10),
-  message_group_field: s.string().nonEmpty().optional(),
-  backoff_ms: s.integer().min(0).default(1000),
-  backoff_type: s.enum(BACKOFF_TYPES).default('exponential'),
-  backoff_jitter: s.number().min(0).max(1).default(0),
-  poll_interval_ms: s.integer().min(1).default(100),
-  max_priority: s.integer().optional(),
-  priority_field: s.string().optional(),
+export const namedQueueSchema: Schema<NamedQueueConfig> = z.strictObject({
+  type: z.enum(['standard', 'fifo'] as const).default('standard'),
+  max_retries: z.int().min(1).default(3),
+  concurrency: z.int().min(1).default(10),
+  message_group_field: z.string().min(1).optional(),
+  backoff_ms: z.int().min(0).default(1000),
+  backoff_type: z.enum(BACKOFF_TYPES).default('exponential'),
+  backoff_jitter: z.number().min(0).max(1).default(0),
+  poll_interval_ms: z.int().min(1).default(100),
+  max_priority: z.int().optional(),
+  priority_field: z.string().optional(),
 });
 
 export type AdapterName = 'builtin' | 'in_memory' | 'file_based' | 'rabbitmq';
@@ -71,23 +72,23 @@ export interface QueueConfig {
   adapter: QueueAdapterConfig;
 }
 
-export const queueConfigSchema: Schema<QueueConfig> = s.object({
-  queue_configs: s.record(namedQueueSchema).default({}),
-  adapter: s
-    .object({
-      name: s.enum(['builtin', 'in_memory', 'file_based', 'rabbitmq'] as const).default('builtin'),
-      config: s
-        .object({
-          store_method: s.enum(['in_memory', 'file_based'] as const).optional(),
-          file_path: s.string().nonEmpty().optional(),
-          save_interval_ms: s.integer().min(0).optional(),
-          synchronous: s.enum(['normal', 'full'] as const).optional(),
-          amqp_url: s.string().nonEmpty().optional(),
-          max_attempts: s.integer().min(1).optional(),
-          prefetch_count: s.integer().min(1).optional(),
-          queue_mode: s.string().optional(),
-          priority_field: s.string().optional(),
-          publish_timeout_ms: s.integer().min(0).optional(),
+export const queueConfigSchema: Schema<QueueConfig> = z.strictObject({
+  queue_configs: z.record(z.string(), namedQueueSchema).default({}),
+  adapter: z
+    .strictObject({
+      name: z.enum(['builtin', 'in_memory', 'file_based', 'rabbitmq'] as const).default('builtin'),
+      config: z
+        .strictObject({
+          store_method: z.enum(['in_memory', 'file_based'] as const).optional(),
+          file_path: z.string().min(1).optional(),
+          save_interval_ms: z.int().min(0).optional(),
+          synchronous: z.enum(['normal', 'full'] as const).optional(),
+          amqp_url: z.string().min(1).optional(),
+          max_attempts: z.int().min(1).optional(),
+          prefetch_count: z.int().min(1).optional(),
+          queue_mode: z.string().optional(),
+          priority_field: z.string().optional(),
+          publish_timeout_ms: z.int().min(0).optional(),
         })
         .optional(),
     })
@@ -97,7 +98,7 @@ export const queueConfigSchema: Schema<QueueConfig> = s.object({
 /** Named queue `default` always exists, with the defaults. */
 export function withDefaultQueue(configs: Record<string, NamedQueueConfig>): Record<string, NamedQueueConfig> {
   if (configs.default) return configs;
-  const parsed = namedQueueSchema.parse({});
+  const parsed = check(namedQueueSchema, {});
   if (!parsed.ok) throw new EngineError('E_INTERNAL', formatIssues(parsed.issues));
   return { default: parsed.value, ...configs };
 }

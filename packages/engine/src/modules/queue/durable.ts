@@ -5,24 +5,26 @@
  * A message for a topic that never had a subscriber is parked on the bare `<topic>` queue (no consumer);
  * once a function has subscribed, its queue keeps collecting messages while its worker is away.
  */
+
 import { randomUUID } from 'node:crypto';
-import { formatIssues, s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, TriggerInstance } from '../module.ts';
 import type { ConsumerSpec, Delivery, QueueBackend, QueueRef } from './adapters/queue-backend.ts';
 
-const queueConfigSchema = s.looseObject({
-  type: s.enum(['concurrent', 'fifo'] as const).optional(),
+const queueConfigSchema = z.looseObject({
+  type: z.enum(['concurrent', 'fifo'] as const).optional(),
   /** Retries after the first attempt. */
-  maxRetries: s.integer().min(0).optional(),
+  maxRetries: z.int().min(0).optional(),
   /** 0 pauses consumption. */
-  concurrency: s.integer().min(0).optional(),
-  backoffDelayMs: s.integer().min(0).optional(),
-  visibilityTimeout: s.number().optional(),
-  delaySeconds: s.number().optional(),
-  backoffType: s.string().optional(),
-  maxPriority: s.integer().optional(),
+  concurrency: z.int().min(0).optional(),
+  backoffDelayMs: z.int().min(0).optional(),
+  visibilityTimeout: z.number().optional(),
+  delaySeconds: z.number().optional(),
+  backoffType: z.string().optional(),
+  maxPriority: z.int().optional(),
 });
 
 type DurableQueueConfig = {
@@ -32,10 +34,10 @@ type DurableQueueConfig = {
   backoffDelayMs?: number | undefined;
 };
 
-export const durableTriggerConfigSchema = s.looseObject({
-  topic: s.string().optional(),
-  queue: s.string().optional(),
-  condition_function_id: s.string().optional(),
+export const durableTriggerConfigSchema = z.looseObject({
+  topic: z.string().optional(),
+  queue: z.string().optional(),
+  condition_function_id: z.string().optional(),
   queue_config: queueConfigSchema.optional(),
 });
 
@@ -67,7 +69,7 @@ export class DurableTopics {
   ) {}
 
   async register(trigger: TriggerInstance): Promise<void> {
-    const parsed = durableTriggerConfigSchema.parse(trigger.config ?? {});
+    const parsed = check(durableTriggerConfigSchema, trigger.config ?? {});
     if (!parsed.ok) throw new EngineError('trigger_registration_failed', formatIssues(parsed.issues));
     const cfg = parsed.value;
     const topic = cfg.topic || cfg.queue;

@@ -1,21 +1,21 @@
 /** Producer functions: `engine::queue::enqueue` (the engine's Enqueue action) and `iii::durable::publish`. */
 
 import { randomUUID } from 'node:crypto';
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
+import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import type { NewNamedJob, QueueBackend } from './adapters/queue-backend.ts';
 import type { NamedQueueConfig } from './config.ts';
 import type { DurableTopics } from './durable.ts';
 
-const enqueueInput = s.looseObject({
-  queue: s.string(),
-  function_id: s.string().nonEmpty(),
-  data: s.any().optional(),
-  messageReceiptId: s.string().optional(),
-  traceparent: s.string().optional(),
-  baggage: s.string().optional(),
+const enqueueInput = z.looseObject({
+  queue: z.string(),
+  function_id: z.string().min(1),
+  data: z.unknown().optional(),
+  messageReceiptId: z.string().optional(),
+  traceparent: z.string().optional(),
+  baggage: z.string().optional(),
 });
 
 /** FIFO queues name the message group by a field of `data`; it must be present and non-null. */
@@ -38,12 +38,11 @@ function priorityOf(cfg: NamedQueueConfig, data: unknown): number | undefined {
 }
 
 export function enqueueFunction(backend: QueueBackend, namedQueues: () => ReadonlyMap<string, NamedQueueConfig>): LocalFunction {
-  return {
+  return defineFunction({
     id: 'engine::queue::enqueue',
     description: 'Queue provider used by the engine for TriggerAction.Enqueue',
-    request_format: enqueueInput.toJSONSchema(),
-    async handler(input) {
-      const req = parseInput(enqueueInput, input, 'engine::queue::enqueue');
+    input: enqueueInput,
+    async handler(req) {
       const cfg = namedQueues().get(req.queue);
       if (!cfg) throw new EngineError('E_QUEUE_NOT_FOUND', `Queue '${req.queue}' not found`);
       const data = req.data ?? null;
@@ -62,22 +61,21 @@ export function enqueueFunction(backend: QueueBackend, namedQueues: () => Readon
       await backend.enqueue(job);
       return null;
     },
-  };
+  });
 }
 
-const publishInput = s.looseObject({ topic: s.string().optional(), queue: s.string().optional(), data: s.any().optional() });
+const publishInput = z.looseObject({ topic: z.string().optional(), queue: z.string().optional(), data: z.unknown().optional() });
 
 export function durablePublishFunction(durable: DurableTopics): LocalFunction {
-  return {
+  return defineFunction({
     id: 'iii::durable::publish',
     description: 'Publish a message to every durable:subscriber of a topic (queued, retried, at-least-once)',
-    request_format: publishInput.toJSONSchema(),
-    async handler(input) {
-      const req = parseInput(publishInput, input, 'iii::durable::publish');
+    input: publishInput,
+    async handler(req) {
       const topic = req.topic || req.queue;
       if (!topic) throw new EngineError('topic_not_set', 'Topic is not set');
       await durable.publish(topic, req.data ?? null);
       return null;
     },
-  };
+  });
 }

@@ -5,7 +5,7 @@
  * Storage is a `QueueBackend`: `builtin` (SQLite under `<dataDir>/queue.db`, or `:memory:`) or
  * `rabbitmq` (queues shared by several engines).
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import { type NamedQueueConfig, type QueueConfig, queueConfigSchema, withDefaultQueue } from './config.ts';
@@ -63,7 +63,7 @@ async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<Mod
     start: () => rt.applyNamed(named),
     stop: () => rt.close(),
     async reconfigure(raw) {
-      const parsed = queueConfigSchema.parse(raw);
+      const parsed = check(queueConfigSchema, raw);
       if (!parsed.ok) throw new EngineError('E_CONFIG_INVALID', formatIssues(parsed.issues));
       const next = parsed.value;
       named = namedQueuesOf(next);

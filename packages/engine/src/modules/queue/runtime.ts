@@ -5,6 +5,7 @@
  * generation re-activates them), so the surface stays the same while the storage is swapped.
  */
 import { isAbsolute, resolve } from 'node:path';
+import { toJsonSchema } from '../../core/config/schema.ts';
 import type { Disposer, ModuleContext } from '../module.ts';
 import { createBackend } from './adapters/index.ts';
 import type { ConsumerSpec, Delivery, QueueBackend } from './adapters/queue-backend.ts';
@@ -52,7 +53,7 @@ export class QueueRuntime {
       engine.registerTriggerType({
         id: 'durable:subscriber',
         description: 'Invoke the function with every message published to a topic with iii::durable::publish (retried, at-least-once)',
-        configuration_schema: durableTriggerConfigSchema.toJSONSchema(),
+        configuration_schema: toJsonSchema(durableTriggerConfigSchema),
         register: (t) => this.durable.register(t),
         unregister: (t) => this.durable.unregister(t),
       }),

@@ -3,10 +3,10 @@
  * the reference exactly: get returns the bare value, delete the old value itself, list a bare array.
  */
 
-import { formatIssues, type Schema } from '../../core/config/schema.ts';
+import { formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
-import { parseInput } from '../../core/input.ts';
 import { type KvStore, parseUpdateOps } from '../../kv/index.ts';
+import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
 
@@ -26,41 +26,62 @@ async function guarded<T>(code: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function fn<T>(id: string, description: string, schema: Schema<T>, handler: (input: T) => Promise<unknown>): LocalFunction {
-  return { id, description, request_format: schema.toJSONSchema(), handler: (input) => handler(parseInput(schema, input, id)) };
-}
-
 export function stateFunctions(deps: StateDeps): LocalFunction[] {
   return [
-    fn('state::set', 'Store a value under scope/key; returns { old_value, new_value }', setInput, (i) =>
-      guarded('SET_ERROR', async () => {
-        const value = i.value !== undefined ? i.value : (i.data ?? null);
-        const max = deps.maxValueBytes();
-        const size = max === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
-        if (max !== undefined && size > max) throw new EngineError('VALUE_TOO_LARGE', `value is ${size} bytes, max_value_bytes is ${max}`);
-        const w = await deps.store().set(i.scope, i.key, value);
-        return { old_value: w.old ?? null, new_value: value };
-      }),
-    ),
-    fn('state::get', 'The stored value, or null', getInput, (i) =>
-      guarded('GET_ERROR', async () => (await deps.store().get(i.scope, i.key)) ?? null),
-    ),
-    fn('state::delete', 'Delete scope/key; returns the deleted value or null', deleteInput, (i) =>
-      guarded('DELETE_ERROR', async () => {
-        return (await deps.store().delete(i.scope, i.key)) ?? null;
-      }),
-    ),
-    fn('state::update', 'Apply update ops atomically; returns { old_value, new_value, errors? }', updateInput, async (i) => {
-      const ops = parseUpdateOps(i.ops);
-      if (!ops.ok) throw new EngineError('deserialization_error', `state::update: ${formatIssues(ops.issues)}`);
-      return guarded('UPDATE_ERROR', async () => {
-        const u = await deps.store().update(i.scope, i.key, ops.value);
-        return { old_value: u.old ?? null, new_value: u.value, ...(u.errors.length > 0 ? { errors: u.errors } : {}) };
-      });
+    defineFunction({
+      id: 'state::set',
+      description: 'Store a value under scope/key; returns { old_value, new_value }',
+      input: setInput,
+      handler: (i) =>
+        guarded('SET_ERROR', async () => {
+          const value = i.value !== undefined ? i.value : (i.data ?? null);
+          const max = deps.maxValueBytes();
+          const size = max === undefined ? 0 : Buffer.byteLength(JSON.stringify(value));
+          if (max !== undefined && size > max)
+            throw new EngineError('VALUE_TOO_LARGE', `value is ${size} bytes, max_value_bytes is ${max}`);
+          const w = await deps.store().set(i.scope, i.key, value);
+          return { old_value: w.old ?? null, new_value: value };
+        }),
     }),
-    fn('state::list', 'Every value in a scope, as a bare array', listInput, (i) => guarded('LIST_ERROR', () => deps.store().list(i.scope))),
-    fn('state::list_groups', 'Scope names, sorted and unique', listGroupsInput, () =>
-      guarded('LIST_GROUPS_ERROR', async () => ({ groups: await deps.store().listGroups() })),
-    ),
+    defineFunction({
+      id: 'state::get',
+      description: 'The stored value, or null',
+      input: getInput,
+      handler: (i) => guarded('GET_ERROR', async () => (await deps.store().get(i.scope, i.key)) ?? null),
+    }),
+    defineFunction({
+      id: 'state::delete',
+      description: 'Delete scope/key; returns the deleted value or null',
+      input: deleteInput,
+      handler: (i) =>
+        guarded('DELETE_ERROR', async () => {
+          return (await deps.store().delete(i.scope, i.key)) ?? null;
+        }),
+    }),
+    defineFunction({
+      id: 'state::update',
+      description: 'Apply update ops atomically; returns { old_value, new_value, errors? }',
+      input: updateInput,
+      handler: async (i) => {
+        const ops = parseUpdateOps(i.ops);
+        if (!ops.ok) throw new EngineError('deserialization_error', `state::update: ${formatIssues(ops.issues)}`);
+        return guarded('UPDATE_ERROR', async () => {
+          const u = await deps.store().update(i.scope, i.key, ops.value);
+          return { old_value: u.old ?? null, new_value: u.value, ...(u.errors.length > 0 ? { errors: u.errors } : {}) };
+        });
+      },
+    }),
+    defineFunction({
+      id: 'state::list',
+      description: 'Every value in a scope, as a bare array',
+      input: listInput,
+      handler: (i) => guarded('LIST_ERROR', () => deps.store().list(i.scope)),
+    }),
+    defineFunction({
+      id: 'state::list_groups',
+      description: 'Scope names, sorted and unique',
+      input: listGroupsInput,
+      handler: () => guarded('LIST_GROUPS_ERROR', async () => ({ groups: await deps.store().listGroups() })),
+    }),
   ];
 }

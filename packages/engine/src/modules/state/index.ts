@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { openLink } from '../../bridge-link/index.ts';
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StateConfig, stateConfigSchema } from './config.ts';
@@ -39,7 +39,7 @@ export const stateModule: EngineModule<StateConfig> = {
     return {
       stop: () => kv.close(),
       reconfigure(raw) {
-        const r = stateConfigSchema.parse(raw);
+        const r = check(stateConfigSchema, raw);
         if (!r.ok) {
           ctx.log.warn(`state config rejected; keeping the previous one\n${formatIssues(r.issues)}`);
           return;

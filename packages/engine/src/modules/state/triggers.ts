@@ -2,7 +2,7 @@
  * Trigger type `state` (workers.md §2.2, protocol.md §4.2.4): `{scope?, key?, condition_function_id?}`.
  * Events fan out after the write has succeeded and never block or roll it back.
  */
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { KvChange } from '../../kv/index.ts';
 import type { Logger } from '../../util/logger.ts';
@@ -52,7 +52,7 @@ export class StateTriggers {
     return {
       id: 'state',
       description: 'Fires after state::set, state::update and state::delete',
-      configuration_schema: triggerConfigSchema.toJSONSchema(),
+      configuration_schema: toJsonSchema(triggerConfigSchema),
       register: (t) => this.add(t),
       unregister: (t) => {
         this.bindings.delete(t.id);
@@ -61,7 +61,7 @@ export class StateTriggers {
   }
 
   private add(t: TriggerInstance): void {
-    const r = triggerConfigSchema.parse(t.config ?? {});
+    const r = check(triggerConfigSchema, t.config ?? {});
     if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid state trigger config: ${formatIssues(r.issues)}`);
     const { scope, key, condition_function_id } = r.value;
     // A duplicate id silently replaces the earlier binding.

@@ -3,13 +3,15 @@
  * `{context}` is attached to the connection. Auth never rejects a connection (reference behaviour): a
  * failure, an empty or an unparsable answer just means "no context". Rejection is per join.
  */
+
 import type { IncomingMessage } from 'node:http';
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check } from '../../core/config/schema.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi } from '../module.ts';
 
 const AUTH_TIMEOUT_MS = 10_000;
-const authResult = s.looseObject({ context: s.any().optional() });
+const authResult = z.looseObject({ context: z.unknown().optional() });
 
 export interface AuthInput {
   headers: Record<string, string>;
@@ -43,7 +45,7 @@ export function authInput(req: IncomingMessage): AuthInput {
 export async function authenticate(engine: EngineApi, fnId: string | undefined, req: IncomingMessage, log: Logger): Promise<unknown> {
   if (!fnId) return null;
   try {
-    const r = authResult.parse(await engine.invoke(fnId, authInput(req), { timeoutMs: AUTH_TIMEOUT_MS }));
+    const r = check(authResult, await engine.invoke(fnId, authInput(req), { timeoutMs: AUTH_TIMEOUT_MS }));
     return r.ok ? (r.value.context ?? null) : null;
   } catch (err) {
     log.warn('stream auth_function failed; connecting without context', { auth_function: fnId, error: String(err) });

@@ -2,7 +2,8 @@
  * The stream event wrapper: the same object goes to `stream` triggers and (serialized once) to every
  * matching socket subscription (protocol.md §4.2.5, §8.3). Keys are camelCase on the wire.
  */
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check } from '../../core/config/schema.ts';
 import { type KvChange, keySegment } from '../../kv/index.ts';
 export type StreamEventBody =
   | { type: 'sync' | 'create' | 'update' | 'delete'; data: unknown }
@@ -31,7 +32,7 @@ export interface JoinLeaveEvent {
   context: unknown;
 }
 
-const scopeSchema = s.array(s.string());
+const scopeSchema = z.array(z.string());
 
 /** The kv scope holding one group's items: JSON, so names may hold any character. */
 export function scopeOf(stream: string, group: string): string {
@@ -40,7 +41,7 @@ export function scopeOf(stream: string, group: string): string {
 
 export function parseScope(scope: string): [string, string] | undefined {
   try {
-    const r = scopeSchema.parse(JSON.parse(scope));
+    const r = check(scopeSchema, JSON.parse(scope));
     return r.ok && r.value.length === 2 ? [r.value[0]!, r.value[1]!] : undefined;
   } catch {
     return undefined;

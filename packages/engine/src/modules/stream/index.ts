@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { openLink } from '../../bridge-link/index.ts';
-import { formatIssues } from '../../core/config/schema.ts';
+import { check, formatIssues } from '../../core/config/schema.ts';
 import { openKvBackend } from '../../kv/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type StreamConfig, streamConfigSchema } from './config.ts';
@@ -67,7 +67,7 @@ export const streamModule: EngineModule<StreamConfig> = {
         await kv.close();
       },
       async reconfigure(raw) {
-        const r = streamConfigSchema.parse(raw);
+        const r = check(streamConfigSchema, raw);
         if (!r.ok) return ctx.log.warn(`iii-stream config rejected; keeping the previous one\n${formatIssues(r.issues)}`);
         const next = r.value;
         if (JSON.stringify(next.adapter) !== JSON.stringify(config.adapter))

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+import { check } from '../../core/config/schema.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi } from '../module.ts';
 import { authenticate } from './auth.ts';
@@ -112,7 +113,7 @@ export class StreamServer {
       this.deps.log.debug('stream client sent invalid JSON; dropped');
       return;
     }
-    const frame = clientFrame.parse(raw);
+    const frame = check(clientFrame, raw);
     if (!frame.ok) return this.deps.log.debug('stream client frame dropped', { frame: raw });
     if (frame.value.type === 'join') return this.join(conn, frame.value.data);
     if (frame.value.type === 'leave') return this.leave(conn, frame.value.data);
@@ -120,7 +121,7 @@ export class StreamServer {
   }
 
   private async join(conn: StreamConnection, data: unknown): Promise<void> {
-    const r = joinData.parse(data);
+    const r = check(joinData, data);
     if (!r.ok) return this.deps.log.debug('invalid join frame; dropped');
     const { subscriptionId, streamName, groupId } = r.value;
     const itemId = typeof r.value.id === 'string' ? r.value.id : null;
@@ -157,7 +158,7 @@ export class StreamServer {
   }
 
   private leave(conn: StreamConnection, data: unknown): void {
-    const r = leaveData.parse(data);
+    const r = check(leaveData, data);
     if (!r.ok) {
       this.deps.log.debug('invalid leave frame; dropped');
       return;

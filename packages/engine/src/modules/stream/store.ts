@@ -6,7 +6,8 @@
  * The kv store announces its own writes on the change feed; writes served by a custom backend are
  * announced here, on the same feed, so subscribers and triggers see both kinds alike.
  */
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { KvBackend, KvChange, UpdateOp, UpdateOpError } from '../../kv/index.ts';
 import type { EngineApi } from '../module.ts';
@@ -25,9 +26,13 @@ export interface StoreWrite {
   errors?: UpdateOpError[];
 }
 
-const opError = s.looseObject({ op_index: s.integer(), code: s.string(), message: s.string(), doc_url: s.string().optional() });
-const writeResult = s.looseObject({ old_value: s.any().optional(), new_value: s.any().optional(), errors: s.array(opError).optional() });
-const deleteResult = s.looseObject({ old_value: s.any().optional() });
+const opError = z.looseObject({ op_index: z.int(), code: z.string(), message: z.string(), doc_url: z.string().optional() });
+const writeResult = z.looseObject({
+  old_value: z.unknown().optional(),
+  new_value: z.unknown().optional(),
+  errors: z.array(opError).optional(),
+});
+const deleteResult = z.looseObject({ old_value: z.unknown().optional() });
 export class StreamStore {
   constructor(
     private readonly engine: EngineApi,
@@ -72,7 +77,7 @@ export class StreamStore {
   async delete(ref: ItemRef): Promise<unknown> {
     const fn = this.custom('delete', ref.stream_name);
     if (!fn) return this.kv().delete(scopeOf(ref.stream_name, ref.group_id), ref.item_id);
-    const r = deleteResult.parse((await this.engine.invoke(fn, ref)) ?? {});
+    const r = check(deleteResult, (await this.engine.invoke(fn, ref)) ?? {});
     if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value }`);
     const old = r.value.old_value ?? undefined;
     await this.announce({ kind: 'delete', scope: scopeOf(ref.stream_name, ref.group_id), key: ref.item_id, old, at: Date.now() });
@@ -115,7 +120,7 @@ export class StreamStore {
   }
 
   private async delegatedWrite(fn: string, ref: ItemRef, input: unknown, fallbackValue: unknown): Promise<StoreWrite> {
-    const r = writeResult.parse((await this.engine.invoke(fn, input)) ?? {});
+    const r = check(writeResult, (await this.engine.invoke(fn, input)) ?? {});
     if (!r.ok) throw new EngineError('E_INTERNAL', `${fn} returned something that is not { old_value, new_value }`);
     const errors: UpdateOpError[] | undefined = r.value.errors?.map(({ op_index, code, message, doc_url }) => ({
       op_index,

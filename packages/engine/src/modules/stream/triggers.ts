@@ -4,7 +4,7 @@
  * `stream:join`/`stream:leave` honour an optional `stream_name` filter: workers.md lists it in their config,
  * the reference accepts and ignores it; an absent filter (the common case) behaves identically.
  */
-import { formatIssues, type Schema } from '../../core/config/schema.ts';
+import { check, formatIssues, type Schema, toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, InvokeOptions, TriggerInstance, TriggerTypeDef } from '../module.ts';
@@ -23,7 +23,7 @@ interface Binding {
 const JOIN_RESULT_TIMEOUT_MS = 10_000;
 
 function parseConfig<T>(schema: Schema<T>, t: TriggerInstance): T {
-  const r = schema.parse(t.config ?? {});
+  const r = check(schema, t.config ?? {});
   if (!r.ok) throw new EngineError('trigger_registration_failed', `invalid ${t.trigger_type} trigger config: ${formatIssues(r.issues)}`);
   return r.value;
 }
@@ -76,7 +76,7 @@ export class StreamTriggers {
     return {
       id,
       description,
-      configuration_schema: schema.toJSONSchema(),
+      configuration_schema: toJsonSchema(schema),
       register: (t) => {
         into.set(t.id, { ...parse(t), functionId: t.function_id, metadata: t.metadata });
       },

@@ -2,8 +2,10 @@
  * Builds the session of each new socket (protocol.md §9.2–§9.4). Without `rbac` every socket gets the
  * permissive session. With `rbac.auth_function_id`, the auth function decides (throw = refuse).
  */
+
 import type { IncomingMessage } from 'node:http';
-import { s } from '../../core/config/schema.ts';
+import { z } from 'zod';
+import { check } from '../../core/config/schema.ts';
 import { PERMISSIVE_SESSION, type Session } from '../../core/session.ts';
 import type { ModuleContext } from '../module.ts';
 import type { WorkerManagerConfig } from './config.ts';
@@ -22,14 +24,14 @@ const INFRASTRUCTURE = new Set([
   'engine::baggage::get_all',
 ]);
 
-const authResult = s.looseObject({
-  allowed_functions: s.array(s.string()).default([]),
-  forbidden_functions: s.array(s.string()).default([]),
-  allowed_trigger_types: s.array(s.string()).optional(),
-  allow_trigger_type_registration: s.boolean().default(false),
-  allow_function_registration: s.boolean().default(true),
-  context: s.record(s.any()).default({}),
-  function_registration_prefix: s.string().optional(),
+const authResult = z.looseObject({
+  allowed_functions: z.array(z.string()).default([]),
+  forbidden_functions: z.array(z.string()).default([]),
+  allowed_trigger_types: z.array(z.string()).optional(),
+  allow_trigger_type_registration: z.boolean().default(false),
+  allow_function_registration: z.boolean().default(true),
+  context: z.record(z.string(), z.unknown()).default({}),
+  function_registration_prefix: z.string().optional(),
 });
 
 export function sessionFactory(ctx: ModuleContext, config: WorkerManagerConfig): (req: IncomingMessage) => Promise<Session> | Session {
@@ -56,7 +58,7 @@ export function sessionFactory(ctx: ModuleContext, config: WorkerManagerConfig):
     if (rbac.auth_function_id) {
       const raw = await ctx.engine.invoke(rbac.auth_function_id, authInput(req));
       if (raw === undefined || raw === null) throw new Error('auth function returned nothing');
-      const parsed = authResult.parse(raw);
+      const parsed = check(authResult, raw);
       if (!parsed.ok)
         throw new Error(`auth function returned an invalid result: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
       result = {

@@ -5,10 +5,11 @@
  * Replaying the lines in order rebuilds the store. A torn last line (crash mid-append) is ignored:
  * its write was never acknowledged, because acks wait for fdatasync.
  */
-import { s } from '../../../core/config/schema.ts';
+import { z } from 'zod';
+import { check } from '../../../core/config/schema.ts';
 import type { MemoryTable } from '../memory/memory-kv.ts';
 
-const recordSchema = s.looseObject({ s: s.string(), k: s.string(), v: s.any().optional(), d: s.literal(1).optional() });
+const recordSchema = z.looseObject({ s: z.string(), k: z.string(), v: z.unknown().optional(), d: z.literal(1).optional() });
 
 export function setRecord(scope: string, key: string, value: unknown): string {
   return `${JSON.stringify({ s: scope, k: key, v: value })}\n`;
@@ -58,6 +59,6 @@ function parseLine(line: string): { s: string; k: string; v?: unknown; d?: 1 | u
   } catch {
     return undefined;
   }
-  const r = recordSchema.parse(raw);
+  const r = check(recordSchema, raw);
   return r.ok ? r.value : undefined;
 }
