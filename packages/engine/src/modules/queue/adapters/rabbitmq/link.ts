@@ -10,6 +10,7 @@
 import { type Channel, type ChannelModel, type ConfirmChannel, connect, type Options } from 'amqplib';
 import { EngineError } from '../../../../core/errors/index.ts';
 import type { Logger } from '../../../../util/logger.ts';
+import { redactUrl } from '../../../../util/redact-url.ts';
 import type { Disposer } from '../../../module.ts';
 
 export interface LinkOptions {
@@ -23,17 +24,6 @@ export interface LinkOptions {
 
 const RECONNECT_MIN_MS = 100;
 const RECONNECT_MAX_MS = 5000;
-
-/** The URL without its password, for logs and error messages. */
-export function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
-}
 
 /** A silent network cut is noticed within two heartbeats (the broker's default is 60 s). */
 function withHeartbeat(url: string): string {
@@ -65,7 +55,7 @@ export class AmqpLink {
   private readonly upListeners = new Set<(conn: ChannelModel) => Promise<void> | void>();
 
   constructor(private readonly opts: LinkOptions) {
-    this.location = safeUrl(opts.url);
+    this.location = redactUrl(opts.url);
   }
 
   /** First connection; fails with `E_QUEUE_AMQP_CONNECT` naming the broker when it cannot be reached. */
