@@ -98,7 +98,11 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
-/** A named-queue job as `engine::queue::enqueue` hands it over. */
+/**
+ * A named-queue job as `engine::queue::enqueue` hands it over. `maxAttempts` and `backoff` come from the
+ * queue's config, like the consumer's spec: the builtin keeps the values a job was enqueued with, a broker
+ * applies the consuming queue's current spec (the same unless the config changed in between).
+ */
 export interface NewNamedJob {
   id: string;
   queue: string;
