@@ -89,6 +89,39 @@ describe('configuration worker through the iii-sdk', () => {
     }
   });
 
+  it('checks registered schemas with the full vocabulary: $ref, oneOf exclusivity, allOf, format', async () => {
+    const id = uniqueName('vocab');
+    const w = connectWorker(engine);
+    try {
+      const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload });
+      const vocab = {
+        $defs: { port: { type: 'integer', minimum: 0, maximum: 65535 } },
+        allOf: [{ type: 'object', required: ['port'] }],
+        type: 'object',
+        properties: {
+          port: { $ref: '#/$defs/port' },
+          contact: { type: 'string', format: 'email' },
+          limit: { oneOf: [{ type: 'integer' }, { type: 'number', minimum: 0 }] },
+        },
+      };
+      await call('configuration::register', { id, name: 'Vocab', schema: vocab, initial_value: { port: 80 } });
+      await assert.rejects(call('configuration::set', { id, value: { port: 70000, contact: 'nobody', limit: 3 } }), (e: Rejection) => {
+        rejectsWith('SCHEMA_INVALID')(e);
+        assert.match(e.message, /value\.port: must be <= 65535, got 70000/);
+        assert.match(e.message, /value\.contact: must be a valid email/);
+        assert.match(e.message, /value\.limit: matches more than one of the allowed forms/);
+        return true;
+      });
+      await assert.rejects(call('configuration::set', { id, value: {} }), rejectsWith('SCHEMA_INVALID', /value\.port: is required/));
+      assert.deepEqual(await call('configuration::set', { id, value: { port: 8080, contact: 'ops@example.com', limit: -2 } }), {
+        old_value: { port: 80 },
+        new_value: { port: 8080, contact: 'ops@example.com', limit: -2 },
+      });
+    } finally {
+      await w.shutdown();
+    }
+  });
+
   it('fires the configuration trigger on set (values expanded), honouring id, event types and conditions', async () => {
     const id = uniqueName('cfg');
     const ns = uniqueName('hook');
