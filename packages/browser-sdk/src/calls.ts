@@ -1,6 +1,6 @@
 /**
  * Calls this worker makes (`trigger`), and the queue of frames produced while the socket is not open
- * (browser-sdk.md §4): sync and enqueue calls wait for their `invocationresult` or their timeout, which
+ * (protocol.md §3.1–§3.4): sync and enqueue calls wait for their `invocationresult` or their timeout, which
  * starts at the call even while the frame is still queued.
  */
 import { fromErrorBody, InvocationError } from './errors.ts';

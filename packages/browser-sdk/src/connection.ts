@@ -1,5 +1,5 @@
 /**
- * The worker socket's life (browser-sdk.md §4): connect, reconnect with backoff and jitter, connection
+ * The worker socket's life (protocol.md §1.4–§1.8): connect, reconnect with backoff and jitter, connection
  * states, and a keepalive. Browsers cannot send WebSocket ping frames, so the keepalive is the JSON
  * `{"type":"ping"}` the engine answers with `{"type":"pong"}` (protocol.md §2.13); a socket on which
  * nothing at all arrives for `idleTimeoutMs` is dropped and redialled instead of hanging on half-open TCP.

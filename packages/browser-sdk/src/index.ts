@@ -1,6 +1,6 @@
 /**
  * iii-browser-sdk: a browser tab as an iii worker. The public surface of the official 0.22.1 package
- * (browser-sdk.md §1); see README.md for where this one does better.
+ * (same exports, same names); see README.md for where this one does better.
  */
 import type { InitOptions, ISdk } from './types.ts';
 import { BrowserWorker } from './worker.ts';

@@ -1,5 +1,5 @@
 /**
- * `registerWorker(url, options)`: a browser tab as an iii worker (browser-sdk.md §2–§5). Registrations
+ * `registerWorker(url, options)`: a browser tab as an iii worker (what it sends: protocol.md §1.5, §2). Registrations
  * are kept locally and replayed on every open; incoming calls run concurrently; the worker announces
  * itself with `engine::workers::register` so engine listings show it (the official SDK skips that).
  */

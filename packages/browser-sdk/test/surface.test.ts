@@ -1,4 +1,4 @@
-/** The package surface (browser-sdk.md §1, §7) and its pure helpers: exports, ids, channel URLs, backoff, refs. */
+/** The package surface (as the official package exports it) and its pure helpers: exports, ids, channel URLs, backoff, refs. */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';

@@ -1,6 +1,6 @@
 /**
  * The frames on the wire and the connection lifecycle, against a bare WebSocket server that records what
- * the SDK sends (browser-sdk.md §3–§5, §7): exact shapes, replay order, states, keepalive, error texts.
+ * the SDK sends (protocol.md §1.5–§1.8, §2): exact shapes, replay order, states, keepalive, error texts.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
