@@ -138,3 +138,26 @@ test('redis adapters: outage fails calls with their codes, then reconnect, no ac
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an engine on the redis adapters stops at once while Redis is down', { skip: serverSkip(), timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'triad-redis-down-'));
+  const redis = await startRedis(port, dir);
+  const adapter = redisAdapter('t:', `redis://127.0.0.1:${port}`, { command_timeout_ms: 60_000 });
+  const engine = await startTestEngine({
+    workers: [
+      { name: 'state', config: { adapter } },
+      { name: 'iii-stream', config: { adapter } },
+    ],
+  });
+  try {
+    await kill9(redis);
+    // A call now waits for Redis (up to the long command timeout); stopping must not wait with it.
+    const pending = engine.api.invoke('state::get', { scope: 's', key: 'k' }).catch((err: { code?: string }) => err.code);
+    await engine.stop();
+    assert.equal(await pending, 'GET_ERROR');
+  } finally {
+    await kill9(redis);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

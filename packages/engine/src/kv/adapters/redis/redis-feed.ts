@@ -1,6 +1,8 @@
 /**
  * The redis change feed: a Redis **stream** (`<p><ns>#feed`), not PUBLISH/SUBSCRIBE.
  *
+ * The feed owns its reader connection (closes it); the writer is shared with the store.
+ *
  * The write scripts append each change with XADD in the same step as the write, and `publish` (messages,
  * custom-backend writes) appends the same way. Every engine reads the stream with its own blocking XREAD
  * from the last id it delivered, so:
@@ -16,7 +18,7 @@
 import type { Logger } from '../../../util/logger.ts';
 import type { ChangeFeed, Disposer, KvChange } from '../change-feed.ts';
 import { LocalChangeFeed } from '../local-feed.ts';
-import type { RedisLink } from './redis-link.ts';
+import { errorText, type RedisLink } from './redis-link.ts';
 
 /** How long one XREAD blocks; bounds how late `close` and a silent half-open link are noticed. */
 export const FEED_BLOCK_MS = 5000;
@@ -102,8 +104,8 @@ export class RedisChangeFeed implements ChangeFeed<KvChange> {
     if (this.closed) return;
     this.closed = true;
     await this.local.close();
-    // Aborts the blocking XREAD; the loop sees `closed` and ends.
-    this.reader.redis.disconnect();
+    // Aborts the blocking XREAD (or the wait for a reconnect); the loop sees `closed` and ends.
+    await this.reader.close(false);
     await this.loop;
   }
 
@@ -112,7 +114,10 @@ export class RedisChangeFeed implements ChangeFeed<KvChange> {
     while (!this.closed) {
       try {
         await this.reader.ready(0);
-        if (dropped) await this.reportGap();
+        if (dropped) {
+          await this.reportGap();
+          this.log?.info('change feed resumed', { feed: this.key, after: this.lastId });
+        }
         dropped = false;
         const reply = (await this.reader.redis.xread(
           'COUNT',
@@ -126,7 +131,11 @@ export class RedisChangeFeed implements ChangeFeed<KvChange> {
         for (const [, entries] of reply ?? []) for (const [id, fields] of entries) this.deliver(id, fields);
       } catch (err) {
         if (this.closed) return;
-        if (!dropped) this.log?.warn('change feed read failed; resuming from the last delivered change', { error: String(err) });
+        if (!dropped)
+          this.log?.warn('change feed read failed (Redis unreachable?); it resumes from the last delivered change', {
+            redis: this.reader.url,
+            error: errorText(err),
+          });
         dropped = true;
         // A live link that errs (not a drop) is retried after a pause rather than in a hot loop; a command
         // timeout (half-open link) forces a reconnect.

@@ -31,6 +31,10 @@ export interface RedisLinkOptions {
 const backoff = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
 
 export class RedisLink {
+  /** Callers waiting in `ready()`; told at `close()` so a shutdown during an outage does not wait for Redis. */
+  private readonly waiting = new Set<() => void>();
+  private closed = false;
+
   private constructor(
     readonly redis: Redis,
     private readonly opts: RedisLinkOptions,
@@ -76,12 +80,13 @@ export class RedisLink {
   ready(waitMs = this.opts.commandTimeoutMs): Promise<void> {
     const { redis } = this;
     if (redis.status === 'ready') return Promise.resolve();
-    if (redis.status === 'end') return Promise.reject(this.unavailable('the connection is closed'));
+    if (this.closed || redis.status === 'end') return Promise.reject(this.unavailable('the connection is closed'));
     return new Promise((resolve, reject) => {
       const done = (): void => {
         clearTimeout(timer);
         redis.off('ready', onReady);
         redis.off('end', onEnd);
+        this.waiting.delete(onEnd);
       };
       const onReady = (): void => {
         done();
@@ -100,6 +105,7 @@ export class RedisLink {
           : undefined;
       redis.on('ready', onReady);
       redis.on('end', onEnd);
+      this.waiting.add(onEnd);
     });
   }
 
@@ -109,10 +115,15 @@ export class RedisLink {
     return fn(this.redis);
   }
 
-  async close(): Promise<void> {
-    if (this.redis.status === 'end') return;
-    // QUIT waits for replies to commands already sent; a link that is down is simply dropped.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+  /**
+   * `graceful`: QUIT, which waits for the replies to commands already sent (not for a blocking read: the feed
+   * reader closes abruptly). A link that is down is simply dropped, and calls waiting for it fail at once.
+   */
+  async close(graceful = true): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const fail of [...this.waiting]) fail();
+    if (graceful && this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
     this.redis.disconnect();
   }
 
