@@ -89,9 +89,12 @@ export function toIssues(issues: readonly core.$ZodIssue[]): Issue[] {
 
 /** Validate `value` (applying defaults); never throws. `path` prefixes every issue's path. */
 export function check<T>(schema: Schema<T>, value: unknown, path = ''): ParseResult<T> {
-  const r = schema.safeParse(value, { error: message });
+  const r = schema.safeParse(value);
   if (r.success) return { ok: true, value: r.data };
-  const issues = toIssues(r.error.issues);
+  // Our wording comes from a per-parse error map, but passing one takes zod off its compiled fast path
+  // (~9× slower in bench/state-get.ts), so only a failed parse is run again with it.
+  const failed = schema.safeParse(value, { error: message });
+  const issues = failed.success ? [] : toIssues(failed.error.issues);
   return { ok: false, issues: path === '' ? issues : issues.map((i) => ({ ...i, path: i.path === '' ? path : `${path}.${i.path}` })) };
 }
 
