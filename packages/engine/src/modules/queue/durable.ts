@@ -102,7 +102,14 @@ export class DurableTopics {
       fifo: qc.type === 'fifo',
       handle: (job) => this.handle(sub, job),
     };
-    await this.backend.consume(subscriptionRef(sub), spec);
+    try {
+      await this.backend.consume(subscriptionRef(sub), spec);
+    } catch (err) {
+      // Refused (e.g. the broker's queue has other arguments): the trigger is not registered.
+      sub.triggers.delete(trigger.id);
+      this.queueOfTrigger.delete(trigger.id);
+      throw err;
+    }
   }
 
   async unregister(trigger: TriggerInstance): Promise<void> {
