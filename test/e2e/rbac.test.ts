@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../helpers/engine.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 describe('RBAC worker-manager listener', () => {
   let engine: TestEngine;
   let trusted: ReturnType<typeof connectWorker>;
   let rbacUrl = '';
   let mwUrl = '';
+  const delivered: { id: string; function_id: string; config: unknown }[] = [];
   before(async () => {
     engine = await startTestEngine({
       workers: [
@@ -22,6 +24,7 @@ describe('RBAC worker-manager listener', () => {
               auth_function_id: 'auth::check',
               expose_functions: ['match("pub::*")', { metadata: { public: true } }, "match('engine::functions::*')"],
               on_function_registration_function_id: 'hooks::fn',
+              on_trigger_registration_function_id: 'hooks::trigger',
             },
           },
         },
@@ -38,6 +41,16 @@ describe('RBAC worker-manager listener', () => {
     trusted.registerFunction('hooks::fn', async (r: { function_id: string; context: { user: string } }) =>
       r.function_id.startsWith('evil') ? null : { metadata: { by: r.context.user } },
     );
+    trusted.registerFunction('hooks::trigger', async (r: { function_id: string; config: { n: number }; context: { user: string } }) =>
+      r.function_id.startsWith('evil') ? null : { config: { ...r.config, by: r.context.user } },
+    );
+    trusted.registerTriggerType<unknown>(
+      { id: 'demo::tick', description: 'records what reaches the type owner' },
+      {
+        registerTrigger: async (t) => void delivered.push(t),
+        unregisterTrigger: async () => {},
+      },
+    );
     trusted.registerFunction('pub::hello', async () => 'hello');
     trusted.registerFunction('priv::secret', async () => 'secret');
     trusted.registerFunction('meta::open', async () => 'open', { metadata: { public: true } });
@@ -45,7 +58,7 @@ describe('RBAC worker-manager listener', () => {
       gated: m.function_id,
       n: m.payload.n,
     }));
-    for (const f of ['auth::check', 'hooks::fn', 'pub::hello', 'priv::secret', 'meta::open', 'mw::gate']) await waitForFunction(engine, f);
+    for (const f of ['auth::check', 'hooks::fn', 'hooks::trigger', 'pub::hello', 'priv::secret', 'meta::open', 'mw::gate']) await waitForFunction(engine, f);
   });
   after(async () => {
     await trusted.shutdown();
@@ -78,6 +91,27 @@ describe('RBAC worker-manager listener', () => {
       assert.deepEqual(await trusted.trigger({ function_id: 'ui::confirm', payload: {} }), { confirmed: true });
       assert.deepEqual(engine.api.getFunction('ui::confirm')?.metadata, { by: 'ada' });
       assert.equal(engine.api.hasFunction('evil::thing'), false);
+    } finally {
+      await browser.shutdown();
+    }
+  });
+
+  it('runs the trigger registration hook: rewrites what it allows, drops what it denies', async () => {
+    const browser = connectWorker({ workerUrl: `${rbacUrl}/?token=good` }, 'browser-triggers');
+    try {
+      browser.registerFunction('ui::tick', async () => null);
+      browser.registerTrigger({ type: 'demo::tick', function_id: 'ui::tick', config: { n: 1 } });
+      browser.registerTrigger({ type: 'demo::tick', function_id: 'evil::tick', config: { n: 2 } });
+      browser.registerTrigger({ type: 'demo::tick', function_id: 'ui::tick', config: { n: 3 } });
+      // frames of one socket are handled in order: once n=3 arrived, the n=2 registration was decided
+      await waitFor(() => delivered.some((t) => (t.config as { n: number }).n === 3), { what: 'the third trigger at its type owner' });
+      assert.deepEqual(
+        delivered.map((t) => [t.function_id, t.config]),
+        [
+          ['ui::tick', { n: 1, by: 'ada' }],
+          ['ui::tick', { n: 3, by: 'ada' }],
+        ],
+      );
     } finally {
       await browser.shutdown();
     }

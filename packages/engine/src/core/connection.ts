@@ -14,7 +14,7 @@ import type {
 } from '../protocol/messages.ts';
 import type { EngineCore } from './engine-core.ts';
 import { EngineError, type ErrorBody } from './errors/index.ts';
-import { runHook, str } from './registration-hooks.ts';
+import { hookTrigger, runHook, str } from './registration-hooks.ts';
 import type { Session } from './session.ts';
 import { OwnerUnreachable } from './triggers.ts';
 import type { ConnectionLimits, PeerSocket, WorkerHost, WorkerSocketPeer } from './worker-host.ts';
@@ -222,9 +222,12 @@ export class WorkerConnection implements WorkerPeer, WorkerSocketPeer {
     this.core.registerWorkerFunction(this, { ...msg, id }, this.session.functionPrefix);
   }
 
-  private async registerTrigger(msg: RegisterTriggerMsg): Promise<void> {
+  private async registerTrigger(original: RegisterTriggerMsg): Promise<void> {
     const allowed = this.session.allowedTriggerTypes;
-    if (allowed && !allowed.has(msg.trigger_type)) return;
+    if (allowed && !allowed.has(original.trigger_type)) return;
+    const hook = this.session.hooks.onTriggerRegistration;
+    const msg = hook ? await hookTrigger(this.core, hook, original, this.session.context) : original;
+    if (!msg || (allowed && !allowed.has(msg.trigger_type))) return;
     if (this.triggerCount >= this.limits.maxTriggers) {
       this.sendError('E_PROTOCOL_RATE_LIMITED', `worker registered more than ${this.limits.maxTriggers} triggers; '${msg.id}' ignored`);
       return;
