@@ -42,6 +42,8 @@ export interface LinklyPorts {
   engine: number;
   http: number;
   stream: number;
+  /** The RBAC listener browsers connect to (chapter 7; 3110 by default). */
+  browser: number;
 }
 
 export interface StartOptions {
@@ -100,7 +102,7 @@ export async function startLinkly(opts: StartOptions = {}): Promise<Linkly> {
   const dir = opts.dir ?? copyProject();
   // A free port can be taken by another process between our probe and the engine's bind: pick again.
   for (let attempt = 1; ; attempt++) {
-    const ports = opts.ports ?? { engine: await freePort(), http: await freePort(), stream: await freePort() };
+    const ports = opts.ports ?? { engine: await freePort(), http: await freePort(), stream: await freePort(), browser: await freePort() };
     try {
       return await launch(dir, ports, opts);
     } catch (err) {
@@ -115,6 +117,7 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
     LINKLY_ENGINE_PORT: String(ports.engine),
     LINKLY_HTTP_PORT: String(ports.http),
     LINKLY_STREAM_PORT: String(ports.stream),
+    LINKLY_BROWSER_PORT: String(ports.browser),
     OTEL_ENABLED: 'false',
     ...(opts.secret ? { III_ENGINE_SECRET: opts.secret } : {}),
     ...opts.env,

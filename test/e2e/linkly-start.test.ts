@@ -22,13 +22,14 @@ function groupAlive(pgid: number): boolean {
 
 it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM', async () => {
   const dir = copyProject();
-  const ports = { http: await freePort(), stream: await freePort(), engine: await freePort() };
+  const ports = { http: await freePort(), stream: await freePort(), engine: await freePort(), browser: await freePort() };
   const env = {
     ...process.env,
     LINKLY_DIR: dir,
     LINKLY_HTTP_PORT: String(ports.http),
     LINKLY_STREAM_PORT: String(ports.stream),
     LINKLY_ENGINE_PORT: String(ports.engine),
+    LINKLY_BROWSER_PORT: String(ports.browser),
     OTEL_ENABLED: 'false',
   };
   const child = spawn(process.execPath, [join(REPO, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,7 +52,7 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
 
     const pidDir = join(dir, '.iii', 'pids');
     const groups = readdirSync(pidDir).map((f) => Number(readFileSync(join(pidDir, f), 'utf8').trim()));
-    assert.equal(groups.length, 4, `one pid file per worker in ${pidDir}`);
+    assert.equal(groups.length, 5, `one pid file per worker in ${pidDir}`);
     assert.ok(groups.every(groupAlive));
 
     child.kill('SIGTERM');

@@ -58,7 +58,8 @@ describe('RBAC worker-manager listener', () => {
       gated: m.function_id,
       n: m.payload.n,
     }));
-    for (const f of ['auth::check', 'hooks::fn', 'hooks::trigger', 'pub::hello', 'priv::secret', 'meta::open', 'mw::gate']) await waitForFunction(engine, f);
+    for (const f of ['auth::check', 'hooks::fn', 'hooks::trigger', 'pub::hello', 'priv::secret', 'meta::open', 'mw::gate'])
+      await waitForFunction(engine, f);
   });
   after(async () => {
     await trusted.shutdown();

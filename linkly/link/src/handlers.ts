@@ -12,6 +12,7 @@ export interface TriggerCall {
   function_id: string;
   payload: unknown;
   action?: Action;
+  timeoutMs?: number;
 }
 
 export interface LogSink {

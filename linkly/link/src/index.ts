@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Logger } from '@iii-dev/helpers/observability';
 import { registerWorker } from 'iii-sdk';
+import { createDeleteHandlers } from './delete.ts';
 import { createHandlers } from './handlers.ts';
 import { createHttpHandlers } from './http-handlers.ts';
 import { ADD_CLICK_ID, CLICK_ID_INDEX, DB, type Dialect, isDuplicateColumn, PROBE_SQLITE, schema } from './sql.ts';
@@ -57,6 +58,16 @@ worker.registerFunction('link::update', (input) => link.update(input), {
 });
 worker.registerFunction('link::on_link_updated', (input) => link.onLinkUpdated(input), {
   description: 'Refresh the cache on link.updated',
+});
+
+const deletes = createDeleteHandlers({ trigger: (call) => worker.trigger(call), logger });
+worker.registerFunction('link::delete', (input) => deletes.delete(input), {
+  description: 'Delete a link now (trusted callers only): {code} → {code, deleted: true}',
+  request_format: { type: 'object', properties: { code: codeSchema }, required: ['code'] },
+});
+worker.registerFunction('link::request_delete', (input) => deletes.requestDelete(input), {
+  description: 'Ask the browser (user::confirm_destructive_op) and delete only if confirmed: {code} → {code, deleted}',
+  request_format: { type: 'object', properties: { code: codeSchema }, required: ['code'] },
 });
 
 worker.registerFunction('http::create', (req) => http.create(req));

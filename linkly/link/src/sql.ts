@@ -26,6 +26,8 @@ export const UPDATE_URL = 'UPDATE links SET url = ? WHERE code = ?';
  * engine died after the insert, before the ack) inserts nothing the second time. Rows without one (clicks
  * recorded by hand) never conflict, since NULLs are distinct in a unique index on both drivers.
  */
+export const DELETE_LINK = 'DELETE FROM links WHERE code = ?';
+export const DELETE_CLICKS = 'DELETE FROM clicks WHERE code = ?';
 export const INSERT_CLICK = 'INSERT INTO clicks (code, clicked_at, click_id) VALUES (?, ?, ?) ON CONFLICT (click_id) DO NOTHING';
 
 /** Run after `schema()`; a column that already exists is the only acceptable failure. */

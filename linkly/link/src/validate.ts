@@ -12,6 +12,10 @@ export const LinkErrorCodes = {
   E_LINK_BAD_REQUEST: 400,
   E_LINK_NOT_FOUND: 404,
   E_LINK_CODE_TAKEN: 409,
+  /** link::request_delete: no browser tab serves user::confirm_destructive_op. */
+  E_LINK_NO_BROWSER: 503,
+  /** link::request_delete: the browser did not answer the confirm prompt in time. */
+  E_LINK_CONFIRM_TIMEOUT: 504,
 } as const;
 
 export type LinkErrorCode = keyof typeof LinkErrorCodes;
