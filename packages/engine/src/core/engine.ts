@@ -1,7 +1,8 @@
 /**
  * The Engine: resolves config entries to modules, validates every config at once, then creates and starts
- * module instances in config order and stops them in reverse. Also applies reloads (added / removed /
- * changed entries) and single-instance reconfiguration.
+ * module instances in config order (modules marked `startsLast`, the worker listeners, after the rest) and
+ * stops them in reverse. Also applies reloads (added / removed / changed entries) and single-instance
+ * reconfiguration.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -79,8 +80,11 @@ export class Engine {
 
   async start(entries: readonly WorkerEntry[]): Promise<void> {
     const plan = this.plan(entries);
+    // Modules that accept workers start after all others, so a worker that connects the moment the port
+    // opens finds every built-in function (`state::get`, ...) already registered.
+    const ordered = [...plan.filter((p) => !p.module.startsLast), ...plan.filter((p) => p.module.startsLast)];
     try {
-      for (const p of plan) await this.startOne(p);
+      for (const p of ordered) await this.startOne(p);
     } catch (err) {
       await this.stop();
       throw err;

@@ -23,6 +23,11 @@ export interface EngineModule<C = unknown> {
   readonly description?: string;
   /** Started even when config.yaml does not list it (worker-manager, engine functions, observability...). */
   readonly mandatory?: boolean;
+  /**
+   * Started after every other module at boot (still in config order among themselves): set by modules that
+   * let workers in (`iii-worker-manager`), so no worker can call before the built-in functions exist.
+   */
+  readonly startsLast?: boolean;
   /** Names of modules that must also be configured; checked at boot with `E_MODULE_DEPENDENCY`. */
   readonly dependsOn?: readonly string[];
   /** Validates the entry's `config:` block and supplies every default. */

@@ -20,6 +20,7 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
   displayName: 'Worker manager',
   description: 'WebSocket listeners for workers: /, /otel and /ws/channels/{id}',
   mandatory: true,
+  startsLast: true,
   configSchema: workerManagerConfig,
   create(ctx, config) {
     const secret = resolveSecret(config, process.env);

@@ -1,0 +1,74 @@
+/**
+ * Boot order: a worker that connects the moment the engine's worker port accepts, and calls a built-in at
+ * once, never gets `function_not_found` (the worker listener opens after every other module has started).
+ */
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { describe, it } from 'node:test';
+import { type EngineModule, startEngine, z } from '@triad/engine';
+import { registerWorker } from 'iii-sdk';
+import { uniqueName } from '../helpers/names.ts';
+import { freePort } from '../helpers/ports.ts';
+import { deferred } from '../helpers/wait.ts';
+
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('engine boot order', () => {
+  it('lets no worker in before the built-in functions exist', async () => {
+    const port = await freePort();
+    const reached = deferred(20_000, 'the gate module to start');
+    const release = deferred(20_000, 'release of the gate module');
+    // Listed between the worker listener and `state`: holds the boot right where a worker used to sneak in.
+    const gate: EngineModule = {
+      name: uniqueName('gate'),
+      configSchema: z.object({}),
+      create: () => ({
+        async start() {
+          reached.resolve();
+          await release.promise;
+        },
+      }),
+    };
+    const booting = startEngine({
+      logLevel: 'warn',
+      modules: [gate],
+      workers: [{ name: 'iii-worker-manager', config: { host: '127.0.0.1', port } }, { name: gate.name }, { name: 'state' }],
+    });
+    await reached.promise;
+    const worker = registerWorker(`ws://127.0.0.1:${port}`, {
+      workerName: uniqueName('early'),
+      otel: { enabled: false },
+      enableMetricsReporting: false,
+      reconnectionConfig: { initialDelayMs: 10, maxDelayMs: 20, jitterFactor: 0 },
+    });
+    try {
+      const call = worker.trigger({ function_id: 'state::get', payload: { scope: uniqueName('boot'), key: 'k' } }).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error: String((error as { code?: string }).code ?? error) }),
+      );
+      // While `state` has not started, the worker port must refuse (the worker keeps retrying).
+      const portOpen = await accepts(port);
+      release.resolve();
+      const engine = await booting;
+      try {
+        assert.equal(portOpen, false, 'the worker port accepted connections before the built-ins were registered');
+        assert.deepEqual(await call, { value: undefined }); // a missing key: no value, and no function_not_found
+      } finally {
+        await engine.stop();
+      }
+    } finally {
+      release.resolve();
+      await worker.shutdown();
+    }
+  });
+});
