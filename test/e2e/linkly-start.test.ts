@@ -22,7 +22,13 @@ function groupAlive(pgid: number): boolean {
 
 it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM', async () => {
   const dir = copyProject();
-  const ports = { http: await freePort(), stream: await freePort(), engine: await freePort(), browser: await freePort() };
+  const ports = {
+    http: await freePort(),
+    stream: await freePort(),
+    engine: await freePort(),
+    browser: await freePort(),
+    frontend: await freePort(),
+  };
   const env = {
     ...process.env,
     LINKLY_DIR: dir,
@@ -30,6 +36,7 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
     LINKLY_STREAM_PORT: String(ports.stream),
     LINKLY_ENGINE_PORT: String(ports.engine),
     LINKLY_BROWSER_PORT: String(ports.browser),
+    LINKLY_FRONTEND_PORT: String(ports.frontend),
     OTEL_ENABLED: 'false',
   };
   const child = spawn(process.execPath, [join(REPO, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -46,6 +53,7 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
     const api = `http://127.0.0.1:${ports.http}`;
     assert.ok(out.includes(`Dashboard  ${api}/dashboard`), out);
     assert.ok(out.includes(`Stream     ws://127.0.0.1:${ports.stream}`), out);
+    assert.ok(out.includes(`Frontend   http://localhost:${ports.frontend}`), out);
     assert.ok(!/running install/.test(out), 'worker dependencies resolve from the repo: no npm install');
     assert.equal((await createLink({ api }, { url: 'https://iii.dev', code: 'iii' })).status, 201);
     assert.deepEqual(await follow({ api }, 'iii'), { status: 302, location: 'https://iii.dev' });
