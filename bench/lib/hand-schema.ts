@@ -1,5 +1,8 @@
 /**
- * A small schema builder for module configuration and built-in function inputs.
+ * The hand-written schema builder Triad used for config and built-in inputs before zod 4 (issue 12), kept
+ * only as the baseline of bench/state-get.ts's parse comparison. Nothing in the engine uses it.
+ *
+ * Original notes: a small schema builder for module configuration and built-in function inputs.
  *
  * Why not a library: we need exactly three things and nothing else: every problem reported at once
  * (with its dotted path), unknown keys rejected, defaults applied in one place; plus a JSON Schema
