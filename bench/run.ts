@@ -15,5 +15,5 @@ if (!name || !names.includes(name)) {
   console.log(`usage: npm run bench -- <name> [args]\nbenchmarks: ${names.join(', ')}`);
   process.exit(name ? 1 : 0);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${name}.ts`, ...rest], { stdio: 'inherit' });
+const r = spawnSync(process.execPath, ['--conditions=triad-source', '--import', 'tsx', `${dir}${name}.ts`, ...rest], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
