@@ -1,39 +1,43 @@
 /**
  * Linkly's hot path, measured through the real processes (`iii` + the link / analytics / click-streamer
- * workers, started as for the e2e tests), each figure beside a baseline from the same run:
+ * workers, started as for the e2e tests but with OpenTelemetry on, as `npm start` runs them), each figure
+ * beside a baseline from the same run:
  *
- * 1. Redirect throughput and latency: GET /s/:code (http → link worker → link::resolve → state, click
- *    enqueued on `clicks`) vs a bare node:http server, in its own process, redirecting from a Map.
- *    Goal: ≥ 0.33× the baseline's throughput.
+ * 1. Redirect throughput, latency and CPU per request under wrk (a separate process, so the load
+ *    generator is not the bottleneck): GET /s/:code (http → link worker → link::resolve → state, click
+ *    enqueued on `clicks`, click processing included) vs a bare node:http server, in its own process,
+ *    redirecting from a Map. CPU per request = utime+stime delta from /proc/<pid>/stat over the wrk run
+ *    ÷ requests served, for the engine process, the link worker and all workers, beside the bare server's.
+ *    Goals (issue 10): ≥ 0.1× the bare server's throughput; engine CPU ≤ 300 µs per redirect.
  * 2. Click-to-dashboard latency: from sending GET /s/:code to each of 100 WebSocket subscribers on
  *    clicks/all receiving the click (queue → record_click → SQL → publish → click-streamer → stream::set)
- *    vs the bare server broadcasting to 100 WebSocket clients when it serves the redirect. Goal: p99 < 100 ms.
- *
+ *    vs the bare server broadcasting to 100 WebSocket clients when it serves the redirect.
  * 3. Diagnostic: (1) again with click processing parked, to split the redirect's own cost from the
  *    asynchronous click work that shares the CPU.
  *
  * The two sides alternate for `--rounds` rounds and each reports its median round, so a burst of
- * load from elsewhere on the machine does not land on one side only.
+ * load from elsewhere on the machine does not land on one side only. Needs wrk (apt-get install wrk).
  *
- *   node --import tsx bench/redirect.ts [--requests 10000] [--rounds 3] [--concurrency 32] [--clicks 200] [--subscribers 100]
+ *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createLink, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { createLink, type Linkly, startLinkly } from '../test/e2e/linkly-harness.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
+import { cpuLine, descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
-const REQUESTS = arg('requests', 10_000);
+const DURATION_S = arg('duration', 10);
 const ROUNDS = arg('rounds', 3);
-const CONCURRENCY = arg('concurrency', 32);
+const CONNECTIONS = arg('connections', 64);
 const CLICKS = arg('clicks', 200);
 const SUBSCRIBERS = arg('subscribers', 100);
-const WARMUP = 1_000;
+const WARMUP_S = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Baseline server (this same file, run as a child with --serve-baseline)
@@ -96,32 +100,34 @@ function get(agent: Agent, url: URL): Promise<number> {
   });
 }
 
-/** `total` GETs with `concurrency` in flight over keep-alive sockets; every answer must be a 302. */
-async function hammer(base: string, total: number, concurrency: number): Promise<Sample> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const url = new URL('/s/bench', base);
-  const latencies: number[] = [];
-  let issued = 0;
-  const t0 = performance.now();
-  const lane = async (): Promise<void> => {
-    while (issued < total) {
-      issued++;
-      const s = performance.now();
-      const status = await get(agent, url);
-      latencies.push(performance.now() - s);
-      if (status !== 302) throw new Error(`GET /s/bench answered ${status}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, lane));
-  const elapsed = performance.now() - t0;
-  agent.destroy();
-  return summarise(latencies, elapsed);
+type Run = WrkResult & { cpuUsPerRequest: Record<string, number> };
+
+/** The processes serving Linkly's redirects: the `iii` engine, the link worker, every worker. */
+function linklyPids(app: Linkly): Record<string, number[]> {
+  const engine = app.pid ?? 0;
+  const workers = descendants(engine);
+  const link = workers.filter((w) => w.comm.startsWith('node') && /\/link\/?$/.test(w.cwd)).map((w) => w.pid);
+  if (link.length === 0) throw new Error('could not find the link worker process under the engine');
+  return { engine: [engine], 'link worker': link, 'all workers': workers.map((w) => w.pid) };
+}
+
+/** One wrk run on GET /s/bench (errors = non-3xx answers and socket errors such as wrk's 2 s timeouts). */
+function wrkRedirects(api: string, pids: Record<string, number[]>, durationS = DURATION_S): Promise<Run> {
+  return wrkWithCpu(`${api}/s/bench`, pids, { threads: 2, connections: CONNECTIONS, durationS });
 }
 
 /** The round with the median throughput. */
-function median(rounds: Sample[]): Sample {
+function median(rounds: Run[]): Run {
   const sorted = [...rounds].sort((a, b) => a.throughput - b.throughput);
-  return sorted[Math.floor(sorted.length / 2)] as Sample;
+  return sorted[Math.floor(sorted.length / 2)] as Run;
+}
+
+function printRedirects(title: string, linkly: Run, bare: Run): void {
+  report(title, linkly, bare, { subject: 'linkly (whole path)', baseline: 'bare node:http + Map' });
+  console.log(
+    `  requests served        linkly ${linkly.requests} (${linkly.errors} errors)   bare ${bare.requests} (${bare.errors} errors)`,
+  );
+  console.log(cpuLine(linkly.cpuUsPerRequest, bare.cpuUsPerRequest.server ?? Number.NaN));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,54 +190,55 @@ async function clickLatency(api: string, streamUrl: string, join: boolean): Prom
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  requireWrk();
   console.log(
-    `redirect bench: ${REQUESTS} requests × ${ROUNDS} rounds at concurrency ${CONCURRENCY}; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers`,
+    `redirect bench: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers\n${loadLine()}`,
   );
   const baseline = await startBaseline();
-  const app = await startLinkly();
+  const bareP = { server: [baseline.child.pid ?? 0] };
+  const app = await startLinkly({ env: { OTEL_ENABLED: 'true' } });
   try {
     const created = await createLink(app, { url: 'https://iii.dev', code: 'bench' });
     if (created.status !== 201) throw new Error(`POST /links answered ${created.status}`);
+    const pids = linklyPids(app);
 
-    await hammer(baseline.api, WARMUP, CONCURRENCY);
-    await hammer(app.api, WARMUP, CONCURRENCY);
-    const bareRounds: Sample[] = [];
-    const linklyRounds: Sample[] = [];
+    await wrkRedirects(baseline.api, bareP, WARMUP_S);
+    await wrkRedirects(app.api, pids, WARMUP_S);
+    const bareRounds: Run[] = [];
+    const linklyRounds: Run[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      bareRounds.push(await hammer(baseline.api, REQUESTS, CONCURRENCY));
-      linklyRounds.push(await hammer(app.api, REQUESTS, CONCURRENCY));
+      bareRounds.push(await wrkRedirects(baseline.api, bareP));
+      linklyRounds.push(await wrkRedirects(app.api, pids));
     }
     const bare = median(bareRounds);
     const linkly = median(linklyRounds);
-    report(
-      `GET /s/:code, ${REQUESTS} requests × ${ROUNDS} rounds, ${CONCURRENCY} in flight, median round (goal ≥ 0.33× throughput)`,
+    printRedirects(
+      `GET /s/:code under wrk, median of ${ROUNDS} rounds (goals: ≥ 0.1× throughput, engine ≤ 300 µs CPU/redirect)`,
       linkly,
       bare,
-      {
-        subject: 'linkly (whole path)',
-        baseline: 'bare node:http + Map',
-      },
     );
 
     const bareClicks = await clickLatency(baseline.api, baseline.streamUrl, false);
     const linklyClicks = await clickLatency(app.api, app.streamUrl, true);
-    report(`click → ${SUBSCRIBERS} WebSocket subscribers, ${CLICKS} clicks one at a time (goal p99 < 100 ms)`, linklyClicks, bareClicks, {
+    report(`click → ${SUBSCRIBERS} WebSocket subscribers, ${CLICKS} clicks one at a time`, linklyClicks, bareClicks, {
       subject: 'linkly clicks/all',
       baseline: 'bare ws broadcast',
     });
-    const ok = linkly.throughput / bare.throughput >= 0.33 && linklyClicks.p99 < 100;
+    const ratio = linkly.throughput / bare.throughput;
+    const engineUs = linkly.cpuUsPerRequest.engine ?? Number.NaN;
     console.log(
-      `\ngoals ${ok ? 'met' : 'NOT met'}: throughput ratio ${(linkly.throughput / bare.throughput).toFixed(2)}× (≥ 0.33), click p99 ${linklyClicks.p99.toFixed(1)} ms (< 100)`,
+      `\ngoals ${ratio >= 0.1 && engineUs <= 300 ? 'met' : 'NOT met'}: throughput ratio ${ratio.toFixed(3)}× (≥ 0.1), engine CPU ${engineUs.toFixed(0)} µs/redirect (≤ 300)`,
     );
   } finally {
     await app.stop();
     app.remove();
   }
   try {
-    await redirectOnly(baseline.api);
+    await redirectOnly(baseline.api, bareP);
   } finally {
     baseline.child.kill();
   }
+  console.log(loadLine());
 }
 
 /**
@@ -239,17 +246,15 @@ async function main(): Promise<void> {
  * only fills up), i.e. http → link worker → link::resolve → state + enqueue alone. Shows how much of the
  * whole path's cost is the asynchronous click work sharing the CPU.
  */
-async function redirectOnly(bareApi: string): Promise<void> {
-  const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: '600000' } });
+async function redirectOnly(bareApi: string, bareP: Record<string, number[]>): Promise<void> {
+  const app = await startLinkly({ env: { OTEL_ENABLED: 'true', LINKLY_SLOW_CLICK_MS: '600000' } });
   try {
     await createLink(app, { url: 'https://iii.dev', code: 'bench' });
-    await hammer(app.api, WARMUP, CONCURRENCY);
-    const bare = await hammer(bareApi, REQUESTS, CONCURRENCY);
-    const linkly = await hammer(app.api, REQUESTS, CONCURRENCY);
-    report(`diagnostic: GET /s/:code with click processing parked, ${REQUESTS} requests`, linkly, bare, {
-      subject: 'linkly redirect only',
-      baseline: 'bare node:http + Map',
-    });
+    const pids = linklyPids(app);
+    await wrkRedirects(app.api, pids, WARMUP_S);
+    const bare = await wrkRedirects(bareApi, bareP);
+    const linkly = await wrkRedirects(app.api, pids);
+    printRedirects('diagnostic: GET /s/:code with click processing parked, one wrk run per side', linkly, bare);
   } finally {
     await app.stop();
     app.remove();
