@@ -1,8 +1,12 @@
-/** Where the SQL conformance and e2e suites find PostgreSQL, and whether it is there. */
+/** Where the SQL conformance and e2e suites find PostgreSQL and MariaDB/MySQL, and whether they are there. */
+import mysql from 'mysql2/promise';
 import pg from 'pg';
 
 /** @default postgres://postgres@127.0.0.1:5432/test */
 export const PG_URL = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** @default mysql://root@127.0.0.1:3306/test */
+export const MYSQL_URL = process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 
 /** undefined when PostgreSQL answers, else the reason it does not. */
 export async function pgReachable(): Promise<string | undefined> {
@@ -15,5 +19,19 @@ export async function pgReachable(): Promise<string | undefined> {
     return `${PG_URL}: ${(err as Error).message}`;
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/** undefined when MariaDB / MySQL answers, else the reason it does not. */
+export async function mysqlReachable(): Promise<string | undefined> {
+  let conn: mysql.Connection | undefined;
+  try {
+    conn = await mysql.createConnection({ uri: MYSQL_URL, connectTimeout: 2000 });
+    await conn.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    return `${MYSQL_URL}: ${(err as Error).message}`;
+  } finally {
+    await conn?.end().catch(() => {});
   }
 }

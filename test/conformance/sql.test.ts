@@ -1,8 +1,9 @@
 /**
- * One suite every SQL adapter of the `database` worker must pass (SQLite, PostgreSQL).
- * Filter with `DIALECTS=sqlite` (or `postgres`). PostgreSQL runs against `PG_URL`
- * (default postgres://postgres@127.0.0.1:5432/test) and is skipped, saying so, when unreachable
- * — except under CI=true, where that is a failure.
+ * One suite every SQL adapter of the `database` worker must pass (SQLite, PostgreSQL, MariaDB/MySQL).
+ * Filter with `DIALECTS=sqlite` (or `postgres`, `mysql`). PostgreSQL runs against `PG_URL`
+ * (default postgres://postgres@127.0.0.1:5432/test), MariaDB against `MYSQL_URL` (default
+ * mysql://root@127.0.0.1:3306/test); each is skipped, saying so, when unreachable — except under
+ * CI=true, where that is a failure.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,18 +14,24 @@ import { EngineError } from '@triad/engine';
 import { createDriver, DEFAULT_POOL, type SqlDialect, type SqlDriver } from '@triad/engine/internal';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { PG_URL, pgReachable } from './sql-services.ts';
+import { MYSQL_URL, mysqlReachable, PG_URL, pgReachable } from './sql-services.ts';
 
 interface DialectCase {
   name: SqlDialect;
   url(dir: string): string;
   /** Column DDL per logical type. */
-  ddl: { id: string; int: string; real: string; blob: string; bool: string };
+  ddl: { id: string; text: string; int: string; real: string; blob: string; bool: string };
   /** Declared type names reported in `columns[].type`. */
   types: { id: string; int: string; text: string; real: string; count: string };
   /** How an identity / COUNT value comes back (64-bit → string on PostgreSQL). */
   big(n: number): unknown;
   bool(v: boolean): unknown;
+  /** How `CAST(? AS INTEGER)` comes back (MySQL casts to BIGINT → an exact string). */
+  castInt(n: number): unknown;
+  /** Cast target for a 64-bit integer. */
+  bigint: string;
+  /** SQL that sleeps for `s` seconds on the server. */
+  sleep(s: number): string;
   blobLiteral: string;
   duplicateCode: string;
   /** Server-side statement timeouts and a bounded pool exist. */
@@ -35,10 +42,13 @@ const DIALECTS: DialectCase[] = [
   {
     name: 'sqlite',
     url: () => 'sqlite:./nested/dir/test.db',
-    ddl: { id: 'INTEGER PRIMARY KEY AUTOINCREMENT', int: 'INTEGER', real: 'REAL', blob: 'BLOB', bool: 'INTEGER' },
+    ddl: { id: 'INTEGER PRIMARY KEY AUTOINCREMENT', text: 'TEXT', int: 'INTEGER', real: 'REAL', blob: 'BLOB', bool: 'INTEGER' },
     types: { id: 'INTEGER', int: 'INTEGER', text: 'TEXT', real: 'REAL', count: '' },
     big: (n) => n,
     bool: (v) => (v ? 1 : 0),
+    castInt: (n) => n,
+    bigint: 'BIGINT',
+    sleep: () => '',
     blobLiteral: "X'DEADBEEF'",
     duplicateCode: 'SQLITE_CONSTRAINT_PRIMARYKEY',
     timeouts: false,
@@ -46,12 +56,30 @@ const DIALECTS: DialectCase[] = [
   {
     name: 'postgres',
     url: () => PG_URL,
-    ddl: { id: 'BIGSERIAL PRIMARY KEY', int: 'INTEGER', real: 'DOUBLE PRECISION', blob: 'BYTEA', bool: 'BOOLEAN' },
+    ddl: { id: 'BIGSERIAL PRIMARY KEY', text: 'TEXT', int: 'INTEGER', real: 'DOUBLE PRECISION', blob: 'BYTEA', bool: 'BOOLEAN' },
     types: { id: 'INT8', int: 'INT4', text: 'TEXT', real: 'FLOAT8', count: 'INT8' },
     big: (n) => String(n),
     bool: (v) => v,
+    castInt: (n) => n,
+    bigint: 'BIGINT',
+    sleep: (s) => `SELECT pg_sleep(${s})`,
     blobLiteral: "'\\xdeadbeef'::bytea",
     duplicateCode: '23505',
+    timeouts: true,
+  },
+  {
+    name: 'mysql',
+    url: () => MYSQL_URL,
+    // VARCHAR key: MariaDB gives a UNIQUE TEXT column a hash index whose concurrent inserts deadlock.
+    ddl: { id: 'BIGINT AUTO_INCREMENT PRIMARY KEY', text: 'VARCHAR(191)', int: 'INT', real: 'DOUBLE', blob: 'BLOB', bool: 'BOOLEAN' },
+    types: { id: 'BIGINT', int: 'INT', text: 'VARCHAR', real: 'DOUBLE', count: 'BIGINT' },
+    big: (n) => String(n),
+    bool: (v) => (v ? 1 : 0),
+    castInt: (n) => String(n),
+    bigint: 'SIGNED',
+    sleep: (s) => `SELECT SLEEP(${s})`,
+    blobLiteral: "X'DEADBEEF'",
+    duplicateCode: '23000',
     timeouts: true,
   },
 ];
@@ -70,7 +98,7 @@ async function withTable(d: DialectCase, fn: (c: Ctx) => Promise<void>, pool: Pa
   const table = uniqueName('t').replace('-', '_');
   try {
     await db.execute(
-      `CREATE TABLE ${table} (id ${d.ddl.id}, code TEXT UNIQUE, url TEXT, hits ${d.ddl.int}, score ${d.ddl.real}, data ${d.ddl.blob}, flag ${d.ddl.bool})`,
+      `CREATE TABLE ${table} (id ${d.ddl.id}, code ${d.ddl.text} UNIQUE, url TEXT, hits ${d.ddl.int}, score ${d.ddl.real}, data ${d.ddl.blob}, flag ${d.ddl.bool})`,
     );
     await fn({ db, table, dir });
   } finally {
@@ -92,12 +120,17 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<Record<st
   return err.details ?? {};
 }
 
-const pgProblem = await pgReachable();
+const problems: Partial<Record<SqlDialect, string | undefined>> = {
+  postgres: await pgReachable(),
+  mysql: await mysqlReachable(),
+};
+const SERVICE: Partial<Record<SqlDialect, string>> = { postgres: 'PostgreSQL', mysql: 'MariaDB/MySQL' };
 
 for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
-  const skip = d.name === 'postgres' && pgProblem && process.env.CI !== 'true' ? `PostgreSQL unreachable (${pgProblem}); skipped` : false;
+  const problem = problems[d.name];
+  const skip = problem && process.env.CI !== 'true' ? `${SERVICE[d.name]} unreachable (${problem}); skipped` : false;
   describe(`sql conformance: ${d.name}`, { skip }, () => {
-    if (d.name === 'postgres' && pgProblem) test('PostgreSQL is reachable (required under CI=true)', () => assert.fail(pgProblem));
+    if (problem) test(`${SERVICE[d.name]} is reachable (required under CI=true)`, () => assert.fail(problem));
 
     test('query returns columns with declared types, row_count-able rows keyed by name', () =>
       withTable(d, async ({ db, table }) => {
@@ -124,7 +157,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
       withTable(d, async ({ db, table }) => {
         const ins = await db.execute(`INSERT INTO ${table} (code) VALUES (?)`, ['a']);
         assert.equal(ins.affectedRows, 1);
-        assert.equal(ins.lastInsertId, d.name === 'sqlite' ? '1' : null, 'PostgreSQL has an id only with RETURNING');
+        assert.equal(ins.lastInsertId, d.name === 'postgres' ? null : '1', 'PostgreSQL has an id only with RETURNING');
         const ret = await db.execute(`INSERT INTO ${table} (code) VALUES (?) RETURNING id, code`, ['b']);
         assert.deepEqual(ret, { affectedRows: 1, lastInsertId: '2', returnedRows: [{ id: d.big(2), code: 'b' }] });
         const upd = await db.execute(`UPDATE ${table} SET hits = ? WHERE code IN (?, ?)`, [7, 'a', 'b']);
@@ -138,7 +171,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         const evil = `x'); DROP TABLE ${table}; --`;
         await db.execute(`INSERT INTO ${table} (code, url) VALUES (?, '?')`, [evil]);
         const r = await db.query(`SELECT code, url, CAST(? AS INTEGER) AS n FROM ${table} /* ? */ WHERE code = ? -- ?`, [5, evil]);
-        assert.deepEqual(r.rows, [{ code: evil, url: '?', n: 5 }]);
+        assert.deepEqual(r.rows, [{ code: evil, url: '?', n: d.castInt(5) }]);
       }));
 
     test('NULLs in and out; booleans and floats bind', () =>
@@ -157,7 +190,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
 
     test('integers beyond 2^53 come back as exact strings', () =>
       withTable(d, async ({ db }) => {
-        const r = await db.query('SELECT CAST(? AS BIGINT) AS big', ['9007199254740993']);
+        const r = await db.query(`SELECT CAST(? AS ${d.bigint}) AS big`, ['9007199254740993']);
         assert.deepEqual(r.rows, [{ big: '9007199254740993' }]);
       }));
 
@@ -187,7 +220,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         assert.equal(det.driver, d.name);
         assert.equal(det.inner_code, d.duplicateCode);
         assert.equal(det.kind, 'constraint_violation');
-        assert.match(String(det.message), /UNIQUE constraint failed|duplicate key/);
+        assert.match(String(det.message), /UNIQUE constraint failed|duplicate key|Duplicate entry/);
       }));
 
     test('syntax errors are DRIVER_ERROR without constraint kind', () =>
@@ -308,7 +341,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         withTable(
           d,
           async ({ db }) => {
-            const det = await rejectsWith(db.query('SELECT pg_sleep(5)', [], { timeoutMs: 50 }), 'QUERY_TIMEOUT');
+            const det = await rejectsWith(db.query(d.sleep(5), [], { timeoutMs: 50 }), 'QUERY_TIMEOUT');
             assert.deepEqual(det, { code: 'QUERY_TIMEOUT', db: 'main', timeout_ms: 50, message: det.message });
             assert.deepEqual((await db.query('SELECT 1 AS one')).rows, [{ one: 1 }]);
           },
@@ -322,7 +355,7 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
           // Open the only connection first (on a loaded machine connecting alone may exceed 200 ms: retry).
           await waitFor(() => db.query('SELECT 1').then(() => true), { what: 'a first connection' });
           // It is then held server-side for 2 s; the second call gives up after 200 ms.
-          const hold = db.query('SELECT pg_sleep(2)');
+          const hold = db.query(d.sleep(2));
           const det = await rejectsWith(db.query('SELECT 1'), 'POOL_TIMEOUT');
           assert.equal(det.waited_ms, 200);
           await hold;

@@ -155,7 +155,7 @@ test('hot reconfigure adds a database without a restart and keeps existing ones'
     // The primary database (and its table) is still there; an invalid config is refused and changes nothing.
     assert.equal(((await call('database::query', { db: 'primary', sql: `SELECT * FROM ${table}` })) as { row_count: number }).row_count, 0);
     await assert.rejects(
-      engine.reconfigure('database', { databases: { primary: { url: 'mysql://x/y' } } }),
+      engine.reconfigure('database', { databases: { primary: { url: 'oracle://x/y' } } }),
       /sqlite:, postgres:\/\/, postgresql:\/\//,
     );
     assert.equal(
@@ -226,7 +226,7 @@ test('postgres: the same shapes through the engine, `?` and `$1` placeholders', 
 
 test('boot with an unsupported scheme fails, naming the supported ones', async () => {
   await assert.rejects(
-    startTestEngine({ workers: [{ name: 'database', config: { databases: { legacy: { url: 'mysql://db/app' } } } }] }),
+    startTestEngine({ workers: [{ name: 'database', config: { databases: { legacy: { url: 'oracle://db/app' } } } }] }),
     /databases\.legacy\.url: unsupported scheme .*sqlite:, postgres:\/\/, postgresql:\/\//,
   );
 });

@@ -55,7 +55,7 @@ test('project: seeded database.yaml; adding analytics at runtime hot-applies', a
 
     // An unsupported scheme is refused with a message naming the supported ones; both pools keep working.
     const refused = onceEvent<ConfigErrorEvent>(project, 'config-error');
-    save(file, readFileSync(file, 'utf8').replace('sqlite:./data/analytics.db', 'mysql://db/analytics'));
+    save(file, readFileSync(file, 'utf8').replace('sqlite:./data/analytics.db', 'oracle://db/analytics'));
     assert.match((await refused).message, /sqlite:, postgres:\/\/, postgresql:\/\//);
     assert.equal(
       ((await call('database::query', { db: 'analytics', sql: `SELECT * FROM ${table}` })) as { row_count: number }).row_count,

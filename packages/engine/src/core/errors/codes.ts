@@ -63,6 +63,7 @@ export const ErrorCodes = {
   QUERY_TIMEOUT: 'database: a statement exceeded timeout_ms',
   POOL_TIMEOUT: 'database: no free connection within pool.acquire_timeout_ms',
   CONFIG_ERROR: 'database: config/database.yaml is invalid (the running pools are kept)',
+  UNSUPPORTED: 'database: the driver cannot do this (e.g. UPDATE ... RETURNING on MySQL/MariaDB)',
   CONDITION_NOT_MET: 'HTTP 422: the trigger condition function returned false',
   MIDDLEWARE_TIMEOUT: 'HTTP 504: a middleware function exceeded default_timeout',
   INTERNAL_ERROR: 'HTTP 500: the http worker failed internally',

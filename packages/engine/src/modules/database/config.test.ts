@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toJsonSchema } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
-import { pgSsl } from './adapters/postgres/tls.ts';
 import { sqlitePath } from './adapters/sqlite/path.ts';
+import { tlsOption } from './adapters/tls.ts';
 import { databaseConfigSchema, parseDatabaseConfig } from './config.ts';
 import { normalizeParams } from './params.ts';
 
@@ -17,10 +17,10 @@ test('defaults: primary on sqlite:./data/iii.db with the reference pool settings
 
 test('unknown scheme → CONFIG_ERROR naming the supported schemes; every problem listed', () => {
   assert.throws(
-    () => parseDatabaseConfig({ databases: { a: { url: 'mysql://x/y' }, b: { url: 'sqlite:b.db', pool: { max: 0 }, extra: 1 } } }),
+    () => parseDatabaseConfig({ databases: { a: { url: 'oracle://x/y' }, b: { url: 'sqlite:b.db', pool: { max: 0 }, extra: 1 } } }),
     (e: unknown) => {
       assert.ok(e instanceof EngineError && e.code === 'CONFIG_ERROR');
-      assert.match(e.message, /sqlite:, postgres:\/\/, postgresql:\/\//);
+      assert.match(e.message, /sqlite:, postgres:\/\/, postgresql:\/\/, mysql:\/\/, mariadb:\/\//);
       assert.match(e.message, /databases\.b\.pool\.max/);
       assert.match(e.message, /databases\.b\.extra/);
       return true;
@@ -42,11 +42,11 @@ test('sqlite URLs resolve against the project dir', () => {
 });
 
 test('tls: absent → URL decides; disable/require/verify-full map to pg ssl options', () => {
-  assert.equal(pgSsl(undefined), undefined);
-  assert.equal(pgSsl({ mode: 'disable', trust_native: true }), false);
-  assert.deepEqual(pgSsl({ mode: 'require', trust_native: true }), { rejectUnauthorized: false });
+  assert.equal(tlsOption(undefined), undefined);
+  assert.equal(tlsOption({ mode: 'disable', trust_native: true }), false);
+  assert.deepEqual(tlsOption({ mode: 'require', trust_native: true }), { rejectUnauthorized: false });
   const pem = '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----';
-  assert.deepEqual(pgSsl({ mode: 'verify-full', ca_cert: pem, trust_native: false }), { rejectUnauthorized: true, ca: [pem] });
+  assert.deepEqual(tlsOption({ mode: 'verify-full', ca_cert: pem, trust_native: false }), { rejectUnauthorized: true, ca: [pem] });
 });
 
 test('params: array, JSON string holding an array, or absent; anything else is INVALID_PARAM', () => {

@@ -38,7 +38,7 @@ const tlsSchema = z
     trust_native: z.boolean().default(true).describe('also trust the system roots when ca_cert is set'),
   })
   .optional()
-  .describe('PostgreSQL TLS; ignored by SQLite');
+  .describe('PostgreSQL / MySQL TLS; ignored by SQLite');
 
 const urlSchema = z
   .string()

@@ -11,6 +11,7 @@
  * `kind: 'constraint_violation'` is a Triad addition so callers (Linkly's 409) need not know every dialect's codes.
  */
 import { EngineError } from '../../core/errors/index.ts';
+import type { SqlDialect } from './adapters/sql-driver.ts';
 
 export type DbErrorCode =
   | 'UNKNOWN_DB'
@@ -19,7 +20,8 @@ export type DbErrorCode =
   | 'QUERY_TIMEOUT'
   | 'INVALID_PARAM'
   | 'DRIVER_ERROR'
-  | 'CONFIG_ERROR';
+  | 'CONFIG_ERROR'
+  | 'UNSUPPORTED';
 
 /** Build the coded error; `fields` become both `details` and the JSON message. */
 export function dbError(code: DbErrorCode, message: string, fields: Record<string, unknown> = {}, cause?: unknown): EngineError {
@@ -39,7 +41,7 @@ export function invalidParam(index: number | null, reason: string): EngineError 
 }
 
 export interface DriverErrorInfo {
-  driver: 'sqlite' | 'postgres';
+  driver: SqlDialect;
   innerCode: string;
   message: string;
   constraint: boolean;

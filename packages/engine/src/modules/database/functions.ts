@@ -15,7 +15,7 @@ import { appendReturning, checkStatement } from './sql-text.ts';
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 const db = z.string().optional().describe('database name from config/database.yaml (default: the only one, else "primary")');
-const sql = z.string().describe('one SQL statement; placeholders `?` (SQLite, PostgreSQL) or `$1`.. (PostgreSQL)');
+const sql = z.string().describe('one SQL statement; placeholders `?` (SQLite, PostgreSQL, MySQL) or `$1`.. (PostgreSQL)');
 /**
  * A union (array | JSON string) renders as `anyOf`; the explicit `type` makes
  * `iii trigger database::query --help` show `array|string` instead of `any`.
@@ -25,7 +25,11 @@ const params = z
   .optional()
   .describe('positional parameters: an array, or a JSON string holding one')
   .meta({ type: ['array', 'string'] });
-const timeoutMs = z.int().min(1).default(DEFAULT_QUERY_TIMEOUT_MS).describe('cancel the statement after this many ms (PostgreSQL)');
+const timeoutMs = z
+  .int()
+  .min(1)
+  .default(DEFAULT_QUERY_TIMEOUT_MS)
+  .describe('cancel the statement after this many ms (PostgreSQL, MySQL/MariaDB)');
 
 export const queryInput = z.looseObject({ db, sql, params, timeout_ms: timeoutMs });
 export const executeInput = z.looseObject({
@@ -64,7 +68,9 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       handler: async (q) => {
         checkStatement(q.sql);
         const bound = normalizeParams(q.params);
-        return execBody(await pools.get(q.db).execute(appendReturning(q.sql, q.returning ?? []), bound, { timeoutMs: q.timeout_ms }));
+        const driver = pools.get(q.db);
+        const text = appendReturning(q.sql, q.returning ?? [], driver.dialect);
+        return execBody(await driver.execute(text, bound, { timeoutMs: q.timeout_ms }));
       },
     }),
     defineFunction({

@@ -1,5 +1,5 @@
 /**
- * The `database` built-in worker (workers.md §3): named SQLite / PostgreSQL databases behind
+ * The `database` built-in worker (workers.md §3): named SQLite / PostgreSQL / MySQL databases behind
  * `database::query`, `database::execute`, `database::transaction`, `database::listDatabases`, and the
  * `sql` service for other modules. Hot reload rebuilds changed pools in place; an invalid new config
  * is refused with CONFIG_ERROR and the running pools stay.
@@ -15,7 +15,7 @@ export type { SqlService } from './service.ts';
 export const databaseModule: EngineModule<DatabaseConfig> = {
   name: 'database',
   displayName: 'Database',
-  description: 'SQL databases (SQLite, PostgreSQL): database::query, database::execute, database::transaction',
+  description: 'SQL databases (SQLite, PostgreSQL, MySQL/MariaDB): database::query, database::execute, database::transaction',
   configSchema: databaseConfigSchema,
   create(ctx, config): ModuleInstance {
     const pools = new DatabasePools(parseDatabaseConfig(config), ctx.projectDir);

@@ -33,6 +33,17 @@ test('appendReturning quotes identifiers and drops trailing semicolons', () => {
   assert.equal(appendReturning('DELETE FROM t', []), 'DELETE FROM t');
 });
 
+test('appendReturning on MySQL: backticks, and UNSUPPORTED where MariaDB has no RETURNING', () => {
+  assert.equal(
+    appendReturning('INSERT INTO t (a) VALUES (?)', ['id', 'we`ird'], 'mysql'),
+    'INSERT INTO t (a) VALUES (?) RETURNING `id`, `we``ird`',
+  );
+  assert.throws(
+    () => appendReturning('UPDATE t SET a = 1', ['id'], 'mysql'),
+    (e: unknown) => e instanceof EngineError && e.code === 'UNSUPPORTED',
+  );
+});
+
 test('postgres: ? becomes $n only outside literals, identifiers and comments', () => {
   assert.equal(rewritePlaceholders('SELECT * FROM t WHERE a = ? AND b = ?'), 'SELECT * FROM t WHERE a = $1 AND b = $2');
   assert.equal(

@@ -3,7 +3,8 @@
  * pooled calls), whether the text is empty, and how to append a RETURNING clause. No parsing beyond
  * skipping comments and whitespace: the database stays the judge of what the SQL means.
  */
-import { invalidParam } from './errors.ts';
+import type { SqlDialect } from './adapters/sql-driver.ts';
+import { dbError, invalidParam } from './errors.ts';
 
 /** Statements that would leave a pooled connection inside (or outside) a transaction behind our back. */
 const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START', 'SAVEPOINT', 'RELEASE', 'PREPARE']);
@@ -50,14 +51,23 @@ export function isInsert(sql: string): boolean {
   return kw === 'INSERT' || kw === 'REPLACE';
 }
 
-/** Quote an identifier for both dialects (double quotes, embedded quotes doubled); `*` stays bare. */
-function quoteIdent(name: string): string {
-  return name === '*' ? '*' : `"${name.replaceAll('"', '""')}"`;
+/** Quote an identifier (double quotes; backticks on MySQL, where "x" is a string); `*` stays bare. */
+function quoteIdent(name: string, dialect: SqlDialect): string {
+  if (name === '*') return '*';
+  return dialect === 'mysql' ? `\`${name.replaceAll('`', '``')}\`` : `"${name.replaceAll('"', '""')}"`;
 }
 
-/** `INSERT ... ;` + `['id']` → `INSERT ... RETURNING "id"` (trailing semicolons dropped first). */
-export function appendReturning(sql: string, columns: readonly string[]): string {
+/**
+ * `INSERT ... ;` + `['id']` → `INSERT ... RETURNING "id"` (trailing semicolons dropped first).
+ * MariaDB has RETURNING on INSERT / REPLACE / DELETE only: anything else is refused with UNSUPPORTED
+ * rather than sent to fail as a syntax error.
+ */
+export function appendReturning(sql: string, columns: readonly string[], dialect: SqlDialect = 'sqlite'): string {
   if (columns.length === 0) return sql;
+  const kw = firstKeyword(sql);
+  if (dialect === 'mysql' && !['INSERT', 'REPLACE', 'DELETE'].includes(kw)) {
+    throw dbError('UNSUPPORTED', `MySQL/MariaDB support "returning" on INSERT, REPLACE and DELETE only, not ${kw}`, { statement: kw });
+  }
   const body = sql.replace(/[\s;]+$/, '');
-  return `${body} RETURNING ${columns.map(quoteIdent).join(', ')}`;
+  return `${body} RETURNING ${columns.map((c) => quoteIdent(c, dialect)).join(', ')}`;
 }

@@ -1,5 +1,6 @@
 /** The scheme of a database URL picks the adapter. One table, used by config validation and the pools. */
 
+import { createMysqlDriver } from './mysql/driver.ts';
 import { createPostgresDriver } from './postgres/driver.ts';
 import type { DriverOptions, SqlDialect, SqlDriver } from './sql-driver.ts';
 import { createSqliteDriver } from './sqlite/driver.ts';
@@ -8,12 +9,14 @@ const SCHEMES: ReadonlyArray<{ prefix: string; dialect: SqlDialect }> = [
   { prefix: 'sqlite:', dialect: 'sqlite' },
   { prefix: 'postgres://', dialect: 'postgres' },
   { prefix: 'postgresql://', dialect: 'postgres' },
+  { prefix: 'mysql://', dialect: 'mysql' },
+  { prefix: 'mariadb://', dialect: 'mysql' },
 ];
 
-/** For error messages: `sqlite:, postgres://, postgresql://`. */
+/** For error messages: `sqlite:, postgres://, postgresql://, mysql://, mariadb://`. */
 export const SUPPORTED_SCHEMES = SCHEMES.map((s) => s.prefix).join(', ');
 
-/** The dialect a URL selects, or undefined for an unsupported scheme (mysql:// included: no driver here). */
+/** The dialect a URL selects, or undefined for an unsupported scheme. */
 export function dialectOf(url: string): SqlDialect | undefined {
   const lower = url.toLowerCase();
   return SCHEMES.find((s) => lower.startsWith(s.prefix))?.dialect;
@@ -23,5 +26,6 @@ export function createDriver(opts: DriverOptions): SqlDriver {
   const dialect = dialectOf(opts.url);
   if (dialect === 'sqlite') return createSqliteDriver(opts);
   if (dialect === 'postgres') return createPostgresDriver(opts);
+  if (dialect === 'mysql') return createMysqlDriver(opts);
   throw new Error(`unsupported database URL scheme for "${opts.name}"; supported: ${SUPPORTED_SCHEMES}`);
 }

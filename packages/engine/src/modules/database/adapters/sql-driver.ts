@@ -1,5 +1,5 @@
 /**
- * The one SQL driver contract every database adapter implements (SQLite, PostgreSQL).
+ * The one SQL driver contract every database adapter implements (SQLite, PostgreSQL, MySQL/MariaDB).
  *
  * Structural and driver-neutral on purpose: nothing from `better-sqlite3` or `pg` leaks through, so
  * functions, the `sql` service and the conformance suite are written once against this file.
@@ -47,7 +47,7 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
-export type SqlDialect = 'sqlite' | 'postgres';
+export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
 
 export interface SqlDriver {
   readonly dialect: SqlDialect;

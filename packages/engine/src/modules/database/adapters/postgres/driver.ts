@@ -18,9 +18,9 @@ import type {
   SqlRow,
   SqlStatement,
 } from '../sql-driver.ts';
+import { tlsOption } from '../tls.ts';
 import { mapPgError } from './errors.ts';
 import { rewritePlaceholders } from './placeholders.ts';
-import { pgSsl } from './tls.ts';
 import type { PgClient, PgPool, PgResult } from './types.ts';
 import { fromPgCell, TYPE_NAMES, toPgParam, typeNameFromCatalog, typeParsers } from './values.ts';
 
@@ -34,7 +34,7 @@ class PostgresDriver implements SqlDriver {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: DriverOptions) {
-    const ssl = pgSsl(opts.tls);
+    const ssl = tlsOption(opts.tls);
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.pool.max,
