@@ -8,3 +8,4 @@ import './worker-list/index.ts';
 import './worker-remove/index.ts';
 import './worker-logs/index.ts';
 import './console/index.ts';
+import './config/index.ts';

@@ -1,6 +1,7 @@
 /** `iii trigger FUNCTION [key=value …]` (alias `iii t`): call one function on a running engine (workers.md §17). */
 import { flag, intOption, type OptionSpec, type ParsedArgs, parseArgs, str } from '../../args.ts';
-import { type EngineTarget, remoteError, resolveTarget, withEngine } from '../../engine-client.ts';
+import { type EngineTarget, remoteError, withEngine } from '../../engine-client.ts';
+import { engineOptions, targetFrom } from '../../engine-options.ts';
 import { CliError } from '../../output/cli-error.ts';
 import { renderHelp } from '../../output/help.ts';
 import { formatResult } from '../../output/render.ts';
@@ -15,16 +16,7 @@ const options: OptionSpec[] = [
     value: '<JSON>',
     description: 'Payload as JSON (any JSON value; must be an object when combined with key=value)',
   },
-  { name: 'url', type: 'string', value: '<ws-url>', description: 'Engine WebSocket URL (overrides --address/--port and $III_URL)' },
-  { name: 'address', type: 'string', value: '<host>', description: 'Engine host', defaultText: '127.0.0.1' },
-  {
-    name: 'port',
-    type: 'string',
-    value: '<port>',
-    description: 'Engine worker port (the worker-manager listener, not 3111)',
-    defaultText: '49134',
-  },
-  { name: 'timeout-ms', type: 'string', value: '<ms>', description: 'Invocation timeout', defaultText: '30000' },
+  ...engineOptions,
 ];
 
 const details = `Values are parsed as JSON first, else kept as strings: limit=100 → 100, found=true → true,
@@ -66,7 +58,7 @@ async function run(ctx: CommandContext): Promise<void> {
 }
 
 function target(args: ParsedArgs, ctx: CommandContext): EngineTarget {
-  return resolveTarget({ url: str(args, 'url'), address: str(args, 'address'), port: str(args, 'port'), env: ctx.env });
+  return targetFrom(args, ctx.env);
 }
 
 /** Remote error bodies keep their wire code; the common ones get a CLI code and a hint. */

@@ -114,6 +114,7 @@ export const ErrorCodes = {
   E_CLI_BAD_ARGS: 'iii CLI: invalid arguments or options',
   E_CLI_UNKNOWN_FUNCTION: 'iii trigger: the function is not registered in the engine',
   E_CLI_ENGINE_UNREACHABLE: 'iii CLI: no engine answers at the address tried',
+  E_CLI_UNKNOWN_CONFIG: 'iii config: the running engine has no configuration entry with that id',
   E_CLI_TIMEOUT: 'iii trigger: no result within --timeout-ms',
   E_CLI_NO_CONFIG: 'iii CLI: config.yaml not found (or creation declined)',
   E_CLI_DIR_NOT_EMPTY: 'iii project/worker init: target directory is not empty',
