@@ -230,9 +230,13 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         assert.equal(det.driver, d.name);
       }));
 
-    test('empty SQL, transaction control and wrong parameter counts → INVALID_PARAM', () =>
+    test('empty SQL → DRIVER_ERROR "empty SQL"; transaction control and wrong parameter counts → INVALID_PARAM', () =>
       withTable(d, async ({ db, table }) => {
-        await rejectsWith(db.query('  ; -- nothing'), 'INVALID_PARAM');
+        // The reference's shape for empty SQL (workers.md §3.2), checked before a connection is taken.
+        const empty = await rejectsWith(db.query('  ; -- nothing'), 'DRIVER_ERROR');
+        assert.equal(empty.message, 'empty SQL');
+        assert.equal(empty.driver, d.name);
+        assert.equal((await rejectsWith(db.transaction([{ sql: 'SELECT 1' }, { sql: ' ' }]), 'DRIVER_ERROR')).failed_index, 1);
         await rejectsWith(db.execute('BEGIN'), 'INVALID_PARAM');
         await rejectsWith(db.execute('/* sneaky */ commit'), 'INVALID_PARAM');
         await rejectsWith(db.query(`SELECT * FROM ${table} WHERE code = ? AND url = ?`, ['only-one']), 'INVALID_PARAM');
@@ -317,7 +321,8 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
           assert.deepEqual(r.rows, [
             {
               tz: '2026-01-02T01:04:05Z',
-              ts: '2026-01-02T03:04:05',
+              // Zone-less timestamps read as UTC, as the reference reports them (workers.md §3.2).
+              ts: '2026-01-02T03:04:05Z',
               dec: '1.50',
               j: { a: [1, true] },
               day: '2026-01-02',
@@ -329,6 +334,9 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
               q: '?',
             },
           ]);
+          // JSON object / array parameters bind as JSON text, never as a PostgreSQL array.
+          const json = await db.query('SELECT $1::jsonb AS obj, $2::text AS arr, $3::json AS arr2', [{ a: [1] }, [1, 'x'], [2]]);
+          assert.deepEqual(json.rows, [{ obj: { a: [1] }, arr: '[1,"x"]', arr2: [2] }]);
           assert.deepEqual(
             r.columns.map((c) => c.type),
             ['TIMESTAMPTZ', 'TIMESTAMP', 'NUMERIC', 'JSONB', 'DATE', 'INT4[]', 'NAME[]', 'BOOL', 'FLOAT4', 'TEXT'],

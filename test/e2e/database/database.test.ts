@@ -94,7 +94,7 @@ test('sqlite (zero config): Linkly ch. 3 shapes through the engine', async () =>
     assert.deepEqual(unknown.available, ['primary']);
     assert.match(String(unknown.message), /available: primary/);
     await rejectsWith(call('database::execute', { db: 'primary', sql: 'BEGIN' }), 'INVALID_PARAM');
-    await rejectsWith(call('database::query', { db: 'primary', sql: '' }), 'INVALID_PARAM');
+    assert.equal((await rejectsWith(call('database::query', { db: 'primary', sql: '' }), 'DRIVER_ERROR')).message, 'empty SQL');
     await assert.rejects(call('database::query', { db: 'primary' }), { code: 'deserialization_error' });
 
     const tx = await call('database::transaction', {
@@ -103,8 +103,32 @@ test('sqlite (zero config): Linkly ch. 3 shapes through the engine', async () =>
         { sql: `INSERT INTO ${t.links} (code, url) VALUES (?, ?)`, params: ['tx', 'u'] },
         { sql: `INSERT INTO ${t.links} (code, url) VALUES (?, ?)`, params: '["iii","dup"]' },
       ],
-    }).catch((e: { code?: string; message?: string }) => e);
-    assert.equal((tx as { code?: string }).code, 'DRIVER_ERROR');
+    });
+    // The reference returns a failed batch (after rolling back) rather than throwing.
+    const failed = tx as { committed: boolean; failed_index: number; error: Record<string, unknown> };
+    assert.equal(failed.committed, false);
+    assert.equal(failed.failed_index, 1);
+    assert.equal(failed.error.code, 'DRIVER_ERROR');
+    assert.equal(failed.error.failed_index, 1);
+    assert.equal(failed.error.kind, 'constraint_violation');
+    const ok = await call('database::transaction', {
+      statements: [
+        { sql: `UPDATE ${t.links} SET url = ? WHERE code = ?`, params: ['v', 'iii'] },
+        { sql: `SELECT code, url FROM ${t.links}` },
+      ],
+    });
+    assert.deepEqual(ok, {
+      committed: true,
+      results: [
+        { affected_rows: 1, rows: [] },
+        { affected_rows: 0, rows: [['iii', 'v']] },
+      ],
+    });
+    assert.deepEqual(await call('database::transaction', { statements: [] }), { committed: true, results: [] });
+    const noDb = (await call('database::transaction', { db: 'nope', statements: [{ sql: 'SELECT 1' }] })) as Record<string, unknown>;
+    assert.equal(noDb.committed, false);
+    assert.equal(noDb.failed_index, undefined);
+    assert.equal((noDb.error as { code: string }).code, 'UNKNOWN_DB');
     const after = await call('database::query', { sql: `SELECT COUNT(*) AS n FROM ${t.links}` });
     assert.deepEqual((after as { rows: unknown[] }).rows, [{ n: 1 }], 'rolled back; db defaults to the only database');
     assert.deepEqual(await call('database::listDatabases', {}), {

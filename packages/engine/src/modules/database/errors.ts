@@ -62,6 +62,17 @@ export function driverError(info: DriverErrorInfo, cause?: unknown): EngineError
   );
 }
 
+/** Empty or whitespace/comment-only SQL: the reference's `DRIVER_ERROR` "empty SQL", raised before a connection is taken. */
+export function emptySql(driver: SqlDialect, index: number | null): EngineError {
+  return driverError({
+    driver,
+    innerCode: 'EMPTY_SQL',
+    message: 'empty SQL',
+    constraint: false,
+    ...(index === null ? {} : { failedIndex: index }),
+  });
+}
+
 /** Re-tag an error raised inside a transaction with the index of the statement that failed. */
 export function withFailedIndex(err: unknown, index: number): unknown {
   if (!(err instanceof EngineError) || err.code !== 'DRIVER_ERROR' || !err.details) return err;

@@ -4,6 +4,7 @@
  */
 
 import { z } from 'zod';
+import { EngineError } from '../../core/errors/index.ts';
 import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import type { ExecResult } from './adapters/sql-driver.ts';
@@ -49,6 +50,21 @@ function execBody(r: ExecResult): { affected_rows: number; last_insert_id: strin
   return { affected_rows: r.affectedRows, last_insert_id: r.lastInsertId, returned_rows: r.returnedRows };
 }
 
+/** A batch statement's result as the reference reports it: positional rows. */
+function batchResult(r: ExecResult): { affected_rows: number; rows: unknown[][] } {
+  return { affected_rows: r.affectedRows, rows: r.returnedRows.map((row) => Object.values(row)) };
+}
+
+/**
+ * The reference *returns* a failed batch (after rolling back) instead of throwing: the tagged error, and
+ * `failed_index` when a statement is to blame (absent for UNKNOWN_DB, POOL_TIMEOUT, a failed BEGIN).
+ */
+function notCommitted(err: unknown): { committed: false; failed_index?: number; error: Record<string, unknown> } {
+  if (!(err instanceof EngineError) || !err.details) throw err;
+  const failed = err.details.failed_index;
+  return { committed: false, ...(typeof failed === 'number' ? { failed_index: failed } : {}), error: err.details };
+}
+
 export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
   return [
     defineFunction({
@@ -66,21 +82,26 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       description: 'Run a SQL statement for its effect: { affected_rows, last_insert_id, returned_rows }',
       input: executeInput,
       handler: async (q) => {
-        checkStatement(q.sql);
-        const bound = normalizeParams(q.params);
         const driver = pools.get(q.db);
+        checkStatement(q.sql, driver.dialect);
+        const bound = normalizeParams(q.params);
         const text = appendReturning(q.sql, q.returning ?? [], driver.dialect);
         return execBody(await driver.execute(text, bound, { timeoutMs: q.timeout_ms }));
       },
     }),
     defineFunction({
       id: 'database::transaction',
-      description: 'Run statements atomically (all or nothing): { results: [{ affected_rows, last_insert_id, returned_rows }] }',
+      description:
+        'Run statements atomically (all or nothing); returns { committed: true, results: [{ affected_rows, rows }] } or { committed: false, failed_index?, error }',
       input: transactionInput,
       handler: async (q) => {
-        const statements = q.statements.map((st) => ({ sql: st.sql, params: normalizeParams(st.params) }));
-        const results = await pools.get(q.db).transaction(statements, { timeoutMs: q.timeout_ms });
-        return { results: results.map(execBody) };
+        try {
+          const statements = q.statements.map((st) => ({ sql: st.sql, params: normalizeParams(st.params) }));
+          const results = await pools.get(q.db).transaction(statements, { timeoutMs: q.timeout_ms });
+          return { committed: true, results: results.map(batchResult) };
+        } catch (err) {
+          return notCommitted(err);
+        }
       },
     }),
     defineFunction({

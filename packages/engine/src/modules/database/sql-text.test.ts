@@ -12,16 +12,28 @@ test('firstKeyword skips whitespace, semicolons and leading comments', () => {
   assert.equal(isInsert('UPDATE t SET a = 1'), false);
 });
 
-test('checkStatement rejects empty SQL and transaction control with INVALID_PARAM', () => {
-  for (const sql of ['', '   ', '--x\n', 'BEGIN', 'commit;', ' rollback', 'START TRANSACTION', 'SAVEPOINT a', 'END']) {
+test('checkStatement: empty SQL is DRIVER_ERROR "empty SQL" (reference); transaction control is INVALID_PARAM', () => {
+  for (const sql of ['', '   ', '--x\n']) {
     assert.throws(
-      () => checkStatement(sql, 2),
+      () => checkStatement(sql, 'postgres', 2),
+      (e: unknown) =>
+        e instanceof EngineError &&
+        e.code === 'DRIVER_ERROR' &&
+        e.details?.message === 'empty SQL' &&
+        e.details?.driver === 'postgres' &&
+        e.details?.failed_index === 2,
+      JSON.stringify(sql),
+    );
+  }
+  for (const sql of ['BEGIN', 'commit;', ' rollback', 'START TRANSACTION', 'SAVEPOINT a', 'END']) {
+    assert.throws(
+      () => checkStatement(sql, 'sqlite', 2),
       (e: unknown) => e instanceof EngineError && e.code === 'INVALID_PARAM' && e.details?.index === 2,
       sql,
     );
   }
-  assert.doesNotThrow(() => checkStatement('SELECT 1'));
-  assert.doesNotThrow(() => checkStatement("INSERT INTO t VALUES ('BEGIN')"));
+  assert.doesNotThrow(() => checkStatement('SELECT 1', 'sqlite'));
+  assert.doesNotThrow(() => checkStatement("INSERT INTO t VALUES ('BEGIN')", 'mysql'));
 });
 
 test('appendReturning quotes identifiers and drops trailing semicolons', () => {

@@ -4,7 +4,7 @@
  * skipping comments and whitespace: the database stays the judge of what the SQL means.
  */
 import type { SqlDialect } from './adapters/sql-driver.ts';
-import { dbError, invalidParam } from './errors.ts';
+import { dbError, emptySql, invalidParam } from './errors.ts';
 
 /** Statements that would leave a pooled connection inside (or outside) a transaction behind our back. */
 const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START', 'SAVEPOINT', 'RELEASE', 'PREPARE']);
@@ -34,12 +34,13 @@ export function firstKeyword(sql: string): string {
 }
 
 /**
- * Refuse what the pooled functions cannot run safely: empty text and transaction control
- * (`database::transaction` is the way to get atomicity). `index` locates the statement in a batch.
+ * Refuse what the pooled functions cannot run safely: empty text (DRIVER_ERROR "empty SQL", as the
+ * reference) and transaction control (INVALID_PARAM: `database::transaction` is the way to get
+ * atomicity). `index` locates the statement in a batch.
  */
-export function checkStatement(sql: string, index: number | null = null): void {
+export function checkStatement(sql: string, dialect: SqlDialect, index: number | null = null): void {
   const kw = firstKeyword(sql);
-  if (kw === '') throw invalidParam(index, 'sql must not be empty');
+  if (kw === '') throw emptySql(dialect, index);
   if (TRANSACTION_CONTROL.has(kw)) {
     throw invalidParam(index, `transaction control statements (${kw}) are not allowed here; use database::transaction`);
   }

@@ -130,7 +130,7 @@ class MysqlDriver implements SqlDriver {
   }
 
   async query(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
-    checkStatement(sql);
+    checkStatement(sql, 'mysql');
     return this.withConn(opts.timeoutMs, async (conn) => {
       const [rows, fields] = await this.run(conn, sql, params);
       if (!Array.isArray(rows) || !fields) return { columns: [], rows: [] };
@@ -139,12 +139,12 @@ class MysqlDriver implements SqlDriver {
   }
 
   async execute(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<ExecResult> {
-    checkStatement(sql);
+    checkStatement(sql, 'mysql');
     return this.withConn(opts.timeoutMs, async (conn) => toExec(sql, await this.run(conn, sql, params)));
   }
 
   async transaction(statements: readonly SqlStatement[], opts: QueryOptions = {}): Promise<ExecResult[]> {
-    for (const [i, st] of statements.entries()) checkStatement(st.sql, i);
+    for (const [i, st] of statements.entries()) checkStatement(st.sql, 'mysql', i);
     return this.withConn(opts.timeoutMs, async (conn) => {
       await conn.query({ sql: 'START TRANSACTION', rowsAsArray: true });
       try {

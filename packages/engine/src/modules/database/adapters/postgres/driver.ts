@@ -79,14 +79,16 @@ class PostgresDriver implements SqlDriver {
   private async columns(client: PgClient, result: PgResult): Promise<SqlColumn[]> {
     const unknown = [...new Set(result.fields.map((f) => f.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
     if (unknown.length > 0) {
-      const r = await this.run(client, 'SELECT oid::int4, typname::text FROM pg_type WHERE oid = ANY($1::oid[])', [unknown]);
+      const r = await this.run(client, 'SELECT oid::int4, typname::text FROM pg_type WHERE oid = ANY($1::oid[])', [
+        `{${unknown.join(',')}}`,
+      ]);
       for (const [oid, name] of r.rows) this.typeNames.set(Number(oid), typeNameFromCatalog(String(name)));
     }
     return result.fields.map((f) => ({ name: f.name, type: this.typeNames.get(f.dataTypeID) ?? '' }));
   }
 
   async query(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
-    checkStatement(sql);
+    checkStatement(sql, 'postgres');
     return this.withClient(opts.timeoutMs, async (client) => {
       const result = await this.run(client, sql, params);
       const columns = await this.columns(client, result);
@@ -95,12 +97,12 @@ class PostgresDriver implements SqlDriver {
   }
 
   async execute(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<ExecResult> {
-    checkStatement(sql);
+    checkStatement(sql, 'postgres');
     return this.withClient(opts.timeoutMs, async (client) => toExec(await this.run(client, sql, params)));
   }
 
   async transaction(statements: readonly SqlStatement[], opts: QueryOptions = {}): Promise<ExecResult[]> {
-    for (const [i, st] of statements.entries()) checkStatement(st.sql, i);
+    for (const [i, st] of statements.entries()) checkStatement(st.sql, 'postgres', i);
     return this.withClient(opts.timeoutMs, async (client) => {
       await this.run(client, 'BEGIN', []);
       try {

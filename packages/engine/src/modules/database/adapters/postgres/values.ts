@@ -58,10 +58,10 @@ export function typeNameFromCatalog(typname: string): string {
   return upper.startsWith('_') ? `${upper.slice(1)}[]` : upper;
 }
 
-/** `2024-01-02 03:04:05.678` → `2024-01-02T03:04:05` (a timestamp without zone stays zone-less). */
+/** `2024-01-02 03:04:05.678` → `2024-01-02T03:04:05Z`: as the reference, a zone-less timestamp reads as UTC. */
 function naiveTimestamp(text: string): string {
   const m = /^(\d{4,}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/.exec(text);
-  return m ? `${m[1]}T${m[2]}${text.endsWith(' BC') ? ' BC' : ''}` : text;
+  return m ? `${m[1]}T${m[2]}Z${text.endsWith(' BC') ? ' BC' : ''}` : text;
 }
 
 /** `2024-01-02 03:04:05.678+02` → `2024-01-02T01:04:05Z` (UTC, second precision). */
@@ -88,9 +88,11 @@ export const typeParsers = {
   },
 };
 
+/** JSON objects and arrays bind as JSON text (fits json / jsonb / TEXT columns), never as a PostgreSQL array. */
 export function toPgParam(v: SqlParam): unknown {
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array && !Buffer.isBuffer(v)) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof Uint8Array) return Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
   return v;
 }
 

@@ -77,7 +77,7 @@ class SqliteDriver implements SqlDriver {
   private prepare(sql: string): Prepared {
     const hit = this.cache.get(sql);
     if (hit) return hit;
-    checkStatement(sql);
+    checkStatement(sql, 'sqlite');
     const stmt = this.conn().prepare(sql);
     if (stmt.reader) stmt.raw(true);
     stmt.safeIntegers(true);
@@ -130,7 +130,7 @@ class SqliteDriver implements SqlDriver {
   }
 
   async transaction(statements: readonly SqlStatement[]): Promise<ExecResult[]> {
-    for (const [i, st] of statements.entries()) checkStatement(st.sql, i);
+    for (const [i, st] of statements.entries()) checkStatement(st.sql, 'sqlite', i);
     let db: SqliteDatabase;
     try {
       db = this.conn();
