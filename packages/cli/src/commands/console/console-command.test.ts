@@ -147,8 +147,22 @@ describe('iii console', () => {
     assert.match((await iii(cwd, ['console', '-p', 'x'])).stderr, /^error\[E_CLI_BAD_ARGS\]: --port must be a non-negative integer/);
     assert.match((await iii(cwd, ['console', 'extra'])).stderr, /^error\[E_CLI_BAD_ARGS\]: unexpected argument `extra`/);
     assert.match((await iii(cwd, ['console', '--url', 'http://x'])).stderr, /^error\[E_CLI_BAD_ARGS\]: engine URL must be ws:\/\//);
+    // Reference flags that would do nothing here are refused by name, not silently ignored.
+    for (const [args, reason] of [
+      [['--engine-port', '3111'], /^error\[E_CLI_UNSUPPORTED_FLAG\]: --engine-port is not supported: .*worker socket/],
+      [['--ws-port', '3112'], /^error\[E_CLI_UNSUPPORTED_FLAG\]: --ws-port is not supported/],
+      [['--no-otel'], /^error\[E_CLI_UNSUPPORTED_FLAG\]: --no-otel is not supported: .*OpenTelemetry/],
+      [['--otel-service-name', 'x'], /^error\[E_CLI_UNSUPPORTED_FLAG\]: --otel-service-name is not supported/],
+      [['--enable-flow'], /^error\[E_CLI_UNSUPPORTED_FLAG\]: --enable-flow is not supported: .*flow/],
+    ] as const) {
+      const r = await iii(cwd, ['console', ...args, '--port', '1']);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, reason);
+      assert.match(r.stderr, /hint: drop it/);
+    }
     const help = await iii(cwd, ['console', '--help']);
     assert.equal(help.code, 0);
+    assert.match(help.stdout, /--enable-flow +Reference flag with no use here: refused/);
     for (const text of [
       '-p, --port <port>',
       '--host <host>',

@@ -6,7 +6,7 @@ import { intOption, type ParsedArgs, parseArgs, str } from '../../args.ts';
 import { authHeaders, type EngineTarget, probe, resolveTarget } from '../../engine-client.ts';
 import { CliError } from '../../output/cli-error.ts';
 import type { CommandContext } from '../../registry.ts';
-import { options } from './options.ts';
+import { options, REFUSED } from './options.ts';
 
 const PROBE_TIMEOUT_MS = 5_000;
 /** The probe's hint names trigger's flags; ours differ. */
@@ -23,6 +23,8 @@ export interface ConsoleArgs {
 export function readConsoleArgs(args: ParsedArgs, env: NodeJS.ProcessEnv): ConsoleArgs {
   if (args.positionals.length > 0)
     throw new CliError('E_CLI_BAD_ARGS', `unexpected argument \`${args.positionals[0]}\``, 'see `iii console --help`');
+  for (const [name, { why, hint }] of Object.entries(REFUSED))
+    if (args.options[name] !== undefined) throw new CliError('E_CLI_UNSUPPORTED_FLAG', `--${name} is not supported: ${why}`, hint);
   const port = intOption(args, 'port', 3113);
   if (port > 65535) throw new CliError('E_CLI_BAD_ARGS', `--port must be at most 65535, got ${port}`);
   const engine = resolveTarget({ url: str(args, 'url'), address: str(args, 'engine-host'), port: str(args, 'bridge-port'), env });

@@ -124,6 +124,7 @@ export const ErrorCodes = {
   E_CLI_ADD_FAILED: 'iii worker add: some of several workers could not be added',
   E_CLI_CONFIG_EDIT: 'iii worker remove: config.yaml could not be edited safely',
   E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
+  E_CLI_UNSUPPORTED_FLAG: 'iii console: a reference CLI flag this console has no use for (refused, not ignored)',
   E_CLI_PORT_IN_USE: 'iii console: the port to listen on is already taken',
   E_CRON_BAD_EXPRESSION: 'a cron trigger expression is not 6/7 fields (seconds first) or has a bad field',
   E_CRON_REDIS_CONNECT: 'the cron redis lock adapter could not reach Redis',
