@@ -44,14 +44,17 @@ describe('engine boot order', () => {
       modules: [gate],
       workers: [{ name: 'iii-worker-manager', config: { host: '127.0.0.1', port } }, { name: gate.name }, { name: 'state' }],
     });
-    await reached.promise;
-    const worker = registerWorker(`ws://127.0.0.1:${port}`, {
-      workerName: uniqueName('early'),
-      otel: { enabled: false },
-      enableMetricsReporting: false,
-      reconnectionConfig: { initialDelayMs: 10, maxDelayMs: 20, jitterFactor: 0 },
-    });
+    // A boot failure ends the wait for the gate at once (instead of a dangling timeout after the test).
+    booting.catch((err: unknown) => reached.reject(err));
+    let worker: ReturnType<typeof registerWorker> | undefined;
     try {
+      await reached.promise;
+      worker = registerWorker(`ws://127.0.0.1:${port}`, {
+        workerName: uniqueName('early'),
+        otel: { enabled: false },
+        enableMetricsReporting: false,
+        reconnectionConfig: { initialDelayMs: 10, maxDelayMs: 20, jitterFactor: 0 },
+      });
       const call = worker.trigger({ function_id: 'state::get', payload: { scope: uniqueName('boot'), key: 'k' } }).then(
         (value) => ({ value }),
         (error: unknown) => ({ error: String((error as { code?: string }).code ?? error) }),
@@ -68,7 +71,7 @@ describe('engine boot order', () => {
       }
     } finally {
       release.resolve();
-      await worker.shutdown();
+      await worker?.shutdown();
     }
   });
 });
