@@ -18,6 +18,8 @@ export interface StandaloneConsoleOptions {
   host?: string;
   /** @default 3113 */
   port?: number;
+  /** Console access token (else $III_CONSOLE_TOKEN); required when `host` is not loopback. */
+  token?: string;
   /** Per-call timeout. @default 30000 */
   timeoutMs?: number;
   /** Sent on the WebSocket upgrade, e.g. `authorization: Bearer <engine secret>`. */
@@ -44,6 +46,7 @@ export async function startConsole(opts: StandaloneConsoleOptions): Promise<Stan
     server = await startConsoleServer({
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 3113,
+      ...(opts.token ? { token: opts.token } : {}),
       call: (fn, payload) => worker.trigger({ function_id: fn, payload, timeoutMs: opts.timeoutMs ?? 30_000 }),
       version,
       engineUrl: opts.engineUrl,

@@ -9,8 +9,10 @@ import { type ConsoleServer, startConsoleServer } from './server.ts';
 const consoleConfig = z.strictObject({
   host: z.string().default('127.0.0.1'),
   port: z.int().min(0).max(65535).default(3113),
+  /** Required beyond 127.0.0.1 (else $III_CONSOLE_TOKEN); every request must then carry it. */
+  token: z.string().min(1).optional(),
 });
-type ConsoleConfig = { host: string; port: number };
+type ConsoleConfig = { host: string; port: number; token?: string };
 
 export const consoleModule: EngineModule<ConsoleConfig> = {
   name: 'console',

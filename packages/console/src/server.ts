@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { check, formatIssues, toErrorBody, z } from '@triad/engine';
+import { admit, resolveToken } from './access.ts';
 
 export type CallEngine = (functionId: string, payload: unknown) => Promise<unknown>;
 
@@ -20,6 +21,8 @@ export interface ConsoleServerOptions {
   call: CallEngine;
   version: string;
   engineUrl: string | null;
+  /** Required from every request when set; required to exist when `host` is not loopback (access.ts). */
+  token?: string;
 }
 
 export interface ConsoleServer {
@@ -35,7 +38,9 @@ const PAGE = readFileSync(new URL('./ui/index.html', import.meta.url));
 const PAGE_ROUTES = /^\/(|workers|functions|triggers|traces|logs)(\/[^.]*)?$/;
 
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<ConsoleServer> {
+  const token = resolveToken(opts.host, opts.token, process.env);
   const server = createServer((req, res) => {
+    if (!admit(req, res, new URL(req.url ?? '/', 'http://console'), token)) return;
     handle(req, res, opts).catch((err: unknown) => send(res, 500, { error: toErrorBody(err) }));
   });
   await new Promise<void>((resolve, reject) => {

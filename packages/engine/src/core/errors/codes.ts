@@ -97,6 +97,8 @@ export const ErrorCodes = {
   E_CHANNEL_NOT_FOUND: 'unknown channel id or wrong key',
   E_OTEL_BAD_FRAME: 'a telemetry frame had an unknown prefix, bad JSON or a malformed OTLP body',
   E_CONSOLE_BAD_REQUEST: 'console API: wrong method, body not JSON, too large, or missing function_id',
+  E_CONSOLE_TOKEN_REQUIRED: 'console: bound beyond 127.0.0.1 without a token (config key token or $III_CONSOLE_TOKEN)',
+  E_CONSOLE_UNAUTHORIZED: 'console HTTP: the request did not carry the console token (401)',
   E_CONSOLE_NOT_FOUND: 'console HTTP: no such route',
   E_HTTP_BAD_ROUTE: 'an http trigger api_path is malformed (empty or repeated parameter name)',
   E_HTTP_ROUTE_CONFLICT: 'an http route has the same shape as another with different parameter names',
