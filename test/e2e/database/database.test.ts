@@ -10,6 +10,7 @@ import type { IIIClient } from 'iii-sdk';
 import { PG_URL, pgReachable } from '../../conformance/sql-services.ts';
 import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
+import { freePort } from '../../helpers/ports.ts';
 
 type Call = (function_id: string, payload: unknown) => Promise<unknown>;
 const caller =
@@ -253,4 +254,32 @@ test('boot with an unsupported scheme fails, naming the supported ones', async (
     startTestEngine({ workers: [{ name: 'database', config: { databases: { legacy: { url: 'oracle://db/app' } } } }] }),
     /databases\.legacy\.url: unsupported scheme .*sqlite:, postgres:\/\/, postgresql:\/\//,
   );
+});
+
+test('postgres unreachable: DRIVER_ERROR tagged unavailable, naming PostgreSQL and the masked URL; the engine keeps serving', async () => {
+  // A port nothing listens on: a real connection refusal, no server needed.
+  const port = await freePort();
+  const url = `postgres://linkly:s3cret@127.0.0.1:${port}/nowhere`;
+  const engine = await startTestEngine({
+    workers: [{ name: 'database', config: { databases: { down: { url, pool: { acquire_timeout_ms: 2000 } } } } }],
+  });
+  const w = connectWorker(engine);
+  try {
+    const err = await rejectsWith(caller(w)('database::query', { db: 'down', sql: 'SELECT 1' }), 'DRIVER_ERROR');
+    assert.equal(err.kind, 'unavailable');
+    assert.equal(err.inner_code, 'E_DB_UNAVAILABLE');
+    assert.equal(err.service, 'PostgreSQL');
+    assert.equal(err.url, `postgres://linkly:***@127.0.0.1:${port}/nowhere`);
+    assert.match(
+      String(err.message),
+      new RegExp(`PostgreSQL at postgres://linkly:\\*\\*\\*@127\\.0\\.0\\.1:${port}/nowhere .*unreachable`),
+    );
+    assert.doesNotMatch(JSON.stringify(err), /s3cret/, 'the password never leaves the engine');
+    // The engine still answers other calls.
+    const dbs = (await caller(w)('database::listDatabases', {})) as unknown;
+    assert.ok(JSON.stringify(dbs).includes('"down"'));
+  } finally {
+    await w.shutdown();
+    await engine.stop();
+  }
 });

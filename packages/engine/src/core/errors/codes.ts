@@ -111,6 +111,7 @@ export const ErrorCodes = {
   E_STATE_REDIS_CONNECT: 'the state redis adapter could not reach Redis at start (the message names the URL)',
   E_STREAM_REDIS_CONNECT: 'the iii-stream redis adapter could not reach Redis at start (the message names the URL)',
   E_KV_REDIS_UNAVAILABLE: 'a state/stream call found Redis unreachable for command_timeout_ms (reported inside SET_ERROR, GET_ERROR, …)',
+  E_DB_UNAVAILABLE: 'database: PostgreSQL unreachable (inner_code of DRIVER_ERROR, kind unavailable; names the masked URL)',
   E_KV_IO: 'the file-based kv store could not write its log',
   E_STREAM_SLOW_CONSUMER: 'a stream subscriber fell behind past max_buffered_bytes_per_socket and was dropped (close code 1013)',
   E_CLI_BAD_ARGS: 'iii CLI: invalid arguments or options',

@@ -4,6 +4,7 @@
  * `sql` service for other modules. Hot reload rebuilds changed pools in place; an invalid new config
  * is refused with CONFIG_ERROR and the running pools stay.
  */
+import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type DatabaseConfig, databaseConfigSchema, parseDatabaseConfig } from './config.ts';
 import { databaseFunctions } from './functions.ts';
@@ -11,6 +12,10 @@ import { DatabasePools } from './pools.ts';
 import type { SqlService } from './service.ts';
 
 export type { SqlService } from './service.ts';
+
+function errorFields(err: unknown): Record<string, unknown> {
+  return err instanceof EngineError ? { code: err.code, error: err.message } : { error: String(err) };
+}
 
 export const databaseModule: EngineModule<DatabaseConfig> = {
   name: 'database',
@@ -24,6 +29,19 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
     const service: SqlService = { get: (db) => pools.get(db), list: () => pools.list() };
     const withdraw = ctx.engine.services.provide('sql', service);
     return {
+      start() {
+        // Pools open lazily and pg reconnects per checkout, so an unreachable server must not stop the engine;
+        // but it is said once at boot, naming the server, rather than first surfacing on a user's request.
+        for (const db of pools.list()) {
+          if (db.driver === 'sqlite') continue;
+          pools
+            .get(db.name)
+            .query('SELECT 1')
+            .catch((err: unknown) =>
+              ctx.log.warn(`database "${db.name}" (${db.url}) is not reachable yet; calls fail until it is`, errorFields(err)),
+            );
+        }
+      },
       async reconfigure(next: unknown) {
         await pools.reconfigure(parseDatabaseConfig(next));
         ctx.log.info(`database: now serving ${pools.names().join(', ')}`);

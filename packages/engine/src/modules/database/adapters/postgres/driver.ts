@@ -49,7 +49,7 @@ class PostgresDriver implements SqlDriver {
   }
 
   private fail(err: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
-    return mapPgError(err, { db: this.opts.name, acquireTimeoutMs: this.opts.pool.acquire_timeout_ms, timeoutMs });
+    return mapPgError(err, { db: this.opts.name, url: this.opts.url, acquireTimeoutMs: this.opts.pool.acquire_timeout_ms, timeoutMs });
   }
 
   private run(client: PgClient, sql: string, params: readonly SqlParam[]): Promise<PgResult> {
