@@ -11,18 +11,9 @@ import { it } from 'node:test';
 import { chromium } from 'playwright-core';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { createLink, follow, hasChromium, REPO, startLinkly } from './linkly-harness.ts';
+import { CHROMIUM, CHROMIUM_ARGS, createLink, follow, hasChromium, REPO, startLinkly } from './linkly-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const ARGS = ['--headless', ...CHROMIUM_ARGS];
 
 it('dashboard: a link created from the form counts three clicks live', async (t) => {
   if (!hasChromium()) {

@@ -14,17 +14,8 @@ import { it } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { copyProject, follow, freePort, hasChromium, iiiTrigger, REPO } from './linkly-harness.ts';
+import { CHROMIUM, CHROMIUM_ARGS, follow, hasChromium, iiiTrigger, npmStartEnv, REPO } from './linkly-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SHOTS = join(REPO, 'test-output');
 
 it('chapter 7 from npm start: shorten, live clicks, confirm before delete, RBAC refusals', async (t) => {
@@ -33,24 +24,7 @@ it('chapter 7 from npm start: shorten, live clicks, confirm before delete, RBAC 
     t.skip(`${CHROMIUM} is missing: apt-get install -y chromium`);
     return;
   }
-  const dir = copyProject();
-  const ports = {
-    http: await freePort(),
-    stream: await freePort(),
-    engine: await freePort(),
-    browser: await freePort(),
-    frontend: await freePort(),
-  };
-  const env = {
-    ...process.env,
-    LINKLY_DIR: dir,
-    LINKLY_HTTP_PORT: String(ports.http),
-    LINKLY_STREAM_PORT: String(ports.stream),
-    LINKLY_ENGINE_PORT: String(ports.engine),
-    LINKLY_BROWSER_PORT: String(ports.browser),
-    LINKLY_FRONTEND_PORT: String(ports.frontend),
-    OTEL_ENABLED: 'false',
-  };
+  const { dir, ports, env } = await npmStartEnv();
   const child = spawn(process.execPath, [join(REPO, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -71,7 +45,7 @@ it('chapter 7 from npm start: shorten, live clicks, confirm before delete, RBAC 
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
       viewport: { width: 1000, height: 760 },
     });
     const page = browser.pages()[0] ?? (await browser.newPage());

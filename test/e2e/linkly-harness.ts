@@ -255,8 +255,47 @@ export async function follow(app: Pick<Linkly, 'api'>, code: string): Promise<{ 
   return { status: res.status, location: res.headers.get('location') };
 }
 
+/** Debian's Chromium, driven by playwright-core (browser downloads fail here). */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Flags for this closed network: without the background-networking ones Chromium keeps dialling Google. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
 export function hasChromium(): boolean {
-  return existsSync('/usr/bin/chromium');
+  return existsSync(CHROMIUM);
+}
+
+/** A fresh copy of linkly/ and the environment that makes `scripts/start.js` serve it on free ports. */
+export async function npmStartEnv(): Promise<{
+  dir: string;
+  ports: Record<'http' | 'stream' | 'engine' | 'browser' | 'frontend', number>;
+  env: NodeJS.ProcessEnv;
+}> {
+  const dir = copyProject();
+  const ports = {
+    http: await freePort(),
+    stream: await freePort(),
+    engine: await freePort(),
+    browser: await freePort(),
+    frontend: await freePort(),
+  };
+  const env = {
+    ...process.env,
+    LINKLY_DIR: dir,
+    LINKLY_HTTP_PORT: String(ports.http),
+    LINKLY_STREAM_PORT: String(ports.stream),
+    LINKLY_ENGINE_PORT: String(ports.engine),
+    LINKLY_BROWSER_PORT: String(ports.browser),
+    LINKLY_FRONTEND_PORT: String(ports.frontend),
+    OTEL_ENABLED: 'false',
+  };
+  return { dir, ports, env };
 }
 
 export interface StreamFrame {

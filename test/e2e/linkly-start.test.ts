@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { waitFor } from '../helpers/wait.ts';
-import { copyProject, createLink, follow, freePort, REPO } from './linkly-harness.ts';
+import { createLink, follow, npmStartEnv, REPO } from './linkly-harness.ts';
 
 /** True while any process of the group is alive. */
 function groupAlive(pgid: number): boolean {
@@ -21,24 +21,7 @@ function groupAlive(pgid: number): boolean {
 }
 
 it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM', async () => {
-  const dir = copyProject();
-  const ports = {
-    http: await freePort(),
-    stream: await freePort(),
-    engine: await freePort(),
-    browser: await freePort(),
-    frontend: await freePort(),
-  };
-  const env = {
-    ...process.env,
-    LINKLY_DIR: dir,
-    LINKLY_HTTP_PORT: String(ports.http),
-    LINKLY_STREAM_PORT: String(ports.stream),
-    LINKLY_ENGINE_PORT: String(ports.engine),
-    LINKLY_BROWSER_PORT: String(ports.browser),
-    LINKLY_FRONTEND_PORT: String(ports.frontend),
-    OTEL_ENABLED: 'false',
-  };
+  const { dir, ports, env } = await npmStartEnv();
   const child = spawn(process.execPath, [join(REPO, 'scripts/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (b: Buffer) => (out += b.toString()));
