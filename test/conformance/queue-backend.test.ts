@@ -45,6 +45,10 @@ async function deleteTopology(used: Array<{ ref: QueueRef; spec: ConsumerSpec }>
 }
 
 const named = (name: string): QueueRef => ({ kind: 'named', name });
+/** Every function id counts as present: these cases exercise the broker link, not function presence. */
+const allFunctions = { has: () => true, onChange: () => () => {} };
+/** One consumer slot, one attempt, no backoff: a delivery is observable at once. */
+const oneAttempt = { concurrency: 1, pollIntervalMs: 50, maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 0 } };
 
 /** Cases only a shared broker has. */
 function sharedCases({ withInstances, job }: SuiteTools): void {
@@ -129,10 +133,9 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
     }));
 
   test('a publish the broker refuses (exchange gone) fails with a code and does not stall later publishes', async () => {
-    const functions = { has: () => true, onChange: () => () => {} };
-    const backend = new RabbitMqQueueBackend({ url: AMQP_URL, publishTimeoutMs: 300, functions, log });
+    const backend = new RabbitMqQueueBackend({ url: AMQP_URL, publishTimeoutMs: 300, functions: allFunctions, log });
     const q = uniqueName('q');
-    const spec = { concurrency: 1, pollIntervalMs: 50, maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 0 } };
+    const spec = oneAttempt;
     const got: string[] = [];
     try {
       await backend.start();
@@ -152,7 +155,7 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
   test('start fails with E_QUEUE_AMQP_CONNECT naming RabbitMQ and the URL (without its password)', async () => {
     const backend = new RabbitMqQueueBackend({
       url: 'amqp://guest:secret@127.0.0.1:1',
-      functions: { has: () => true, onChange: () => () => {} },
+      functions: allFunctions,
       log,
     });
     await assert.rejects(
@@ -167,10 +170,9 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
     const proxy = await tcpProxy(new URL(AMQP_URL));
     const url = new URL(AMQP_URL);
     url.port = String(proxy.port);
-    const functions = { has: () => true, onChange: () => () => {} };
-    const backend = new RabbitMqQueueBackend({ url: url.toString(), publishTimeoutMs: 300, functions, log });
+    const backend = new RabbitMqQueueBackend({ url: url.toString(), publishTimeoutMs: 300, functions: allFunctions, log });
     const q = uniqueName('q');
-    const spec = { concurrency: 1, pollIntervalMs: 50, maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 0 } };
+    const spec = oneAttempt;
     const got: string[] = [];
     try {
       await backend.start();
