@@ -52,14 +52,18 @@ describe('observability: trace queries', () => {
 
   const names = (r: { spans: Array<{ name: string }> }): string[] => r.spans.map((s) => s.name);
 
-  it('lists root spans only, ascending by start, hiding internal spans unless asked', async () => {
+  it('lists root spans only, newest first by default (asc on request), hiding internal spans unless asked', async () => {
     const r = await listSpans(engine, { service_name: service.toUpperCase() });
-    assert.deepEqual(names(r), ['GET /s/:code', 'POST /links', 'execute orphan']);
+    assert.deepEqual(names(r), ['execute orphan', 'POST /links', 'GET /s/:code']);
     assert.equal(r.total, 3);
+    // limit=1 is the most recent trace (the reference would give the oldest).
+    assert.deepEqual(names(await listSpans(engine, { service_name: service, limit: 1 })), ['execute orphan']);
+    const asc = await listSpans(engine, { service_name: service, sort_order: 'asc' });
+    assert.deepEqual(names(asc), ['GET /s/:code', 'POST /links', 'execute orphan']);
     const all = await listSpans(engine, { service_name: service, include_internal: true });
     assert.equal(all.total, 4);
     // exact u64 values survive as the nearest doubles
-    assert.equal(r.spans[0]!.start_time_unix_nano, Number(T0));
+    assert.equal(asc.spans[0]!.start_time_unix_nano, Number(T0));
   });
 
   it('sorts by duration_ms desc, pages with offset/limit, filters by name, status and duration', async () => {
@@ -76,13 +80,13 @@ describe('observability: trace queries', () => {
     assert.deepEqual(names(await listSpans(engine, { service_name: service, name: 'get /S/' })), ['GET /s/:code']);
     assert.deepEqual(names(await listSpans(engine, { service_name: service, status: 'err' })), ['POST /links']);
     assert.deepEqual(names(await listSpans(engine, { service_name: service, min_duration_ms: 10, max_duration_ms: 40 })), ['GET /s/:code']);
-    // unknown sort keys fall back to start_time
-    assert.deepEqual(names(await listSpans(engine, { service_name: service, sort_by: 'bogus', limit: 1 })), ['GET /s/:code']);
+    // unknown sort keys fall back to start_time (newest first)
+    assert.deepEqual(names(await listSpans(engine, { service_name: service, sort_by: 'bogus', limit: 1 })), ['execute orphan']);
   });
 
   it('filters by attributes (AND), exclude_attributes (OR), time overlap and trace ids', async () => {
     const q = { service_name: service };
-    assert.deepEqual(names(await listSpans(engine, { ...q, attributes: [['route', '/s']] })), ['GET /s/:code', 'execute orphan']);
+    assert.deepEqual(names(await listSpans(engine, { ...q, attributes: [['route', '/s']] })), ['execute orphan', 'GET /s/:code']);
     assert.deepEqual(names(await listSpans(engine, { ...q, exclude_attributes: [['route', '/s']] })), ['POST /links']);
     assert.deepEqual(names(await listSpans(engine, { ...q, attributes: [['iii.session.id', 's1']] })), []);
     assert.deepEqual(names(await listSpans(engine, { ...q, attributes: [['iii.session.id', 's1']], search_all_spans: true })), [
@@ -91,12 +95,12 @@ describe('observability: trace queries', () => {
     const startMs = Number((T0 + 40n * MS) / MS);
     assert.deepEqual(names(await listSpans(engine, { ...q, start_time: startMs })), ['execute orphan']);
     assert.deepEqual(names(await listSpans(engine, { ...q, end_time: Number(T0 / MS) + 5 })), ['GET /s/:code']);
-    assert.deepEqual(names(await listSpans(engine, { trace_ids: [b, c] })), ['POST /links', 'execute orphan']);
+    assert.deepEqual(names(await listSpans(engine, { trace_ids: [b, c] })), ['execute orphan', 'POST /links']);
     assert.deepEqual(names(await listSpans(engine, { trace_id: a })), ['GET /s/:code']);
   });
 
   it('carries trace_tags merged from the whole trace', async () => {
-    const r = await listSpans(engine, { service_name: service });
+    const r = await listSpans(engine, { service_name: service, sort_order: 'asc' });
     assert.deepEqual(r.spans[0]!.trace_tags, { 'iii.tag.tenant': 'acme' });
     assert.deepEqual(r.spans[1]!.trace_tags, { 'iii.session.id': 's1' });
     assert.equal(r.spans[2]!.trace_tags, undefined);

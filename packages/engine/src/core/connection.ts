@@ -15,6 +15,7 @@ import type {
 import type { EngineCore } from './engine-core.ts';
 import { EngineError, type ErrorBody } from './errors/index.ts';
 import { hookTrigger, runHook, str } from './registration-hooks.ts';
+import { logTriggerRegistered } from './registration-log.ts';
 import type { Session } from './session.ts';
 import { OwnerUnreachable } from './triggers.ts';
 import type { ConnectionLimits, PeerSocket, WorkerHost, WorkerSocketPeer } from './worker-host.ts';
@@ -242,7 +243,8 @@ export class WorkerConnection implements WorkerPeer, WorkerSocketPeer {
       workerId: this.id,
     };
     try {
-      await this.core.triggers.register(t);
+      const outcome = await this.core.triggers.register(t);
+      logTriggerRegistered(this.core.log, t, outcome === 'pending');
     } catch (err) {
       const message = err instanceof EngineError ? err.message : String(err);
       this.core.log.warn('trigger refused', { id: t.id, trigger_type: t.trigger_type, function_id: t.function_id, reason: message });

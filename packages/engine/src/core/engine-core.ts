@@ -20,6 +20,7 @@ import { ChannelHub } from './channels.ts';
 import type { EngineError } from './errors/index.ts';
 import { type FunctionEntry, FunctionRegistry } from './functions.ts';
 import { InvocationTable } from './invocations/table.ts';
+import { logFunctionRegistered, logTriggerTypeRegistered } from './registration-log.ts';
 import { Router } from './router.ts';
 import { TriggerRegistry } from './triggers.ts';
 
@@ -122,12 +123,14 @@ export class EngineCore {
       try {
         const handler = svc.register(msg);
         this.setFunction({ ...base, target: { kind: 'local', owner: 'iii-http-functions', workerId: conn.id, handler } });
+        logFunctionRegistered(this.log, msg.id);
       } catch (err) {
         this.log.warn('HTTP-invoked function refused', { function_id: msg.id, error: (err as EngineError).message });
       }
       return;
     }
     this.setFunction({ ...base, target: { kind: 'remote', workerId: conn.id, ...(prefix ? { prefix } : {}) } });
+    logFunctionRegistered(this.log, msg.id);
   }
 
   setFunction(entry: FunctionEntry): void {
@@ -142,6 +145,7 @@ export class EngineCore {
   // ---- trigger types served by workers ----
 
   addWorkerTriggerType(conn: WorkerPeer, msg: RegisterTriggerTypeMsg): Promise<void> {
+    logTriggerTypeRegistered(this.log, msg.id);
     return this.triggers.addType(
       {
         id: msg.id,

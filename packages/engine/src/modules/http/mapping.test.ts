@@ -17,6 +17,18 @@ describe('http response mapping', () => {
     assert.equal(text(replyFromResult('not an object').body), '{}');
   });
 
+  it('a redirect or 204 without a body has no body and no content type; one with a body keeps it', () => {
+    const redirect = replyFromResult({ status_code: 302, headers: { Location: '/x' } });
+    assert.deepEqual(redirect.headers, [['location', '/x']]);
+    assert.equal(redirect.body.length, 0);
+    assert.equal(replyFromResult({ status_code: 204 }).body.length, 0);
+    assert.deepEqual(replyFromResult({ status_code: 204 }).headers, []);
+    const withBody = replyFromResult({ status_code: 301, headers: { Location: '/y' }, body: { moved: true } });
+    assert.equal(text(withBody.body), '{"moved":true}');
+    assert.deepEqual(withBody.headers.at(-1), ['content-type', 'application/json']);
+    assert.equal(text(replyFromResult({ status_code: 200 }).body), '{}', 'a 200 without body keeps the reference `{}`');
+  });
+
   it('follows the content-type rules for string, null and object bodies', () => {
     assert.equal(text(replyFromResult({ headers: { 'Content-Type': 'text/html' }, body: '<b>x</b>' }).body), '<b>x</b>');
     assert.equal(replyFromResult({ headers: { 'content-type': 'text/html' }, body: null }).body.length, 0);

@@ -52,12 +52,14 @@ export function headersOf(raw: unknown, log?: Logger): Array<[string, string]> {
 
 /**
  * A buffered handler result `{ status_code?, headers?, body? }`. Non-objects read as `{}`, as in
- * the reference engine, so they answer 200 with `{}`.
+ * the reference engine, so they answer 200 with `{}`; a 3xx or 204 without a body answers with none.
  */
 export function replyFromResult(result: unknown, log?: Logger): HttpReply {
   const r = isRecord(result) ? result : {};
   const status = validStatus(r.status_code) ? r.status_code : 200;
   const headers = headersOf(r.headers, log);
+  // A redirect or 204 the handler gave no body has none (the reference sends `{}` as JSON).
+  if (r.body === undefined && ((status >= 300 && status < 400) || status === 204)) return { status, headers, body: EMPTY };
   const body = 'body' in r && r.body !== undefined ? r.body : {};
   const ct = headers.find(([n]) => n === 'content-type')?.[1];
   if (ct !== undefined) {

@@ -25,7 +25,7 @@ const listInput = z.looseObject({
   start_time: z.number().optional(),
   end_time: z.number().optional(),
   sort_by: z.string().optional(),
-  sort_order: z.string().optional(),
+  sort_order: z.string().optional().describe('asc or desc; default desc (newest first) for start_time, asc for other keys'),
   attributes: pairList.optional(),
   exclude_attributes: pairList.optional(),
   include_internal: z.boolean().optional(),

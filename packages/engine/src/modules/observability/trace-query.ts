@@ -75,8 +75,20 @@ const SORT_KEYS = new Map<string, (a: Match, b: Match) => number>([
 function comparator(q: TraceListQuery): (a: Match, b: Match) => number {
   const byStart = (a: Match, b: Match): number => cmp(a.root.start, b.root.start) || cmp(a.root.spanId, b.root.spanId);
   const primary = SORT_KEYS.get(q.sort_by ?? 'start_time') ?? byStart;
-  const sign = q.sort_order?.toLowerCase() === 'desc' ? -1 : 1;
+  const sign = sortOrder(q) === 'desc' ? -1 : 1;
   return (a, b) => sign * (primary(a, b) || byStart(a, b));
+}
+
+/**
+ * `sort_order` as asked; when absent, newest first for the default start-time sort (the reference
+ * sorts ascending, so its `limit=1` returns the oldest trace while the tutorial promises the latest)
+ * and ascending for the other keys, as in the reference. `sort_order=asc` keeps the oldest-first list.
+ */
+export function sortOrder(q: Pick<TraceListQuery, 'sort_by' | 'sort_order'>): 'asc' | 'desc' {
+  const asked = q.sort_order?.toLowerCase();
+  if (asked === 'asc' || asked === 'desc') return asked;
+  const byStartTime = q.sort_by === undefined || q.sort_by === 'start_time' || !SORT_KEYS.has(q.sort_by);
+  return byStartTime ? 'desc' : 'asc';
 }
 
 /** Merged `iii.tag.*`, `iii.session.*` and `iii.message.id` attributes of a whole trace. */
