@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { check, formatIssues } from '../../core/config/schema.ts';
 import { dialectOf, SUPPORTED_SCHEMES } from './adapters/index.ts';
 import { dbError } from './errors.ts';
+import { ROW_OPS } from './write-target.ts';
 
 /** @default { max: 10, idle_timeout_ms: 30000, acquire_timeout_ms: 5000 } */
 export const DEFAULT_POOL = { max: 10, idle_timeout_ms: 30_000, acquire_timeout_ms: 5_000 };
@@ -48,7 +49,16 @@ const urlSchema = z
   })
   .describe(`connection URL; supported schemes: ${SUPPORTED_SCHEMES}`);
 
-export const databaseEntrySchema = z.strictObject({ url: urlSchema, pool: poolSchema, tls: tlsSchema });
+export const databaseEntrySchema = z.strictObject({
+  url: urlSchema,
+  pool: poolSchema,
+  tls: tlsSchema,
+  /** @default true — kept optional so the seeded config/database.yaml stays the reference's. */
+  external_changes: z
+    .boolean()
+    .optional()
+    .describe('PostgreSQL (default true): database::row-changed also sees writes made by others (a NOTIFY trigger on each watched table)'),
+});
 
 export const databaseConfigSchema = z.strictObject({
   databases: z
@@ -69,3 +79,14 @@ export function parseDatabaseConfig(value: unknown): DatabaseConfig {
   if (Object.keys(r.value.databases).length === 0) throw dbError('CONFIG_ERROR', 'at least one database is required', {});
   return r.value;
 }
+
+/**
+ * Config of a `database::row-changed` trigger: `{db?, table, ops?}` (workers.md §3.2). `db` defaults as the
+ * functions' does; `ops` defaults to all three. Unknown keys are refused so a typo (`op:`) cannot widen a binding.
+ */
+export const rowChangedConfigSchema = z.strictObject({
+  db: z.string().min(1).optional().describe('database name from config/database.yaml (default: the only one, else "primary")'),
+  table: z.string().min(1).describe('table to watch (bare name; matched case-insensitively, schema prefix ignored)'),
+  ops: z.array(z.enum(ROW_OPS)).min(1).optional().describe('which writes to announce: insert, update, delete (default: all)'),
+});
+export type RowChangedConfig = z.output<typeof rowChangedConfigSchema>;

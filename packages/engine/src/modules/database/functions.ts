@@ -5,12 +5,15 @@
 
 import { z } from 'zod';
 import { EngineError } from '../../core/errors/index.ts';
+import type { Logger } from '../../util/logger.ts';
 import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
 import type { ExecResult } from './adapters/sql-driver.ts';
+import { ISOLATION_LEVELS, parseIsolation, runsStronger } from './isolation.ts';
 import { normalizeParams } from './params.ts';
 import type { DatabasePools } from './pools.ts';
 import { appendReturning, checkStatement } from './sql-text.ts';
+import type { RowChangeHook } from './triggers.ts';
 
 /** @default 30000 — the reference's default statement timeout. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
@@ -40,9 +43,16 @@ export const executeInput = z.looseObject({
   returning: z.array(z.string().min(1)).optional().describe('columns to return (appends RETURNING; `*` for all)'),
   timeout_ms: timeoutMs,
 });
+/** A string checked per driver in the handler (isolation.ts), so a bad level is INVALID_PARAM, not a schema error. */
+export const isolation = z
+  .string()
+  .optional()
+  .describe(`transaction isolation: ${ISOLATION_LEVELS.join(' | ')} (per driver; default: the server's)`);
+
 export const transactionInput = z.looseObject({
   db,
   statements: z.array(z.looseObject({ sql, params })).describe('statements run atomically, in order'),
+  isolation,
   timeout_ms: timeoutMs,
 });
 
@@ -65,7 +75,16 @@ function notCommitted(err: unknown): { committed: false; failed_index?: number; 
   return { committed: false, ...(typeof failed === 'number' ? { failed_index: failed } : {}), error: err.details };
 }
 
-export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
+export interface FunctionDeps {
+  pools: DatabasePools;
+  /** Called once a write has committed (database::row-changed). */
+  changes: RowChangeHook;
+  log: Logger;
+}
+
+export function databaseFunctions({ pools, changes, log }: FunctionDeps): LocalFunction[] {
+  /** Databases already told that SQLite runs every transaction serializable (said once each). */
+  const warnedStronger = new Set<string>();
   return [
     defineFunction({
       id: 'database::query',
@@ -82,11 +101,14 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       description: 'Run a SQL statement for its effect: { affected_rows, last_insert_id, returned_rows }',
       input: executeInput,
       handler: async (q) => {
-        const driver = pools.get(q.db);
+        const name = pools.resolve(q.db);
+        const driver = pools.get(name);
         checkStatement(q.sql, driver.dialect);
         const bound = normalizeParams(q.params);
         const text = appendReturning(q.sql, q.returning ?? [], driver.dialect);
-        return execBody(await driver.execute(text, bound, { timeoutMs: q.timeout_ms }));
+        const result = await driver.execute(text, bound, { timeoutMs: q.timeout_ms });
+        changes.committed(name, [{ sql: text, result }]);
+        return execBody(result);
       },
     }),
     defineFunction({
@@ -96,8 +118,19 @@ export function databaseFunctions(pools: DatabasePools): LocalFunction[] {
       input: transactionInput,
       handler: async (q) => {
         try {
+          const name = pools.resolve(q.db);
+          const driver = pools.get(name);
+          const level = parseIsolation(q.isolation, driver.dialect);
+          if (runsStronger(driver.dialect, level) && !warnedStronger.has(name)) {
+            warnedStronger.add(name);
+            log.warn(`database "${name}" is SQLite: transactions run serializable (asked: ${level})`);
+          }
           const statements = q.statements.map((st) => ({ sql: st.sql, params: normalizeParams(st.params) }));
-          const results = await pools.get(q.db).transaction(statements, { timeoutMs: q.timeout_ms });
+          const results = await driver.transaction(statements, { timeoutMs: q.timeout_ms, ...(level ? { isolation: level } : {}) });
+          changes.committed(
+            name,
+            statements.map((st, i) => ({ sql: st.sql, result: results[i] as ExecResult })),
+          );
           return { committed: true, results: results.map(batchResult) };
         } catch (err) {
           return notCommitted(err);

@@ -1,15 +1,17 @@
 /**
  * The `database` built-in worker (workers.md §3): named SQLite / PostgreSQL / MySQL databases behind
- * `database::query`, `database::execute`, `database::transaction`, `database::listDatabases`, and the
- * `sql` service for other modules. Hot reload rebuilds changed pools in place; an invalid new config
- * is refused with CONFIG_ERROR and the running pools stay.
+ * `database::query`, `database::execute`, `database::transaction`, `database::listDatabases`, the
+ * `database::row-changed` trigger type, and the `sql` service for other modules. Hot reload rebuilds
+ * changed pools in place; an invalid new config is refused with CONFIG_ERROR and the running pools stay.
  */
+import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
 import { type DatabaseConfig, databaseConfigSchema, parseDatabaseConfig } from './config.ts';
 import { databaseFunctions } from './functions.ts';
 import { DatabasePools } from './pools.ts';
 import type { SqlService } from './service.ts';
+import { RowChangedTriggers } from './triggers.ts';
 
 export type { SqlService } from './service.ts';
 
@@ -23,9 +25,13 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
   description: 'SQL databases (SQLite, PostgreSQL, MySQL/MariaDB): database::query, database::execute, database::transaction',
   configSchema: databaseConfigSchema,
   create(ctx, config): ModuleInstance {
-    const pools = new DatabasePools(parseDatabaseConfig(config), ctx.projectDir);
-    // Functions registered through ctx are removed by the core on stop; the service is ours to withdraw.
-    for (const fn of databaseFunctions(pools)) ctx.engine.registerFunction(fn);
+    // Names this engine on its database sessions, so its own writes are told apart on the PostgreSQL change feed.
+    const origin = randomUUID();
+    const pools = new DatabasePools(parseDatabaseConfig(config), ctx.projectDir, origin);
+    const changes = new RowChangedTriggers(ctx.engine, ctx.log, pools, origin);
+    // Functions and trigger types registered through ctx are removed by the core on stop; the service is ours to withdraw.
+    for (const fn of databaseFunctions({ pools, changes, log: ctx.log })) ctx.engine.registerFunction(fn);
+    ctx.engine.registerTriggerType(changes.typeDef());
     const service: SqlService = { get: (db) => pools.get(db), list: () => pools.list() };
     const withdraw = ctx.engine.services.provide('sql', service);
     return {
@@ -44,10 +50,12 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
       },
       async reconfigure(next: unknown) {
         await pools.reconfigure(parseDatabaseConfig(next));
+        await changes.reconfigured();
         ctx.log.info(`database: now serving ${pools.names().join(', ')}`);
       },
       async stop() {
         withdraw();
+        await changes.close();
         await pools.close();
       },
     };

@@ -6,7 +6,7 @@
 
 import { redactUrl } from '../../util/redact-url.ts';
 import { createDriver, dialectOf } from './adapters/index.ts';
-import type { SqlDialect, SqlDriver } from './adapters/sql-driver.ts';
+import type { DriverOptions, SqlDialect, SqlDriver } from './adapters/sql-driver.ts';
 import type { DatabaseConfig, DatabaseEntry } from './config.ts';
 import { dbError, unknownDb } from './errors.ts';
 
@@ -26,6 +26,8 @@ export class DatabasePools {
   constructor(
     config: DatabaseConfig,
     private readonly baseDir: string,
+    /** This engine's id on its database sessions (DriverOptions.origin). */
+    private readonly origin?: string,
   ) {
     this.entries = config.databases;
   }
@@ -51,11 +53,23 @@ export class DatabasePools {
     const name = this.resolve(db);
     let driver = this.drivers.get(name);
     if (!driver) {
-      const entry = this.entries[name] as DatabaseEntry;
-      driver = createDriver({ name, url: entry.url, pool: entry.pool, tls: entry.tls, baseDir: this.baseDir });
+      driver = createDriver(this.driverOptions(name));
       this.drivers.set(name, driver);
     }
     return driver;
+  }
+
+  /** What an adapter needs to connect to a configured database (also used by the row-change feed). */
+  driverOptions(name: string): DriverOptions {
+    const entry = this.entry(name);
+    if (!entry) throw unknownDb(name, this.names());
+    const { url, pool, tls } = entry;
+    return { name, url, pool, tls, baseDir: this.baseDir, ...(this.origin === undefined ? {} : { origin: this.origin }) };
+  }
+
+  /** The configured entry, or undefined when `name` is not (or no longer) configured. */
+  entry(name: string): DatabaseEntry | undefined {
+    return Object.hasOwn(this.entries, name) ? this.entries[name] : undefined;
   }
 
   list(): DatabaseInfo[] {

@@ -9,9 +9,9 @@ import { dbError, emptySql, invalidParam } from './errors.ts';
 /** Statements that would leave a pooled connection inside (or outside) a transaction behind our back. */
 const TRANSACTION_CONTROL = new Set(['BEGIN', 'COMMIT', 'ROLLBACK', 'END', 'ABORT', 'START', 'SAVEPOINT', 'RELEASE', 'PREPARE']);
 
-/** Index of the first character that is not whitespace or inside a leading comment. */
-function skipLeadingNoise(sql: string): number {
-  let i = 0;
+/** Index of the first character from `from` on that is not whitespace, `;` or inside a comment. */
+export function skipLeadingNoise(sql: string, from = 0): number {
+  let i = from;
   for (;;) {
     while (i < sql.length && /\s|;/.test(sql[i] ?? '')) i++;
     if (sql.startsWith('--', i)) {

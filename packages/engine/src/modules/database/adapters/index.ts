@@ -1,6 +1,8 @@
 /** The scheme of a database URL picks the adapter. One table, used by config validation and the pools. */
 
+import type { ChangeFeed, ChangeFeedHooks } from './change-feed.ts';
 import { createMysqlDriver } from './mysql/driver.ts';
+import { createPostgresChangeFeed } from './postgres/change-feed.ts';
 import { createPostgresDriver } from './postgres/driver.ts';
 import type { DriverOptions, SqlDialect, SqlDriver } from './sql-driver.ts';
 import { createSqliteDriver } from './sqlite/driver.ts';
@@ -28,4 +30,9 @@ export function createDriver(opts: DriverOptions): SqlDriver {
   if (dialect === 'postgres') return createPostgresDriver(opts);
   if (dialect === 'mysql') return createMysqlDriver(opts);
   throw new Error(`unsupported database URL scheme for "${opts.name}"; supported: ${SUPPORTED_SCHEMES}`);
+}
+
+/** The feed of writes made by others, where the dialect has one (PostgreSQL); undefined elsewhere. */
+export function createChangeFeed(dialect: SqlDialect, opts: DriverOptions, hooks: ChangeFeedHooks): ChangeFeed | undefined {
+  return dialect === 'postgres' ? createPostgresChangeFeed(opts, hooks) : undefined;
 }

@@ -47,6 +47,14 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
+/** Levels a driver may be asked for (isolation.ts says which each driver accepts). */
+export type IsolationLevel = 'read_committed' | 'repeatable_read' | 'serializable' | 'read_uncommitted';
+
+export interface TransactionOptions extends QueryOptions {
+  /** Absent → the server's default (PostgreSQL/MariaDB: read committed / repeatable read; SQLite: serializable). */
+  isolation?: IsolationLevel;
+}
+
 export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
 
 export interface SqlDriver {
@@ -56,7 +64,7 @@ export interface SqlDriver {
   /** Run a statement for its effect. */
   execute(sql: string, params?: readonly SqlParam[], opts?: QueryOptions): Promise<ExecResult>;
   /** Run statements atomically: all commit or none do. Results are in statement order. */
-  transaction(statements: readonly SqlStatement[], opts?: QueryOptions): Promise<ExecResult[]>;
+  transaction(statements: readonly SqlStatement[], opts?: TransactionOptions): Promise<ExecResult[]>;
   /** Release every connection; idempotent. In-flight calls finish first where the driver allows. */
   close(): Promise<void>;
 }
@@ -70,4 +78,9 @@ export interface DriverOptions {
   tls?: { mode: 'disable' | 'require' | 'verify-full'; ca_cert?: string; trust_native: boolean };
   /** Relative SQLite paths resolve against this directory. */
   baseDir: string;
+  /**
+   * This engine's id on its sessions (PostgreSQL: the `triad.origin` setting), so the row-change feed can tell
+   * its own writes (announced by the functions) from others' (announced from NOTIFY).
+   */
+  origin?: string;
 }

@@ -13,8 +13,19 @@
  */
 import mysql from 'mysql2/promise';
 import { dbError, withFailedIndex } from '../../errors.ts';
+import { isolationSql } from '../../isolation.ts';
 import { checkStatement, isInsert } from '../../sql-text.ts';
-import type { DriverOptions, ExecResult, QueryOptions, QueryResult, SqlDriver, SqlParam, SqlRow, SqlStatement } from '../sql-driver.ts';
+import type {
+  DriverOptions,
+  ExecResult,
+  QueryOptions,
+  QueryResult,
+  SqlDriver,
+  SqlParam,
+  SqlRow,
+  SqlStatement,
+  TransactionOptions,
+} from '../sql-driver.ts';
 import { tlsOption } from '../tls.ts';
 import { mapMysqlError } from './errors.ts';
 import type { MyConnection, MyField, MyHeader, MyPool, MyResult } from './types.ts';
@@ -143,9 +154,11 @@ class MysqlDriver implements SqlDriver {
     return this.withConn(opts.timeoutMs, async (conn) => toExec(sql, await this.run(conn, sql, params)));
   }
 
-  async transaction(statements: readonly SqlStatement[], opts: QueryOptions = {}): Promise<ExecResult[]> {
+  async transaction(statements: readonly SqlStatement[], opts: TransactionOptions = {}): Promise<ExecResult[]> {
     for (const [i, st] of statements.entries()) checkStatement(st.sql, 'mysql', i);
     return this.withConn(opts.timeoutMs, async (conn) => {
+      // SET TRANSACTION (no SESSION/GLOBAL) applies to the next transaction only: the pooled session keeps its default.
+      if (opts.isolation) await conn.query({ sql: `SET TRANSACTION ISOLATION LEVEL ${isolationSql(opts.isolation)}`, rowsAsArray: true });
       await conn.query({ sql: 'START TRANSACTION', rowsAsArray: true });
       try {
         const results: ExecResult[] = [];

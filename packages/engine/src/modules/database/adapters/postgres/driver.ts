@@ -6,6 +6,7 @@
  */
 import pg from 'pg';
 import { withFailedIndex } from '../../errors.ts';
+import { isolationSql } from '../../isolation.ts';
 import { checkStatement } from '../../sql-text.ts';
 import type {
   DriverOptions,
@@ -17,6 +18,7 @@ import type {
   SqlParam,
   SqlRow,
   SqlStatement,
+  TransactionOptions,
 } from '../sql-driver.ts';
 import { tlsOption } from '../tls.ts';
 import { mapPgError } from './errors.ts';
@@ -42,6 +44,7 @@ class PostgresDriver implements SqlDriver {
       connectionTimeoutMillis: opts.pool.acquire_timeout_ms,
       statement_timeout: DEFAULT_TIMEOUT_MS,
       types: typeParsers,
+      ...(opts.origin === undefined ? {} : { options: originOption(opts.origin) }),
       ...(ssl === undefined ? {} : { ssl }),
     });
     // An idle client dying (server restart) must not crash the engine; the pool replaces it.
@@ -101,10 +104,10 @@ class PostgresDriver implements SqlDriver {
     return this.withClient(opts.timeoutMs, async (client) => toExec(await this.run(client, sql, params)));
   }
 
-  async transaction(statements: readonly SqlStatement[], opts: QueryOptions = {}): Promise<ExecResult[]> {
+  async transaction(statements: readonly SqlStatement[], opts: TransactionOptions = {}): Promise<ExecResult[]> {
     for (const [i, st] of statements.entries()) checkStatement(st.sql, 'postgres', i);
     return this.withClient(opts.timeoutMs, async (client) => {
-      await this.run(client, 'BEGIN', []);
+      await this.run(client, opts.isolation ? `BEGIN ISOLATION LEVEL ${isolationSql(opts.isolation)}` : 'BEGIN', []);
       try {
         const results: ExecResult[] = [];
         for (const [i, st] of statements.entries()) results.push(toExec(await this.runIndexed(client, st, i, opts.timeoutMs)));
@@ -128,6 +131,15 @@ class PostgresDriver implements SqlDriver {
     this.closing ??= this.pool.end();
     return this.closing;
   }
+}
+
+/**
+ * Startup option naming this engine on every pooled session (`current_setting('triad.origin', true)`), read by
+ * the row-change NOTIFY trigger (change-feed.ts). Connection poolers in transaction mode drop startup options:
+ * then our own writes also come back as external ones.
+ */
+export function originOption(origin: string): string {
+  return `-c triad.origin=${origin.replace(/[^A-Za-z0-9-]/g, '')}`;
 }
 
 function toRows(result: PgResult): SqlRow[] {
