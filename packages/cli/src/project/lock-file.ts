@@ -1,6 +1,7 @@
 /**
- * `iii.lock` (workers.md §21.2), pure. Triad writes only `type: engine` entries for its built-ins;
- * other entries found in the file are kept as they are. Workers are serialized in sorted order.
+ * `iii.lock` (workers.md §21.2), pure. It lists every worker of config.yaml (the reference lists only
+ * what it downloaded): built-ins as `type: engine`, local folders as `type: local` with their
+ * `worker_path` and package version, OCI images as `type: image`. Workers are serialized in sorted order.
  */
 import { parse, stringify } from 'yaml';
 import { CliError } from '../output/cli-error.ts';
@@ -26,13 +27,21 @@ export function parseLock(text: string | undefined): LockFile {
   return { ...lock, version: typeof lock.version === 'number' ? lock.version : 1, workers: isRecord(workers) ? workers : {} };
 }
 
-export function withEngineWorker(lock: LockFile, name: string, version: string): LockFile {
-  return { ...lock, workers: { ...lock.workers, [name]: { version, type: 'engine', dependencies: {} } } };
-}
+/** One config.yaml entry as the lock records it (undefined: a name Triad cannot run, left out). */
+export type LockedWorker =
+  | { name: string; type: 'engine'; version: string }
+  | { name: string; type: 'local'; version: string; worker_path: string }
+  | { name: string; type: 'image'; version: string; image: string };
 
-export function withoutWorker(lock: LockFile, name: string): LockFile {
-  const { [name]: _gone, ...workers } = lock.workers;
-  return { ...lock, workers };
+/** The lock for exactly these workers; top-level keys of the old lock (e.g. `manifest_hash`) are kept. */
+export function lockFor(lock: LockFile, workers: readonly LockedWorker[]): LockFile {
+  const out: Record<string, unknown> = {};
+  for (const w of workers) {
+    if (w.type === 'engine') out[w.name] = { version: w.version, type: 'engine', dependencies: {} };
+    else if (w.type === 'local') out[w.name] = { version: w.version, type: 'local', worker_path: w.worker_path, dependencies: {} };
+    else out[w.name] = { version: w.version, type: 'image', source: { kind: 'image', image: w.image }, dependencies: {} };
+  }
+  return { ...lock, workers: out };
 }
 
 export function renderLock(lock: LockFile): string {

@@ -1,5 +1,6 @@
 /** Where a project keeps its files. Logs and pid files live in the project (`.iii/`), not `~/.iii`, so two projects never mix. */
-import { dirname, join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 
 export interface ProjectPaths {
   dir: string;
@@ -24,4 +25,10 @@ export function projectPaths(configPath: string): ProjectPaths {
     stateFile: (worker) => join(dir, '.iii', 'state', worker),
     runtime: join(dir, '.iii', 'engine.json'),
   };
+}
+
+/** A config.yaml `worker_path` (relative to the project as `iii worker add` writes it, absolute, or `~/…`) as an absolute folder. */
+export function resolveWorkerPath(projectDir: string, workerPath: string): string {
+  if (workerPath === '~' || workerPath.startsWith('~/')) return join(homedir(), workerPath.slice(1));
+  return resolve(projectDir, workerPath);
 }

@@ -2,14 +2,15 @@
  * `iii` with no command (workers.md §16): start the engine for ./config.yaml (or `-c`), run the
  * project's local workers under supervision, print where to look, stop everything on Ctrl-C/SIGTERM.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { LOG_FORMATS, type LogFormat } from '@triad/engine';
 import { parseArgs, str } from '../../args.ts';
 import { CliError, toCliError } from '../../output/cli-error.ts';
 import { statusLine } from '../../output/log-line.ts';
-import { projectPaths } from '../../project/paths.ts';
+import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
+import { syncLock } from '../../project/project-files.ts';
 import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
 import { options } from './options.ts';
@@ -71,6 +72,7 @@ async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat)
   const secret = handle.workerSecret();
   const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env, logFormat, ...(secret !== undefined ? { secret } : {}) });
   writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
+  refreshLock(paths, say);
   // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
   process.once('exit', () => {
     sup.killAll();
@@ -98,10 +100,20 @@ async function followLocalWorkers(handle: ProjectHandle, sup: Supervisor, say: S
   };
   handle.onLocalWorkers((entries) => {
     warnImages();
+    refreshLock(sup.paths, say);
     void sup.reconcile(entries);
   });
   warnImages();
   await sup.reconcile(handle.localWorkers());
+}
+
+/** iii.lock follows config.yaml, also when it was edited by hand; a problem there never stops the engine. */
+function refreshLock(paths: ProjectPaths, say: Say): void {
+  try {
+    if (syncLock(paths, readFileSync(paths.config, 'utf8'))) say('info', 'iii.lock updated');
+  } catch (err) {
+    say('warn', `iii.lock not updated: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Workers always reach the engine over loopback, whatever host the listener bound. */

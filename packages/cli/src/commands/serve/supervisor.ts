@@ -2,13 +2,11 @@
  * Keeps the running local workers equal to the `worker_path` entries of config.yaml: on every
  * change (workers.md §16 step 6) added entries start, removed ones stop, changed ones restart.
  */
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { LogFormat } from '@triad/engine';
 import type { CliIO } from '../../output/io.ts';
 import { statusLine } from '../../output/log-line.ts';
-import type { ProjectPaths } from '../../project/paths.ts';
+import { type ProjectPaths, resolveWorkerPath } from '../../project/paths.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { LocalWorker } from './local-worker.ts';
 import { LogSink } from './log-sink.ts';
@@ -53,12 +51,6 @@ export function planReconcile(current: ReadonlyMap<string, LocalEntry>, next: re
   return { added, removed, changed };
 }
 
-/** `worker_path` is absolute when `iii worker add` wrote it; hand-written ones are relative to config.yaml (or `~/…`). */
-export function resolveWorkerPath(projectDir: string, workerPath: string): string {
-  if (workerPath === '~' || workerPath.startsWith('~/')) return join(homedir(), workerPath.slice(1));
-  return resolve(projectDir, workerPath);
-}
-
 export class Supervisor {
   private readonly entries = new Map<string, LocalEntry>();
   private readonly workers = new Map<string, LocalWorker>();
@@ -68,6 +60,10 @@ export class Supervisor {
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SupervisorOptions) {}
+
+  get paths(): ProjectPaths {
+    return this.opts.paths;
+  }
 
   get names(): string[] {
     return [...this.workers.keys()];

@@ -5,16 +5,15 @@
  */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { flag, intOption, parseArgs } from '../../args.ts';
 import { CliError, toCliError } from '../../output/cli-error.ts';
 import { formatError } from '../../output/render.ts';
 import { BUILTINS, classify, DEPRECATED, ENGINE_WORKER_VERSION, MANDATORY } from '../../project/catalog.ts';
 import { appendEntry, readEntries, removeEntry } from '../../project/config-file.ts';
-import { withEngineWorker } from '../../project/lock-file.ts';
 import { readManifest } from '../../project/manifest.ts';
 import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
-import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
+import { readConfigText, syncLock, writeConfigText } from '../../project/project-files.ts';
 import { readRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
 import { options } from './options.ts';
@@ -76,8 +75,9 @@ function addOne(ctx: CommandContext, paths: ProjectPaths, arg: string, force: bo
 function addBuiltin(ctx: CommandContext, paths: ProjectPaths, name: string): void {
   const text = readConfigText(paths);
   const exists = readEntries(text, paths.config).some((e) => e.name === name);
-  if (!exists) writeConfigText(paths, appendEntry(text, { name }));
-  writeLock(paths, withEngineWorker(readLock(paths), name, ENGINE_WORKER_VERSION));
+  const next = exists ? text : appendEntry(text, { name });
+  if (!exists) writeConfigText(paths, next);
+  syncLock(paths, next);
   ctx.io.err(`  ${name} v${ENGINE_WORKER_VERSION} (engine, built-in — nothing to download)\n`);
   ctx.io.err(exists ? `✓ Worker ${name} already in config.yaml (entry kept)\n` : `✓ Worker ${name} added to config.yaml\n`);
 }
@@ -103,7 +103,19 @@ function addLocal(ctx: CommandContext, paths: ProjectPaths, arg: string, force: 
     // --force means "install again": drop the install marker.
     rmSync(join(dir, '.iii', 'prepared'), { force: true });
   }
-  writeConfigText(paths, appendEntry(text, { name, worker_path: dir }));
+  const next = appendEntry(text, { name, worker_path: asTyped(paths.dir, arg, dir) });
+  writeConfigText(paths, next);
+  syncLock(paths, next);
   ctx.io.err(`✓ Worker ${name} added to config.yaml (local: ${dir})\n`);
   return name;
+}
+
+/**
+ * `worker_path` as the user typed it, so the project can move: an absolute or `~/` path stays as is,
+ * a relative one is written relative to the project folder (`./link`), whatever the cwd was.
+ */
+function asTyped(projectDir: string, arg: string, dir: string): string {
+  if (isAbsolute(arg) || arg.startsWith('~')) return arg;
+  const rel = relative(projectDir, dir) || '.';
+  return rel.startsWith('..') || isAbsolute(rel) ? rel : `./${rel}`;
 }

@@ -1,14 +1,14 @@
 /** `iii worker list` (workers.md §19.3): config.yaml entries merged with what the engine reports. */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from '../../args.ts';
 import { resolveTarget, withEngine } from '../../engine-client.ts';
 import { formatTable } from '../../output/render.ts';
 import { ENGINE_WORKER_VERSION } from '../../project/catalog.ts';
 import { type ConfigEntry, readEntries } from '../../project/config-file.ts';
-import { projectPaths } from '../../project/paths.ts';
+import { projectPaths, resolveWorkerPath } from '../../project/paths.ts';
 import { readConfigText } from '../../project/project-files.ts';
 import { readRuntime } from '../../project/runtime-file.ts';
+import { localWorkerVersion } from '../../project/worker-version.ts';
 import type { CommandContext } from '../../registry.ts';
 import { enginePort } from '../serve/engine-port.ts';
 import { workerNames } from '../worker-add/wait-ready.ts';
@@ -27,7 +27,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   const rows = entries.map((e) => {
     const pid = livePid(paths.pidFile(e.name));
     const supervised = running ? supervisorState(paths.stateFile(e.name)) : undefined;
-    return [e.name, versionOf(e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected, supervised)];
+    return [e.name, versionOf(paths.dir, e), pid === undefined ? '-' : String(pid), statusOf(e, pid, connected, supervised)];
   });
   ctx.io.err(formatTable(['NAME', 'VERSION', 'PID', 'STATUS'], rows));
 }
@@ -54,16 +54,9 @@ function supervisorState(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8').trim() : undefined;
 }
 
-function versionOf(entry: ConfigEntry): string {
+function versionOf(dir: string, entry: ConfigEntry): string {
   if (entry.worker_path === undefined) return ENGINE_WORKER_VERSION;
-  const pkg = join(entry.worker_path, 'package.json');
-  if (!existsSync(pkg)) return '-';
-  try {
-    const v = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: unknown }).version;
-    return typeof v === 'string' ? v : '-';
-  } catch {
-    return '-';
-  }
+  return localWorkerVersion(resolveWorkerPath(dir, entry.worker_path)) ?? '-';
 }
 
 function livePid(file: string): number | undefined {

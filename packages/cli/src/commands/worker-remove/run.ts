@@ -3,9 +3,8 @@ import { createInterface } from 'node:readline/promises';
 import { flag, parseArgs } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
 import { readEntries, removeEntry } from '../../project/config-file.ts';
-import { withoutWorker } from '../../project/lock-file.ts';
 import { projectPaths } from '../../project/paths.ts';
-import { readConfigText, readLock, writeConfigText, writeLock } from '../../project/project-files.ts';
+import { readConfigText, syncLock, writeConfigText } from '../../project/project-files.ts';
 import type { CommandContext } from '../../registry.ts';
 import { options } from './options.ts';
 
@@ -20,11 +19,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (missing.length > 0) throw new CliError('E_CLI_UNKNOWN_WORKER', `not in config.yaml: ${missing.join(', ')}`, 'see `iii worker list`');
   if (!flag(args, 'yes') && !(await confirm(`Remove worker(s) '${names.join("', '")}'? [y/N] `)))
     throw new CliError('E_CLI_BAD_ARGS', 'remove is destructive; pass -y/--yes for non-interactive use');
-  let lock = readLock(paths);
-  for (const name of names) {
-    text = removeEntry(text, name);
-    lock = withoutWorker(lock, name);
-  }
+  for (const name of names) text = removeEntry(text, name);
   if (readEntries(text, paths.config).some((e) => names.includes(e.name)))
     throw new CliError(
       'E_CLI_CONFIG_EDIT',
@@ -32,7 +27,7 @@ export async function run(ctx: CommandContext): Promise<void> {
       'edit the file by hand',
     );
   writeConfigText(paths, text);
-  writeLock(paths, lock);
+  syncLock(paths, text);
   for (const name of names) ctx.io.err(`✓ Worker ${name} removed from config.yaml\n`);
 }
 
