@@ -60,6 +60,8 @@ export interface StartOptions {
   secret?: string;
   /** Triggers / functions whose registration means "booted". @default every Linkly worker's */
   ready?: { triggers: string[]; functions: string[] };
+  /** The `iii` entry point to run (bench/engine-ab.ts runs another checkout's engine). @default this repo's */
+  cli?: string;
 }
 
 export interface Linkly {
@@ -123,7 +125,7 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
     ...opts.env,
   };
   // Own process group: if the CLI ever fails to stop, the whole tree can still be killed.
-  const child = spawn(process.execPath, [CLI, '-c', 'config.yaml', '--no-update-check'], {
+  const child = spawn(process.execPath, [opts.cli ?? CLI, '-c', 'config.yaml', '--no-update-check'], {
     cwd: join(dir, opts.configDir ?? '.'),
     env,
     detached: true,

@@ -293,7 +293,7 @@ export function workerHostFor(core: EngineCore): WorkerHost {
     channelRecentlyClosed: (id, key) => core.channels.recentlyClosed(id, key),
     ingestTelemetry: (frame, source) => {
       try {
-        core.services.get('telemetry')?.ingestFrame(frame, source);
+        core.services.get('telemetry')?.ingestFrameLater(frame, source);
       } catch (err) {
         core.log.debug('telemetry frame dropped', { error: String(err) });
       }

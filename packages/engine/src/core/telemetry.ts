@@ -38,6 +38,8 @@ export interface LatestWorkerMetrics {
 export interface TelemetrySink {
   /** Never throws; bad frames are dropped (and counted) with `E_OTEL_BAD_FRAME`. */
   ingestFrame(frame: Buffer, source: { workerId?: string }): IngestResult;
+  /** The transport's entry: like `ingestFrame` without a result, so the provider may parse later. */
+  ingestFrameLater(frame: Buffer, source: { workerId?: string }): void;
   /** `engine::workers::info.worker.latest_metrics` for a connected worker (protocol.md §7.4). */
   latestWorkerMetrics(workerId: string): LatestWorkerMetrics | undefined;
   recordInvocation(functionId: string, outcome: 'success' | 'error' | 'deferred', durationMs?: number): void;

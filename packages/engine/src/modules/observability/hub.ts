@@ -12,34 +12,52 @@ import { nowNanos } from './clock.ts';
 import { logsInMemory, metricsInMemory, type ObservabilityConfig, tracesInMemory } from './config.ts';
 import { EngineCounters, MetricStore } from './metric-store.ts';
 import { type LogRecord, logFromOtel, type SpanRecord, spanFromOtel } from './records.ts';
+import { countSpans, SpanBacklog } from './span-backlog.ts';
 import { SpanStore } from './span-store.ts';
 
 export type LogOrigin = 'sdk' | 'call' | 'engine';
 const ENGINE_LEVELS = { debug: [5, 'DEBUG'], info: [9, 'INFO'], warn: [13, 'WARN'], error: [17, 'ERROR'] } as const;
 
 export class ObservabilityHub {
-  readonly spans: SpanStore;
+  private readonly store: SpanStore;
+  private readonly backlog = new SpanBacklog();
   readonly logs: BoundedLog<LogRecord>;
   readonly metrics: MetricStore;
   readonly counters = new EngineCounters();
   readonly startedAtMs = Date.now();
-  frames = { accepted: 0, rejected: 0 };
+  private readonly frameCounts = { accepted: 0, rejected: 0 };
   private readonly logListeners = new Set<(l: LogRecord) => void>();
-  private readonly spanListeners = new Set<(s: SpanRecord[]) => void>();
+  /** Span listeners, each with whether it wants spans right now (a trigger type with no triggers does not). */
+  private readonly spanListeners = new Map<(s: SpanRecord[]) => void, () => boolean>();
+  /** Set while queued spans are parsed: listeners did not want them when they arrived. */
+  private flushing = false;
 
   constructor(
     public config: ObservabilityConfig,
     private readonly log: Logger,
   ) {
-    this.spans = new SpanStore(config.memory_max_spans);
+    this.store = new SpanStore(config.memory_max_spans);
     this.logs = new BoundedLog(config.logs_max_count, config.logs_retention_seconds * 1000);
     this.metrics = new MetricStore(config.metrics_max_count, config.metrics_retention_seconds * 1000);
   }
 
+  /** The span store, with every queued span frame parsed into it first (span-backlog.ts). */
+  get spans(): SpanStore {
+    this.flushSpans();
+    return this.store;
+  }
+
+  /** Telemetry frames accepted / rejected so far (queued span frames are parsed first). */
+  get frames(): Readonly<{ accepted: number; rejected: number }> {
+    this.flushSpans();
+    return this.frameCounts;
+  }
+
   /** Live tier: limits and gates apply to the next record. */
   reconfigure(config: ObservabilityConfig): void {
+    this.flushSpans();
     this.config = config;
-    this.spans.setMax(config.memory_max_spans);
+    this.store.setMax(config.memory_max_spans);
     this.logs.setLimits(config.logs_max_count, config.logs_retention_seconds * 1000);
     this.metrics.points.setLimits(config.metrics_max_count, config.metrics_retention_seconds * 1000);
   }
@@ -49,9 +67,26 @@ export class ObservabilityHub {
     return () => this.logListeners.delete(fn);
   }
 
-  onSpans(fn: (s: SpanRecord[]) => void): () => void {
-    this.spanListeners.add(fn);
+  onSpans(fn: (s: SpanRecord[]) => void, wants: () => boolean = () => true): () => void {
+    this.flushSpans();
+    this.spanListeners.set(fn, wants);
     return () => this.spanListeners.delete(fn);
+  }
+
+  /**
+   * The transport's entry (the result is not needed): a span frame is queued unparsed while spans only
+   * go to the in-memory store, and parsed on the next read; everything else is ingested at once.
+   */
+  ingestFrameLater(frame: Buffer, source: { workerId?: string }): void {
+    if (this.deferSpans() && frame.length > 4 && frame.toString('latin1', 0, 4) === 'OTLP') {
+      const spans = countSpans(frame);
+      // A copy: the frame may be a slice of a large socket buffer that must not be kept alive.
+      if (spans > 0) {
+        this.backlog.push({ kind: 'frame', frame: Buffer.from(frame), spans, ...source }, this.config.memory_max_spans);
+        return;
+      }
+    }
+    this.ingestFrame(frame, source);
   }
 
   /** Never throws: a bad frame is counted, logged at debug level and reported in the result. */
@@ -60,7 +95,7 @@ export class ObservabilityHub {
     if (!parsed.ok) return this.rejectFrame(parsed.error, source);
     try {
       const f = parsed.frame;
-      this.frames.accepted++;
+      this.frameCounts.accepted++;
       if (f.signal === 'traces')
         return { ok: true, signal: 'traces', stored: this.addSpans(f.spans.map(spanFromOtel)), dropped: f.dropped };
       if (f.signal === 'logs') {
@@ -77,7 +112,7 @@ export class ObservabilityHub {
   }
 
   private rejectFrame(error: ErrorBody, source: { workerId?: string }): IngestResult {
-    this.frames.rejected++;
+    this.frameCounts.rejected++;
     this.log.debug('telemetry frame dropped', { code: error.code, message: error.message, worker_id: source.workerId });
     return { ok: false, stored: 0, dropped: 0, error: { code: error.code, message: error.message } };
   }
@@ -88,10 +123,38 @@ export class ObservabilityHub {
    */
   addSpans(spans: SpanRecord[]): number {
     if (!this.config.enabled || spans.length === 0) return 0;
+    // Queued behind the frames that came first, so the store's insertion (= eviction) order is kept.
+    if (this.deferSpans() && this.backlog.length > 0) {
+      this.backlog.push({ kind: 'records', records: spans, spans: spans.length }, this.config.memory_max_spans);
+      return spans.length;
+    }
     const inMemory = tracesInMemory(this.config);
-    if (inMemory) for (const s of spans) this.spans.add(s);
-    this.emit(this.spanListeners, spans);
+    if (inMemory) for (const s of spans) this.store.add(s);
+    if (!this.flushing) this.emit(this.spanListeners.keys(), spans);
     return inMemory ? spans.length : 0;
+  }
+
+  /** Spans only go to the memory store (no trace trigger, no OTLP exporter listening): they can wait. */
+  private deferSpans(): boolean {
+    if (!tracesInMemory(this.config)) return false;
+    for (const wants of this.spanListeners.values()) if (wants()) return false;
+    return true;
+  }
+
+  /** Parse and store everything queued, in arrival order. */
+  private flushSpans(): void {
+    if (this.backlog.length === 0) return;
+    this.frameCounts.accepted += this.backlog.droppedFrames;
+    this.backlog.droppedFrames = 0;
+    this.flushing = true;
+    try {
+      for (const entry of this.backlog.take()) {
+        if (entry.kind === 'frame') this.ingestFrame(entry.frame, { workerId: entry.workerId });
+        else for (const s of entry.records) this.store.add(s);
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   /**
@@ -146,7 +209,7 @@ export class ObservabilityHub {
   }
 
   /** A throwing listener must not break ingestion for the others. */
-  private emit<T>(listeners: Set<(v: T) => void>, value: T): void {
+  private emit<T>(listeners: Iterable<(v: T) => void>, value: T): void {
     for (const fn of listeners) {
       try {
         fn(value);

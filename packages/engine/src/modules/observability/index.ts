@@ -35,6 +35,7 @@ function createObservability(ctx: ModuleContext, config: ObservabilityConfig): M
 
   const sink: TelemetrySink = {
     ingestFrame: (frame, source) => hub.ingestFrame(frame, source),
+    ingestFrameLater: (frame, source) => hub.ingestFrameLater(frame, source),
     latestWorkerMetrics: (workerId) => hub.metrics.latestFor(workerId),
     recordInvocation: (fn, outcome, ms) => hub.counters.recordInvocation(fn, outcome, ms),
     recordEngineLog: (level, message, fields) => {

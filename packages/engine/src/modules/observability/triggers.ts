@@ -89,16 +89,19 @@ export function traceTriggerType(hub: ObservabilityHub, engine: EngineApi): { de
     }
   };
 
-  const dispose = hub.onSpans((spans) => {
-    if (triggers.size === 0) return;
-    for (const sp of spans) {
-      if (isInternalSpan(sp) || deliveries.has(sp.traceId)) continue;
-      const list = dirty.get(sp.traceId) ?? [];
-      list.push(sp);
-      dirty.set(sp.traceId, list);
-    }
-    if (dirty.size > 0 && !timer) timer = setTimeout(flush, TRACE_TICK_MS).unref();
-  });
+  const dispose = hub.onSpans(
+    (spans) => {
+      if (triggers.size === 0) return;
+      for (const sp of spans) {
+        if (isInternalSpan(sp) || deliveries.has(sp.traceId)) continue;
+        const list = dirty.get(sp.traceId) ?? [];
+        list.push(sp);
+        dirty.set(sp.traceId, list);
+      }
+      if (dirty.size > 0 && !timer) timer = setTimeout(flush, TRACE_TICK_MS).unref();
+    },
+    () => triggers.size > 0,
+  );
 
   const def: TriggerTypeDef = {
     id: 'trace',
