@@ -2,12 +2,13 @@
 // `npm start`: runs the Linkly project (linkly/config.yaml) on the Triad engine through the `iii` CLI, with
 // the embedded defaults (SQLite in linkly/data/, in-memory state and streams) and the link, analytics,
 // click-streamer, bulk-importer and auth workers supervised as child processes, and the chapter 7 frontend
-// (linkly/frontend, built with Vite and served here). Prints where to look once the API answers.
+// (linkly/frontend, built with Vite and served here; `?view=dashboard` is its live dashboard). Prints where to
+// look once the API answers.
 // Ports: LINKLY_HTTP_PORT (3111), LINKLY_STREAM_PORT (3112), LINKLY_ENGINE_PORT (49134),
 // LINKLY_BROWSER_PORT (3110, the RBAC listener tabs connect to), LINKLY_FRONTEND_PORT (5173, or the next free one).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildFrontend, serveFrontend } from './frontend.js';
+import { frontendFor } from './frontend.js';
 import { forwardSignals, root, spawnIii, waitForApi } from './linkly-process.js';
 
 // LINKLY_DIR runs another copy of the project (the tests use a temp copy).
@@ -25,24 +26,8 @@ mkdirSync(join(project, 'data'), { recursive: true });
 const child = spawnIii(project);
 forwardSignals([child]);
 
-/** The chapter 7 page: built for this run's listener port, served until `iii` exits. */
-async function frontend() {
-  try {
-    const dist = await buildFrontend(project, { browserUrl: `ws://localhost:${browserPort}`, token: process.env.LINKLY_BROWSER_TOKEN });
-    const { server, url } = await serveFrontend(dist, frontendPort);
-    const stop = () => {
-      server.closeAllConnections();
-      server.close();
-    };
-    if (child.exitCode !== null || child.signalCode !== null) stop();
-    else child.once('exit', stop);
-    return url;
-  } catch (err) {
-    console.error(`Linkly: the frontend is not served: ${err instanceof Error ? err.message : err}`);
-    return null;
-  }
-}
-const page = frontend();
+// The chapter 7 page (and its dashboard view), built for this run's listener port, served until `iii` exits.
+const page = frontendFor(project, child, { browserPort, port: frontendPort });
 
 /** Say where everything is once the API answers. */
 async function announce() {
@@ -54,8 +39,12 @@ function banner(frontendUrl) {
   const lines = [
     '',
     '  Linkly is running',
-    ...(frontendUrl ? [`    Frontend   ${frontendUrl}   (chapter 7: the page is a worker on ws://localhost:${browserPort})`] : []),
-    `    Dashboard  ${api}/dashboard`,
+    ...(frontendUrl
+      ? [
+          `    Frontend   ${frontendUrl}   (chapter 7: the page is a worker on ws://localhost:${browserPort})`,
+          `    Dashboard  ${frontendUrl}/?view=dashboard   (click totals from SQL, live from the clicks stream)`,
+        ]
+      : []),
     `    API        ${api}   (POST /links, GET /s/:code, PUT /links/:code, GET /links)`,
     `    Stream     ws://127.0.0.1:${streamPort}   (join clicks/all)`,
     `    Engine     ws://127.0.0.1:${enginePort}   (iii trigger --port ${enginePort} …)`,

@@ -51,7 +51,7 @@ it('kill -9 of engine A under load: B keeps answering; after A restarts nothing 
     // Engine A's whole tree: `iii` (its own process group) and each supervised worker's group.
     const pidDir = join(cluster.dir, 'cluster', 'engine-a', '.iii', 'pids');
     const groups = readdirSync(pidDir).map((f) => Number(readFileSync(join(pidDir, f), 'utf8').trim()));
-    assert.equal(groups.length, 4, 'four workers on A');
+    assert.equal(groups.length, 5, 'five workers on A (link, analytics, click-streamer, bulk-importer, auth)');
     killGroup(cluster.a.pid as number);
     for (const g of groups) killGroup(g);
     for (; i < 60; i++) await step(i);

@@ -93,8 +93,19 @@ it('chapter 7 from npm start: shorten, live clicks, confirm before delete, RBAC 
     assert.deepEqual(prompts, [`Confirm: delete ${code}?`, `Confirm: delete ${code}?`]);
 
     await checkRefusals(page, ports.browser);
-    await page.goto(`${frontend}/?view=dashboard`);
+    // The banner's dashboard is this app's other view: the deleted link is gone from it, its clicks with it.
+    const dashboard = /Dashboard {2}(\S+)/.exec(out)?.[1];
+    assert.equal(dashboard, `${frontend}/?view=dashboard`, out);
+    await page.goto(dashboard!);
     await page.waitForSelector('.status[data-state="connected"]', { timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Linkly dashboard' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.stats[data-loaded="true"] [data-stat="links"]')?.textContent === '0',
+      undefined,
+      { timeout: 60_000 },
+    );
+    assert.equal(await page.textContent('[data-stat="total"]'), '0');
+    assert.equal(await page.locator(`tr[data-code="${code}"]`).count(), 0);
     await page.screenshot({ path: join(SHOTS, 'linkly-frontend-dashboard.png'), fullPage: true });
   } finally {
     await browser?.close();

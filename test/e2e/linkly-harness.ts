@@ -7,13 +7,16 @@
  * const app = await startLinkly();
  * try { await fetch(`${app.api}/links`) } finally { await app.stop(); app.remove(); }
  */
+import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { type IIIClient, registerWorker } from 'iii-sdk';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
+import { buildFrontend, serveFrontend } from '../../scripts/frontend.js';
 import { uniqueName } from '../helpers/names.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -271,6 +274,57 @@ export const CHROMIUM_ARGS = [
 
 export function hasChromium(): boolean {
   return existsSync(CHROMIUM);
+}
+
+/** Why a browser test cannot run here (false: it can); under CI=true a missing Chromium is a failure. */
+export function chromiumSkip(): string | false {
+  if (hasChromium()) return false;
+  assert.notEqual(process.env.CI, 'true', `${CHROMIUM} is missing (apt-get install -y chromium)`);
+  return `${CHROMIUM} is missing: apt-get install -y chromium`;
+}
+
+/** Debian's Chromium with a throwaway profile; `close()` also deletes the profile. */
+export async function openChromium(viewport = { width: 1100, height: 900 }): Promise<{
+  context: BrowserContext;
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}> {
+  const profile = mkdtempSync(join(tmpdir(), 'linkly-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport,
+  });
+  let first: Page | undefined = context.pages()[0];
+  return {
+    context,
+    async newPage() {
+      const page = first ?? (await context.newPage());
+      first = undefined;
+      return page;
+    },
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The Linkly frontend built for `app`'s RBAC listener and served on a free port, as `npm start` does
+ * (`outName` keeps the builds of several engines of one project apart).
+ */
+export async function serveFrontendFor(app: Pick<Linkly, 'dir' | 'ports'>, outName?: string): Promise<{ url: string; close(): void }> {
+  const dist = await buildFrontend(app.dir, { browserUrl: `ws://localhost:${app.ports.browser}`, ...(outName ? { outName } : {}) });
+  const { server, url } = await serveFrontend(dist, await freePort());
+  return {
+    url,
+    close() {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 /** A fresh copy of linkly/ and the environment that makes `scripts/start.js` serve it on free ports. */

@@ -34,9 +34,10 @@ it('npm start: prints the URLs, serves Linkly, and stops every worker on SIGTERM
       what: `the banner; output so far:\n${out}`,
     });
     const api = `http://127.0.0.1:${ports.http}`;
-    assert.ok(out.includes(`Dashboard  ${api}/dashboard`), out);
-    assert.ok(out.includes(`Stream     ws://127.0.0.1:${ports.stream}`), out);
     assert.ok(out.includes(`Frontend   http://localhost:${ports.frontend}`), out);
+    assert.ok(out.includes(`Dashboard  http://localhost:${ports.frontend}/?view=dashboard`), out);
+    assert.ok(!out.includes(`${api}/dashboard`), 'the link worker serves no page of its own');
+    assert.ok(out.includes(`Stream     ws://127.0.0.1:${ports.stream}`), out);
     assert.ok(!/running install/.test(out), 'worker dependencies resolve from the repo: no npm install');
     assert.equal((await createLink({ api }, { url: 'https://iii.dev', code: 'iii' })).status, 201);
     assert.deepEqual(await follow({ api }, 'iii'), { status: 302, location: 'https://iii.dev' });

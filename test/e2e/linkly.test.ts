@@ -146,7 +146,7 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
     await wrongMethod.json();
   });
 
-  it('GET /links lists links with click counts from SQL, and the dashboard is served', async () => {
+  it('GET /links and link::list: click totals from SQL (the dashboard view starts from them); no old page', async () => {
     const code = uniqueName('cnt');
     await createLink(app, { url: 'https://count.example', code });
     for (let n = 0; n < 2; n++) await follow(app, code);
@@ -157,11 +157,19 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
       },
       { timeoutMs: 30_000, what: 'two clicks counted in SQL' },
     );
-    const page = await fetch(`${app.api}/dashboard`);
-    assert.equal(page.status, 200);
-    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
-    const html = await page.text();
-    assert.match(html, /Linkly/);
-    assert.ok(html.includes(`"streamPort":"${app.ports.stream}"`), 'the page knows the stream port');
+    const listed = JSON.parse(await iiiTrigger(app, ['link::list', 'limit=500'])) as {
+      links: { code: string; url: string; clicks: number; last_click_at: string | null }[];
+    };
+    const row = listed.links.find((l) => l.code === code);
+    assert.equal(row?.clicks, 2);
+    assert.equal(row?.url, 'https://count.example');
+    assert.match(row?.last_click_at ?? '', /^\d{4}-\d\d-\d\dT/);
+    await assert.rejects(iiiTrigger(app, ['link::list', 'limit=0']), /E_LINK_INVALID_LIMIT/);
+    // One frontend: the link worker no longer serves the chapter 5 page (the React app's ?view=dashboard does).
+    for (const path of ['/dashboard', '/']) {
+      const res = await fetch(`${app.api}${path}`);
+      await res.arrayBuffer();
+      assert.equal(res.status, 404, path);
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import { TriggerAction } from 'iii-sdk';
 import { DB, INSERT_CLICK, INSERT_LINK, isUniqueViolation, LIST_LINKS, SELECT_URL, UPDATE_URL } from './sql.ts';
-import { asRecord, LinkError, parseCode, parseOptionalCode, parseUrl, randomCode } from './validate.ts';
+import { asRecord, LinkError, parseCode, parseLimit, parseOptionalCode, parseUrl, randomCode } from './validate.ts';
 
 type Action = ReturnType<typeof TriggerAction.Void> | ReturnType<typeof TriggerAction.Enqueue>;
 
@@ -144,16 +144,21 @@ export function createHandlers(deps: LinkDeps) {
       return { refreshed: true };
     },
 
-    /** Links, newest first, with their click counts (the dashboard's starting point). */
-    async list(limit: number): Promise<LinkRow[]> {
-      const rows = await query(LIST_LINKS, [limit]);
-      return rows.map((r) => ({
-        code: String(r.code),
-        url: String(r.url),
-        created_at: String(r.created_at),
-        clicks: Number(r.clicks ?? 0),
-        last_click_at: typeof r.last_click_at === 'string' ? r.last_click_at : null,
-      }));
+    /**
+     * link::list {limit?} → {links}: links, newest first, with their click totals from SQL (so they survive
+     * a restart, unlike the in-memory `clicks` stream). `GET /links` and the dashboard view start from it.
+     */
+    async list(input: unknown): Promise<{ links: LinkRow[] }> {
+      const rows = await query(LIST_LINKS, [parseLimit(asRecord(input).limit)]);
+      return {
+        links: rows.map((r) => ({
+          code: String(r.code),
+          url: String(r.url),
+          created_at: String(r.created_at),
+          clicks: Number(r.clicks ?? 0),
+          last_click_at: typeof r.last_click_at === 'string' ? r.last_click_at : null,
+        })),
+      };
     },
   };
 }

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TriggerAction } from 'iii-sdk';
-import type { Link, LinkRow, LogSink, TriggerCall } from './handlers.ts';
-import { asLinkError, asRecord, parseOptionalCode, parseUrl } from './validate.ts';
+import type { Link, LogSink, TriggerCall } from './handlers.ts';
+import { asLinkError, asRecord, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, parseOptionalCode, parseUrl } from './validate.ts';
 
 export interface HttpResponse {
   status_code: number;
@@ -15,10 +15,6 @@ export interface HttpResponse {
 
 export interface HttpDeps {
   trigger(call: TriggerCall): Promise<unknown>;
-  /** Listing straight from SQL (`LinkHandlers.list`). */
-  list(limit: number): Promise<LinkRow[]>;
-  /** The dashboard page. */
-  dashboardHtml(): string;
   logger: LogSink;
   now?: () => Date;
   /** The queue clicks go through. @default 'clicks' */
@@ -26,8 +22,6 @@ export interface HttpDeps {
 }
 
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
-const DEFAULT_LIST_LIMIT = 100;
-const MAX_LIST_LIMIT = 500;
 
 function json(status_code: number, body: unknown): HttpResponse {
   return { status_code, headers: JSON_HEADERS, body };
@@ -45,7 +39,8 @@ function toLink(value: unknown): Link {
   return { code: String(rec.code), url: String(rec.url) };
 }
 
-function parseLimit(raw: unknown): number {
+/** A query string is typed by hand: anything unusable means the default, and too many means the most. */
+function queryLimit(raw: unknown): number {
   const n = typeof raw === 'string' ? Number.parseInt(raw, 10) : Number.NaN;
   if (!Number.isFinite(n) || n < 1) return DEFAULT_LIST_LIMIT;
   return Math.min(n, MAX_LIST_LIMIT);
@@ -100,19 +95,10 @@ export function createHttpHandlers(deps: HttpDeps) {
       }
     },
 
-    /** GET /links?limit=N → {links: [{code, url, created_at, clicks, last_click_at}]} */
+    /** GET /links?limit=N → {links: [{code, url, created_at, clicks, last_click_at}]} (link::list) */
     async list(req: unknown): Promise<HttpResponse> {
-      const limit = parseLimit(asRecord(asRecord(req).query_params).limit);
-      return json(200, { links: await deps.list(limit) });
-    },
-
-    /** GET / and GET /dashboard → the live dashboard (one self-contained HTML page). */
-    async dashboard(): Promise<HttpResponse> {
-      return {
-        status_code: 200,
-        headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' },
-        body: deps.dashboardHtml(),
-      };
+      const limit = queryLimit(asRecord(asRecord(req).query_params).limit);
+      return json(200, await trigger({ function_id: 'link::list', payload: { limit } }));
     },
   };
 }

@@ -1,8 +1,7 @@
 /**
- * The `link` worker: creates, resolves and updates short links, records clicks, and serves the dashboard.
+ * The `link` worker: creates, resolves, updates and lists short links, and records clicks.
  * Wiring only: the logic lives in handlers.ts / http-handlers.ts.
  */
-import { readFileSync } from 'node:fs';
 import { Logger } from '@iii-dev/helpers/observability';
 import { registerWorker } from 'iii-sdk';
 import { createDeleteHandlers } from './delete.ts';
@@ -21,18 +20,8 @@ const link = createHandlers({
   slowClickMs: Number(process.env.LINKLY_SLOW_CLICK_MS ?? 0) || 0,
 });
 
-const page = readFileSync(new URL('./dashboard.html', import.meta.url), 'utf8');
-// The page finds the stream listener from this; `?stream=ws://host:port` in its URL overrides it.
-const pageConfig = JSON.stringify({
-  streamPort: process.env.LINKLY_STREAM_PORT ?? '3112',
-  streamUrl: process.env.LINKLY_STREAM_URL ?? null,
-});
-const dashboardHtml = page.replace('/*__LINKLY_CONFIG__*/ {}', pageConfig.replaceAll('<', '\\u003c'));
-
 const http = createHttpHandlers({
   trigger: (call) => worker.trigger(call),
-  list: (limit) => link.list(limit),
-  dashboardHtml: () => dashboardHtml,
   logger,
   clicksQueue: process.env.LINKLY_CLICKS_QUEUE || 'clicks',
 });
@@ -56,6 +45,10 @@ worker.registerFunction('link::update', (input) => link.update(input), {
   description: 'Point a code at a new URL: {code, url} → {code, url}',
   request_format: { type: 'object', properties: { code: codeSchema, url: urlSchema }, required: ['code', 'url'] },
 });
+worker.registerFunction('link::list', (input) => link.list(input), {
+  description: 'Links, newest first, with click totals from SQL: {limit?} → {links: [{code, url, created_at, clicks, last_click_at}]}',
+  request_format: { type: 'object', properties: { limit: { type: 'integer', description: '1-500, default 100' } } },
+});
 worker.registerFunction('link::on_link_updated', (input) => link.onLinkUpdated(input), {
   description: 'Refresh the cache on link.updated',
 });
@@ -74,7 +67,6 @@ worker.registerFunction('http::create', (req) => http.create(req));
 worker.registerFunction('http::redirect', (req) => http.redirect(req));
 worker.registerFunction('http::update', (req) => http.update(req));
 worker.registerFunction('http::list_links', (req) => http.list(req));
-worker.registerFunction('http::dashboard', () => http.dashboard());
 
 /** The database worker may still be starting when we connect: retry the DDL until it answers. */
 async function ensureSchema(): Promise<void> {
@@ -116,8 +108,6 @@ route('http::create', 'POST', '/links');
 route('http::redirect', 'GET', '/s/:code');
 route('http::update', 'PUT', '/links/:code');
 route('http::list_links', 'GET', '/links');
-route('http::dashboard', 'GET', '/');
-route('http::dashboard', 'GET', '/dashboard');
 worker.registerTrigger({ type: 'durable:subscriber', function_id: 'link::on_link_updated', config: { topic: 'link.updated' } });
 
-logger.info('link worker ready', { routes: ['POST /links', 'GET /s/:code', 'PUT /links/:code', 'GET /links', 'GET /dashboard'] });
+logger.info('link worker ready', { routes: ['POST /links', 'GET /s/:code', 'PUT /links/:code', 'GET /links'] });

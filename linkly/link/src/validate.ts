@@ -10,6 +10,8 @@ export const LinkErrorCodes = {
   E_LINK_URL_TOO_LONG: 400,
   E_LINK_INVALID_CODE: 400,
   E_LINK_BAD_REQUEST: 400,
+  /** link::list: a limit that is not a whole number from 1 to 500. */
+  E_LINK_INVALID_LIMIT: 400,
   E_LINK_NOT_FOUND: 404,
   E_LINK_CODE_TAKEN: 409,
   /** link::request_delete: no browser tab serves user::confirm_destructive_op. */
@@ -92,6 +94,19 @@ function hasScheme(url: string): boolean {
   if (!m) return false;
   const rest = url.slice(m[0].length);
   return !/^\d+(\/|$|\?|#)/.test(rest);
+}
+
+export const DEFAULT_LIST_LIMIT = 100;
+export const MAX_LIST_LIMIT = 500;
+
+/** link::list's `limit`: absent means 100; otherwise a whole number from 1 to 500 (`iii trigger` may send "20"). */
+export function parseLimit(value: unknown): number {
+  if (value === undefined || value === null || value === '') return DEFAULT_LIST_LIMIT;
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_LIST_LIMIT) {
+    throw new LinkError('E_LINK_INVALID_LIMIT', `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  return n;
 }
 
 /** A plain object (JSON `{}`), so a handler never reads fields off arrays, strings or null. */

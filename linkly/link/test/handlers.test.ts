@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHandlers, type TriggerCall } from '../src/handlers.ts';
 import { createHttpHandlers } from '../src/http-handlers.ts';
-import { INSERT_CLICK, INSERT_LINK, SELECT_URL, UPDATE_URL } from '../src/sql.ts';
+import { INSERT_CLICK, INSERT_LINK, LIST_LINKS, SELECT_URL, UPDATE_URL } from '../src/sql.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -34,6 +34,17 @@ function backend() {
         }
         return { affected_rows: 1 };
       case 'database::query': {
+        if (p.sql === LIST_LINKS) {
+          // SQLite's shape: COUNT as a number, MAX(clicked_at) NULL for a link nobody followed.
+          const rows = [...sql].map(([code, url]) => ({
+            code,
+            url,
+            created_at: '2026-12-08T00:00:00.000Z',
+            clicks: 0,
+            last_click_at: null,
+          }));
+          return { rows: rows.slice(0, Number(p.params?.[0])) };
+        }
         const url = p.sql === SELECT_URL ? sql.get(String(p.params?.[0])) : undefined;
         return { rows: url ? [{ url }] : [] };
       }
@@ -120,9 +131,10 @@ describe('http handlers', () => {
       if (call.function_id === 'link::create') return link.create(call.payload);
       if (call.function_id === 'link::resolve') return link.resolve(call.payload);
       if (call.function_id === 'link::update') return link.update(call.payload);
+      if (call.function_id === 'link::list') return link.list(call.payload);
       return b.trigger(call);
     };
-    const http = createHttpHandlers({ trigger, list: async () => [], dashboardHtml: () => '<html></html>', logger: quiet });
+    const http = createHttpHandlers({ trigger, logger: quiet });
     return { b, http };
   }
 
@@ -165,10 +177,38 @@ describe('http handlers', () => {
     assert.equal((await http.update({ path_params: { code: 'p' }, body: { url: 'data:text/plain,x' } })).status_code, 400);
   });
 
-  it('the dashboard is HTML', async () => {
-    const { http } = setup();
-    const res = await http.dashboard();
-    assert.equal(res.headers?.['Content-Type'], 'text/html; charset=utf-8');
-    assert.equal(res.body, '<html></html>');
+  it('GET /links: link::list with the query limit, a bad one meaning the default', async () => {
+    const { b, http } = setup();
+    await http.create({ body: { url: 'https://iii.dev', code: 'l1' } });
+    const res = await http.list({ query_params: { limit: '20' } });
+    assert.equal(res.status_code, 200);
+    assert.deepEqual(res.body, {
+      links: [{ code: 'l1', url: 'https://iii.dev', created_at: '2026-12-08T00:00:00.000Z', clicks: 0, last_click_at: null }],
+    });
+    const limits = async (limit: unknown) => {
+      await http.list({ query_params: { limit } });
+      const query = b.calls.findLast((c) => c.function_id === 'database::query');
+      return (query?.payload as { params?: unknown[] } | undefined)?.params;
+    };
+    assert.deepEqual(await limits('abc'), [100]);
+    assert.deepEqual(await limits('9999'), [500]);
+    assert.deepEqual(await limits(undefined), [100]);
+  });
+});
+
+describe('link::list', () => {
+  it('lists with click totals; a limit outside 1-500 is E_LINK_INVALID_LIMIT', async () => {
+    const b = backend();
+    const link = createHandlers({ trigger: b.trigger, logger: quiet });
+    await link.create({ url: 'https://iii.dev', code: 'a' });
+    await link.create({ url: 'https://iii.dev/docs', code: 'b' });
+    assert.deepEqual(
+      (await link.list({})).links.map((l) => l.code),
+      ['a', 'b'],
+    );
+    assert.deepEqual((await link.list({ limit: '1' })).links.length, 1);
+    for (const limit of [0, 501, 2.5, 'ten', true]) {
+      await assert.rejects(link.list({ limit }), /\[E_LINK_INVALID_LIMIT\] limit must be a whole number from 1 to 500/);
+    }
   });
 });
