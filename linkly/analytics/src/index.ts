@@ -4,13 +4,15 @@
  */
 import { Logger } from '@iii-dev/helpers/observability';
 import { registerWorker } from 'iii-sdk';
-import { createHandlers, DB, SCHEMA } from './handlers.ts';
+import { createHandlers, DB, type Dialect, dialectOf, schema } from './handlers.ts';
 
 const worker = registerWorker(process.env.III_URL ?? 'ws://localhost:49134', {
   workerName: 'analytics',
 });
 const logger = new Logger();
-const analytics = createHandlers({ trigger: (call) => worker.trigger(call), logger });
+/** Which SQL `analytics` speaks; known before the subscription goes live (ensureSchema). */
+let dialect: Dialect = 'sqlite';
+const analytics = createHandlers({ trigger: (call) => worker.trigger(call), logger, dialect: () => dialect });
 
 worker.registerFunction('analytics::on_link_created', (data) => analytics.onLinkCreated(data), {
   description: 'Count a created link in daily_link_counts',
@@ -20,7 +22,10 @@ worker.registerFunction('analytics::on_link_created', (data) => analytics.onLink
 async function ensureSchema(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      for (const sql of SCHEMA) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
+      const found = dialectOf(await worker.trigger({ function_id: 'database::listDatabases', payload: {} }), DB);
+      if (!found) throw new Error(`database "${DB}" is not configured (yet)`);
+      dialect = found;
+      for (const sql of schema(dialect)) await worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
       return;
     } catch (err) {
       if (attempt % 10 === 1) logger.warn('analytics database not ready, retrying', { attempt, error: String(err) });

@@ -3,7 +3,7 @@
  * `deps`, so it runs in a unit test with a recording `trigger` and for real under `index.ts`.
  */
 import { TriggerAction } from 'iii-sdk';
-import { DB, INSERT_CLICK, INSERT_LINK, isUniqueViolation, LIST_LINKS, SELECT_URL, UPDATE_URL } from './sql.ts';
+import { DB, type Dialect, INSERT_LINK, insertClick, isUniqueViolation, LIST_LINKS, SELECT_URL, UPDATE_URL } from './sql.ts';
 import { asRecord, LinkError, parseCode, parseLimit, parseOptionalCode, parseUrl, randomCode } from './validate.ts';
 
 type Action = ReturnType<typeof TriggerAction.Void> | ReturnType<typeof TriggerAction.Enqueue>;
@@ -31,6 +31,8 @@ export interface LinkDeps {
   newCode?: () => string;
   /** Delay before a click is written (LINKLY_SLOW_CLICK_MS), to show that redirects do not wait for it. @default 0 */
   slowClickMs?: number;
+  /** Which SQL `primary` speaks (index.ts asks the database worker at boot). @default () => 'sqlite' */
+  dialect?: () => Dialect;
 }
 
 export interface Link {
@@ -51,6 +53,7 @@ const SCOPE = 'links';
 export function createHandlers(deps: LinkDeps) {
   const now = deps.now ?? (() => new Date());
   const newCode = deps.newCode ?? (() => randomCode());
+  const dialect = deps.dialect ?? (() => 'sqlite');
   const { trigger, logger } = deps;
 
   const execute = (sql: string, params: unknown[]) => trigger({ function_id: 'database::execute', payload: { db: DB, sql, params } });
@@ -111,7 +114,7 @@ export function createHandlers(deps: LinkDeps) {
       const clicked_at = typeof rec.clicked_at === 'string' ? rec.clicked_at : now().toISOString();
       if (deps.slowClickMs) await new Promise((r) => setTimeout(r, deps.slowClickMs));
       const clickId = typeof rec.click_id === 'string' && rec.click_id !== '' ? rec.click_id : null;
-      await execute(INSERT_CLICK, [code, clicked_at, clickId]);
+      await execute(insertClick(dialect()), [code, clicked_at, clickId]);
       // Fire and forget: a live counter can live with a dropped event, the click row is already safe.
       // Published again when a redelivered job inserted nothing: the event may have died with the first
       // attempt, and click-streamer's item id (code + clicked_at) turns a repeat into an update, not a new click.

@@ -7,16 +7,20 @@ import { registerWorker } from 'iii-sdk';
 import { createDeleteHandlers } from './delete.ts';
 import { createHandlers } from './handlers.ts';
 import { createHttpHandlers } from './http-handlers.ts';
-import { ADD_CLICK_ID, CLICK_ID_INDEX, DB, type Dialect, isDuplicateColumn, PROBE_SQLITE, schema } from './sql.ts';
+import { ADD_CLICK_ID, CLICK_ID_INDEX, DB, type Dialect, dialectOf, isDuplicateColumn, schema } from './sql.ts';
 
 const worker = registerWorker(process.env.III_URL ?? 'ws://localhost:49134', {
   workerName: 'link',
 });
 const logger = new Logger();
 
+/** Which SQL `primary` speaks; known before any route goes live (ensureSchema). */
+let dialect: Dialect = 'sqlite';
+
 const link = createHandlers({
   trigger: (call) => worker.trigger(call),
   logger,
+  dialect: () => dialect,
   slowClickMs: Number(process.env.LINKLY_SLOW_CLICK_MS ?? 0) || 0,
 });
 
@@ -73,8 +77,10 @@ async function ensureSchema(): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       const execute = (sql: string) => worker.trigger({ function_id: 'database::execute', payload: { db: DB, sql } });
-      for (const sql of schema(await dialect())) await execute(sql);
-      // Tables created before click ids existed get the column (linkly/data from an older run).
+      dialect = await primaryDialect();
+      for (const sql of schema(dialect)) await execute(sql);
+      // MySQL tables are created with click ids (sql.ts); older SQLite/PostgreSQL ones get the column (linkly/data from an older run).
+      if (dialect === 'mysql') return;
       await execute(ADD_CLICK_ID).catch((err: unknown) => {
         if (!isDuplicateColumn(err)) throw err;
       });
@@ -87,15 +93,11 @@ async function ensureSchema(): Promise<void> {
   }
 }
 
-/** SQLite answers the probe; PostgreSQL refuses it with a driver error; anything else (not ready) is retried. */
-async function dialect(): Promise<Dialect> {
-  try {
-    await worker.trigger({ function_id: 'database::query', payload: { db: DB, sql: PROBE_SQLITE } });
-    return 'sqlite';
-  } catch (err) {
-    if ((err as { code?: string }).code === 'DRIVER_ERROR') return 'postgres';
-    throw err;
-  }
+/** The database worker says which driver serves `primary` (config/database.yaml); not listed yet → retried. */
+async function primaryDialect(): Promise<Dialect> {
+  const found = dialectOf(await worker.trigger({ function_id: 'database::listDatabases', payload: {} }), DB);
+  if (!found) throw new Error(`database "${DB}" is not configured (yet)`);
+  return found;
 }
 
 function route(function_id: string, http_method: string, api_path: string): void {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createHandlers, type TriggerCall } from '../src/handlers.ts';
 import { createHttpHandlers } from '../src/http-handlers.ts';
-import { INSERT_CLICK, INSERT_LINK, LIST_LINKS, SELECT_URL, UPDATE_URL } from '../src/sql.ts';
+import { dialectOf, INSERT_CLICK, INSERT_CLICK_MYSQL, INSERT_LINK, LIST_LINKS, SELECT_URL, UPDATE_URL } from '../src/sql.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 
@@ -105,6 +105,18 @@ describe('link handlers', () => {
     assert.equal((b.calls[0]?.payload as { sql: string } | undefined)?.sql, INSERT_CLICK);
     assert.equal(b.calls[1]?.function_id, 'publish');
     assert.deepEqual(b.calls[1]?.action, { type: 'void' });
+    // On MySQL/MariaDB the duplicate-tolerant insert is spelled ON DUPLICATE KEY.
+    const my = backend();
+    await createHandlers({ trigger: my.trigger, logger: quiet, dialect: () => 'mysql' }).recordClick({ code: 'c1' });
+    assert.equal((my.calls[0]?.payload as { sql: string } | undefined)?.sql, INSERT_CLICK_MYSQL);
+  });
+
+  it('dialectOf reads the driver of a database from database::listDatabases', () => {
+    const listing = { databases: [{ name: 'primary', driver: 'mysql', url: 'mysql://root@h/test' }] };
+    assert.equal(dialectOf(listing, 'primary'), 'mysql');
+    assert.equal(dialectOf(listing, 'analytics'), undefined);
+    assert.equal(dialectOf({ databases: [{ name: 'primary', driver: 'oracle' }] }, 'primary'), undefined);
+    assert.equal(dialectOf(null, 'primary'), undefined);
   });
 
   it('update refuses unknown codes and publishes link.updated durably', async () => {
