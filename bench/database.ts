@@ -3,7 +3,10 @@
  *   1. SQLite adapter vs raw better-sqlite3 (same file, same pragmas): point SELECT and INSERT;
  *   2. PostgreSQL adapter vs a raw `pg` Pool (same server, same pool size), when reachable;
  *   3. `database::query` through the engine from a real iii-sdk worker vs an in-process echo
- *      function through the same engine and worker (what the database step adds to an invocation).
+ *      function through the same engine and worker (what the database step adds to an invocation);
+ *   4. SQLite on its worker threads vs the pre-thread in-thread mode vs raw better-sqlite3, at the
+ *      adapter and through the engine (`database::query` beside the same function built on an
+ *      in-thread pool), and what a slow SQLite query does to other calls' latency in each mode.
  * Loopback only, bounded counts.
  *
  *   node --import tsx bench/database.ts [--ops 20000] [--concurrency 16] [--rounds 3]
@@ -12,7 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEngine } from '@triad/engine';
-import { createDriver, DEFAULT_POOL } from '@triad/engine/internal';
+import { createDriver, DatabasePools, DEFAULT_POOL, databaseFunctions, parseDatabaseConfig } from '@triad/engine/internal';
 import Database from 'better-sqlite3';
 import { registerWorker } from 'iii-sdk';
 import pg from 'pg';
@@ -77,13 +80,14 @@ async function sqliteAdapter(dir: string): Promise<void> {
   const rawInsert = raw.prepare('INSERT INTO links (code, url) VALUES (?, ?)');
   const rawSelect = raw.prepare('SELECT code, url FROM links WHERE code = ?');
   const inserts = Math.min(OPS, 5_000);
+  await driver.query('SELECT 1'); // start the reader thread before anything is timed
   // Interleave rounds so neither side gets a warmer cache or a fuller table.
   const insRaw = await load(inserts, 1, (i) => rawInsert.run(`r${i}`, 'https://iii.dev'));
   const insOurs = await load(inserts, 1, (i) =>
     driver.execute('INSERT INTO links (code, url) VALUES (?, ?)', [`o${i}`, 'https://iii.dev']),
   );
   report(`sqlite INSERT, sequential, alternating (${inserts} ops)`, insOurs, insRaw, {
-    subject: 'SqliteDriver.execute',
+    subject: 'SqliteDriver.execute (threads)',
     baseline: 'better-sqlite3 run',
   });
   const [selOurs, selRaw] = await paired(
@@ -92,7 +96,7 @@ async function sqliteAdapter(dir: string): Promise<void> {
     (i) => rawSelect.all(`r${i % inserts}`),
   );
   report(`sqlite point SELECT, sequential, alternating (${OPS} ops)`, selOurs, selRaw, {
-    subject: 'SqliteDriver.query',
+    subject: 'SqliteDriver.query (threads)',
     baseline: 'better-sqlite3 all',
   });
   raw.close();
@@ -129,6 +133,15 @@ async function postgresAdapter(): Promise<void> {
   }
 }
 
+/** A real iii-sdk worker and a one-row `links` table in `primary`; `payload` is the point SELECT of that row. */
+async function linksWorker(url: string, workerName: string) {
+  const w = registerWorker(url, { workerName, otel: { enabled: false }, enableMetricsReporting: false });
+  const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload });
+  await call('database::execute', { db: 'primary', sql: 'CREATE TABLE links (code TEXT PRIMARY KEY, url TEXT NOT NULL)' });
+  await call('database::execute', { db: 'primary', sql: "INSERT INTO links VALUES ('c1', 'https://iii.dev')" });
+  return { w, call, payload: { db: 'primary', sql: 'SELECT code, url FROM links WHERE code = ?', params: ['c1'] } };
+}
+
 async function throughEngine(dir: string): Promise<void> {
   const engine = await startEngine({
     projectDir: dir,
@@ -137,16 +150,8 @@ async function throughEngine(dir: string): Promise<void> {
   });
   const result = { columns: [{ name: 'code', type: 'TEXT' }], row_count: 1, rows: [{ code: 'c1', url: 'https://iii.dev' }] };
   engine.api.registerFunction({ id: 'bench::echo', handler: () => result });
-  const w = registerWorker(engine.addresses.worker as string, {
-    workerName: 'bench',
-    otel: { enabled: false },
-    enableMetricsReporting: false,
-  });
+  const { w, call, payload } = await linksWorker(engine.addresses.worker as string, 'bench');
   try {
-    const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload });
-    await call('database::execute', { db: 'primary', sql: 'CREATE TABLE links (code TEXT PRIMARY KEY, url TEXT NOT NULL)' });
-    await call('database::execute', { db: 'primary', sql: "INSERT INTO links VALUES ('c1', 'https://iii.dev')" });
-    const payload = { db: 'primary', sql: 'SELECT code, url FROM links WHERE code = ?', params: ['c1'] };
     const n = Math.min(OPS, 10_000);
     const [db, echo] = await rounds(
       n,
@@ -168,6 +173,103 @@ try {
   await sqliteAdapter(dir);
   await postgresAdapter();
   await throughEngine(dir);
+  await sqliteThreadModes(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * SQLite on worker threads vs the in-thread mode it replaced (`createDriver(..., { sqlite: { inThread: true } })`)
+ * vs raw better-sqlite3, all on one file: adapter calls, then `database::query` through the engine (the real
+ * function, once over a threaded pool and once over an in-thread pool registered under another id), then
+ * the latency of a trivial call while a slow query runs, which is what the threads are for.
+ */
+async function sqliteThreadModes(dir: string): Promise<void> {
+  const opts = { name: 'modes', url: 'sqlite:./modes.db', pool: DEFAULT_POOL, baseDir: dir };
+  const threads = createDriver(opts);
+  const inThread = createDriver(opts, { sqlite: { inThread: true } });
+  await threads.execute('CREATE TABLE links (code TEXT PRIMARY KEY, url TEXT NOT NULL)');
+  await threads.transaction(
+    Array.from({ length: 1000 }, (_, i) => ({ sql: 'INSERT INTO links VALUES (?, ?)', params: [`c${i}`, 'https://iii.dev'] })),
+  );
+  const raw = new Database(join(dir, 'modes.db'));
+  const rawSelect = raw.prepare('SELECT code, url FROM links WHERE code = ?');
+  const sql = 'SELECT code, url FROM links WHERE code = ?';
+  const n = Math.min(OPS, 10_000);
+  // Start every reader thread (thread start-up is not what is measured).
+  await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => threads.query(sql, [`c${k}`])));
+  const [t, i] = await paired(
+    n,
+    (k) => threads.query(sql, [`c${k % 1000}`]),
+    (k) => inThread.query(sql, [`c${k % 1000}`]),
+  );
+  report(`sqlite point SELECT, sequential (${n} ops)`, t, i, { subject: 'threads', baseline: 'in-thread (old)' });
+  const [i2, r] = await paired(
+    n,
+    (k) => inThread.query(sql, [`c${k % 1000}`]),
+    (k) => rawSelect.all(`c${k % 1000}`),
+  );
+  report(`sqlite point SELECT, sequential (${n} ops)`, i2, r, { subject: 'in-thread (old)', baseline: 'raw better-sqlite3' });
+  const [tc, ic] = await rounds(
+    n,
+    (k) => threads.query(sql, [`c${k % 1000}`]),
+    (k) => inThread.query(sql, [`c${k % 1000}`]),
+  );
+  report(`sqlite point SELECT, ${CONCURRENCY} concurrent (${n} ops)`, tc, ic, { subject: 'threads', baseline: 'in-thread (old)' });
+  raw.close();
+  await threads.close();
+  await inThread.close();
+  await sqliteModesThroughEngine(dir);
+}
+
+async function sqliteModesThroughEngine(dir: string): Promise<void> {
+  const engine = await startEngine({
+    projectDir: dir,
+    logLevel: 'warn',
+    workers: [
+      { name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } },
+      { name: 'database', config: { databases: { primary: { url: 'sqlite:./engine-modes.db' } } } },
+    ],
+  });
+  const oldPools = new DatabasePools(parseDatabaseConfig({ databases: { primary: { url: 'sqlite:./engine-modes.db' } } }), dir, {
+    sqlite: { inThread: true },
+  });
+  const query = databaseFunctions(oldPools).find((f) => f.id === 'database::query');
+  if (!query) throw new Error('database::query not found');
+  engine.api.registerFunction({ ...query, id: 'bench::query-inthread' });
+  engine.api.registerFunction({ id: 'bench::echo', handler: () => ({ ok: true }) });
+  const { w, call, payload } = await linksWorker(engine.addresses.worker as string, 'bench-modes');
+  try {
+    const n = Math.min(OPS, 10_000);
+    const [t, i] = await rounds(
+      n,
+      () => call('database::query', payload),
+      () => call('bench::query-inthread', payload),
+    );
+    report(`iii-sdk → engine database::query, ${CONCURRENCY} concurrent (${n} ops)`, t, i, {
+      subject: 'threads',
+      baseline: 'in-thread (old)',
+    });
+    // A slow query (a 3M-row recursive CTE) in flight while 200 echo calls run one after another.
+    const slow = {
+      db: 'primary',
+      sql: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT COUNT(*) FROM c',
+    };
+    const during = async (fn: string): Promise<Sample> => {
+      const running = call(fn, slow);
+      const s = await load(200, 1, () => call('bench::echo', {}));
+      await running;
+      return s;
+    };
+    const echoThreads = await during('database::query');
+    const echoOld = await during('bench::query-inthread');
+    report('echo call latency while a slow SQLite query runs (200 sequential calls)', echoThreads, echoOld, {
+      subject: 'threads',
+      baseline: 'in-thread (old)',
+    });
+  } finally {
+    await w.shutdown();
+    await engine.stop();
+    await oldPools.close();
+  }
 }

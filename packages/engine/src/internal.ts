@@ -16,7 +16,9 @@ export { type CronSchedule, nextAfter, parseCron } from './modules/cron/expressi
 export { CronJobs } from './modules/cron/jobs.ts';
 export { createDriver } from './modules/database/adapters/index.ts';
 export type { SqlDialect, SqlDriver } from './modules/database/adapters/sql-driver.ts';
-export { DEFAULT_POOL } from './modules/database/config.ts';
+export { DEFAULT_POOL, parseDatabaseConfig } from './modules/database/config.ts';
+export { databaseFunctions } from './modules/database/functions.ts';
+export { DatabasePools } from './modules/database/pools.ts';
 export { createLocalAdapter } from './modules/pubsub/adapters/local.ts';
 export type { PubSubAdapter } from './modules/pubsub/adapters/pubsub-adapter.ts';
 export { createRedisAdapter } from './modules/pubsub/adapters/redis.ts';

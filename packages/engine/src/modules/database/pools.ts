@@ -28,6 +28,8 @@ export class DatabasePools {
     private readonly baseDir: string,
     /** This engine's id on its database sessions (DriverOptions.origin). */
     private readonly origin?: string,
+    /** Driver modes; `{ sqlite: { inThread: true } }` is the benchmark's pre-thread SQLite. */
+    private readonly mode: Parameters<typeof createDriver>[1] = {},
   ) {
     this.entries = config.databases;
   }
@@ -53,7 +55,7 @@ export class DatabasePools {
     const name = this.resolve(db);
     let driver = this.drivers.get(name);
     if (!driver) {
-      driver = createDriver(this.driverOptions(name));
+      driver = createDriver(this.driverOptions(name), this.mode);
       this.drivers.set(name, driver);
     }
     return driver;
@@ -88,7 +90,7 @@ export class DatabasePools {
         stale.push(driver);
       }
     }
-    // pg's Pool.end lets checked-out clients finish; SQLite has no in-flight work between ticks.
+    // pg's Pool.end lets checked-out clients finish; SQLite threads finish their request in flight.
     await Promise.all(stale.map((d) => d.close()));
   }
 

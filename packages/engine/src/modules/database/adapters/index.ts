@@ -5,7 +5,7 @@ import { createMysqlDriver } from './mysql/driver.ts';
 import { createPostgresChangeFeed } from './postgres/change-feed.ts';
 import { createPostgresDriver } from './postgres/driver.ts';
 import type { DriverOptions, SqlDialect, SqlDriver } from './sql-driver.ts';
-import { createSqliteDriver } from './sqlite/driver.ts';
+import { createSqliteDriver, type SqliteModeOptions } from './sqlite/driver.ts';
 
 const SCHEMES: ReadonlyArray<{ prefix: string; dialect: SqlDialect }> = [
   { prefix: 'sqlite:', dialect: 'sqlite' },
@@ -24,9 +24,10 @@ export function dialectOf(url: string): SqlDialect | undefined {
   return SCHEMES.find((s) => lower.startsWith(s.prefix))?.dialect;
 }
 
-export function createDriver(opts: DriverOptions): SqlDriver {
+/** `sqlite.inThread` selects the pre-thread SQLite mode (benchmarks only). */
+export function createDriver(opts: DriverOptions, mode: { sqlite?: SqliteModeOptions } = {}): SqlDriver {
   const dialect = dialectOf(opts.url);
-  if (dialect === 'sqlite') return createSqliteDriver(opts);
+  if (dialect === 'sqlite') return createSqliteDriver(opts, mode.sqlite);
   if (dialect === 'postgres') return createPostgresDriver(opts);
   if (dialect === 'mysql') return createMysqlDriver(opts);
   throw new Error(`unsupported database URL scheme for "${opts.name}"; supported: ${SUPPORTED_SCHEMES}`);

@@ -15,6 +15,8 @@ export interface SqliteRunInfo {
 
 export interface SqliteStatement {
   readonly reader: boolean;
+  /** True when the statement cannot write (sqlite3_stmt_readonly). */
+  readonly readonly: boolean;
   raw(toggle?: boolean): this;
   safeIntegers(toggle?: boolean): this;
   columns(): SqliteColumnInfo[];
