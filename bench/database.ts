@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEngine } from '@triad/engine';
+import { createLogger, startEngine } from '@triad/engine';
 import { createDriver, DatabasePools, DEFAULT_POOL, databaseFunctions, parseDatabaseConfig } from '@triad/engine/internal';
 import Database from 'better-sqlite3';
 import { registerWorker } from 'iii-sdk';
@@ -231,10 +231,10 @@ async function sqliteModesThroughEngine(dir: string): Promise<void> {
       { name: 'database', config: { databases: { primary: { url: 'sqlite:./engine-modes.db' } } } },
     ],
   });
-  const oldPools = new DatabasePools(parseDatabaseConfig({ databases: { primary: { url: 'sqlite:./engine-modes.db' } } }), dir, {
-    sqlite: { inThread: true },
-  });
-  const query = databaseFunctions(oldPools).find((f) => f.id === 'database::query');
+  const oldConfig = parseDatabaseConfig({ databases: { primary: { url: 'sqlite:./engine-modes.db' } } });
+  const oldPools = new DatabasePools(oldConfig, dir, undefined, { sqlite: { inThread: true } });
+  const deps = { pools: oldPools, changes: { committed: () => {} }, log: createLogger('bench', { level: 'warn' }) };
+  const query = databaseFunctions(deps).find((f) => f.id === 'database::query');
   if (!query) throw new Error('database::query not found');
   engine.api.registerFunction({ ...query, id: 'bench::query-inthread' });
   engine.api.registerFunction({ id: 'bench::echo', handler: () => ({ ok: true }) });
