@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -260,21 +260,7 @@ export async function follow(app: Pick<Linkly, 'api'>, code: string): Promise<{ 
   return { status: res.status, location: res.headers.get('location') };
 }
 
-/** Debian's Chromium, driven by playwright-core (browser downloads fail here). */
-export const CHROMIUM = '/usr/bin/chromium';
-/** Flags for this closed network: without the background-networking ones Chromium keeps dialling Google. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-export function hasChromium(): boolean {
-  return existsSync(CHROMIUM);
-}
+export { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../helpers/chromium.ts';
 
 /** Why a browser test cannot run here (false: it can); under CI=true a missing Chromium is a failure. */
 export function chromiumSkip(): string | false {

@@ -1,11 +1,14 @@
 /**
- * `iii console`: a web UI (default 127.0.0.1:3113) for workers, functions, triggers, traces and logs.
+ * `iii console`: a web UI (default 127.0.0.1:3113) that shows and operates a running engine.
  *
  * Two ways to run it:
  * - `consoleModule`: an engine module (config.yaml `- name: console`), calling engine functions in-process;
  * - `startConsole({ engineUrl })`: standalone, connected to an engine as the iii-sdk worker `iii-console`
  *   (what `iii console` runs), calling engine functions over the worker protocol.
  */
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@triad/engine';
+import type { EngineLink, Unsubscribe } from './link.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
 export { consoleModule } from './module.ts';
@@ -41,13 +44,35 @@ export async function startConsole(opts: StandaloneConsoleOptions): Promise<Stan
     ...(opts.headers ? { headers: opts.headers } : {}),
   });
   const version = '0.22.1';
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const log = createLogger('console');
+  const link: EngineLink = {
+    // The SDK's trigger() carries no caller-chosen traceparent, so Invoke cannot name the trace it makes.
+    traces: false,
+    call: (fn, payload) => worker.trigger({ function_id: fn, payload, timeoutMs }),
+    info: (message, fields) => log.info(message, fields),
+    async subscribe(triggerType, config, handler): Promise<Unsubscribe> {
+      const functionId = `engine::console::events::${randomUUID()}`;
+      const fn = worker.registerFunction(functionId, async (payload: unknown) => {
+        handler(payload);
+        return null;
+      });
+      const trigger = worker.registerTrigger({ type: triggerType, function_id: functionId, config });
+      // registerTrigger only queues the frame; a call answered after it means the engine has read it.
+      await worker.trigger({ function_id: 'engine::health::check', payload: {}, timeoutMs });
+      return async () => {
+        trigger.unregister();
+        fn.unregister();
+      };
+    },
+  };
   let server: ConsoleServer | undefined;
   try {
     server = await startConsoleServer({
       host: opts.host ?? '127.0.0.1',
       port: opts.port ?? 3113,
       ...(opts.token ? { token: opts.token } : {}),
-      call: (fn, payload) => worker.trigger({ function_id: fn, payload, timeoutMs: opts.timeoutMs ?? 30_000 }),
+      link,
       version,
       engineUrl: opts.engineUrl,
     });

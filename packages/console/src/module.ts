@@ -3,7 +3,9 @@
  * functions in-process. Kept apart from index.ts so that loading it (the `iii` serve command does)
  * does not load the iii-sdk, which only the standalone console needs.
  */
-import { defineFunction, type EngineModule, noInput, z } from '@triad/engine';
+import { randomUUID } from 'node:crypto';
+import { defineFunction, type EngineApi, type EngineModule, type Logger, noInput, z } from '@triad/engine';
+import type { EngineLink, Unsubscribe } from './link.ts';
 import { type ConsoleServer, startConsoleServer } from './server.ts';
 
 const consoleConfig = z.strictObject({
@@ -14,10 +16,41 @@ const consoleConfig = z.strictObject({
 });
 type ConsoleConfig = { host: string; port: number; token?: string };
 
+const registered = z.looseObject({ id: z.string() });
+
+/**
+ * Live views bind a trigger to a function of the console's: `engine::console::events::<uuid>`, under
+ * `engine::` like the reference console's own functions so default listings do not show them.
+ */
+function inProcessLink(engine: EngineApi, log: Logger): EngineLink {
+  return {
+    traces: true,
+    call: (fn, payload, opts) => engine.invoke(fn, payload, opts?.traceparent ? { traceparent: opts.traceparent } : {}),
+    info: (message, fields) => log.info(message, fields),
+    async subscribe(triggerType, config, handler): Promise<Unsubscribe> {
+      const functionId = `engine::console::events::${randomUUID()}`;
+      const dispose = engine.registerFunction(
+        defineFunction({ id: functionId, input: z.unknown(), handler: (payload) => void handler(payload) }),
+      );
+      try {
+        const r = registered.parse(
+          await engine.invoke('engine::register_trigger', { trigger_type: triggerType, function_id: functionId, config }),
+        );
+        return async () => {
+          await engine.invoke('engine::unregister_trigger', { id: r.id }).finally(dispose);
+        };
+      } catch (err) {
+        dispose();
+        throw err;
+      }
+    },
+  };
+}
+
 export const consoleModule: EngineModule<ConsoleConfig> = {
   name: 'console',
   displayName: 'Console',
-  description: 'Web console on port 3113: workers, functions, triggers, traces and logs',
+  description: 'Web console on port 3113: dashboard, functions, triggers, state, streams, queues, configuration, traces and logs',
   configSchema: consoleConfig,
   async create(ctx, config) {
     let server: ConsoleServer | undefined;
@@ -26,7 +59,7 @@ export const consoleModule: EngineModule<ConsoleConfig> = {
       async start() {
         server = await startConsoleServer({
           ...config,
-          call: (fn, payload) => ctx.engine.invoke(fn, payload),
+          link: inProcessLink(ctx.engine, ctx.log),
           version: ctx.engine.version,
           engineUrl: null,
         });
@@ -35,7 +68,6 @@ export const consoleModule: EngineModule<ConsoleConfig> = {
         disposeStatus = ctx.engine.registerFunction(
           defineFunction({ id: 'console::status', description: 'Where the console listens', input: noInput, handler: () => status }),
         );
-        ctx.log.info(`console listening on ${server.url}`);
       },
       async stop() {
         disposeStatus?.();

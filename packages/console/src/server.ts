@@ -1,24 +1,28 @@
 /**
- * The console's HTTP server: the single-page UI on every page route, and a thin JSON API that
- * forwards calls to engine functions through whatever `call` it is given (in-process engine API for
- * the `console` module, an iii-sdk worker connection for the standalone `iii console`).
+ * The console's HTTP server: the UI shell on every page route, its one script, and a thin JSON API
+ * that forwards to engine functions through an `EngineLink` (in-process for the `console` module, an
+ * iii-sdk worker connection for the standalone `iii console`).
  *
- *   GET  /api/status  → {version, engine_url, http_port}
- *   POST /api/call    {function_id, payload?} → 200 {result} | 502 {error:{code,message}} | 400 on bad input
- *   GET  /, /traces, /traces/<id>, /logs, ... → the UI (routes are resolved in the browser)
+ *   GET  /api/status   → {version, engine_url, http_port, traces}
+ *   POST /api/call     {function_id, payload?, trace?} → api.ts
+ *   GET  /api/events   ?kind=logs|stream&… → Server-Sent Events (events.ts)
+ *   GET  /assets/app.js → the UI bundle (bundle.ts)
+ *   GET  /, /functions, /traces/<id>, … → the UI shell (routes are resolved in the browser)
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { check, formatIssues, toErrorBody, z } from '@triad/engine';
+import { toErrorBody } from '@triad/engine';
 import { admit, resolveToken } from './access.ts';
-
-export type CallEngine = (functionId: string, payload: unknown) => Promise<unknown>;
+import { callEngine, send } from './api.ts';
+import { type UiBundle, uiBundle } from './bundle.ts';
+import { serveEvents } from './events.ts';
+import type { EngineLink } from './link.ts';
 
 export interface ConsoleServerOptions {
   host: string;
   port: number;
-  call: CallEngine;
+  link: EngineLink;
   version: string;
   engineUrl: string | null;
   /** Required from every request when set; required to exist when `host` is not loopback (access.ts). */
@@ -31,17 +35,19 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-/** Requests larger than this are refused: the API carries function payloads, not uploads. */
-const MAX_BODY_BYTES = 1024 * 1024;
-const callInput = z.strictObject({ function_id: z.string().min(1), payload: z.unknown().optional() });
-const PAGE = readFileSync(new URL('./ui/index.html', import.meta.url));
-const PAGE_ROUTES = /^\/(|workers|functions|triggers|traces|logs)(\/[^.]*)?$/;
+const SHELL = readFileSync(new URL('./ui/index.html', import.meta.url));
+const PAGES = 'dashboard|workers|functions|triggers|state|streams|queues|config|traces|logs';
+const PAGE_ROUTES = new RegExp(`^/(|${PAGES})(/[^.]*)?$`);
 
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<ConsoleServer> {
   const token = resolveToken(opts.host, opts.token, process.env);
+  const ui = await uiBundle();
   const server = createServer((req, res) => {
-    if (!admit(req, res, new URL(req.url ?? '/', 'http://console'), token)) return;
-    handle(req, res, opts).catch((err: unknown) => send(res, 500, { error: toErrorBody(err) }));
+    const url = new URL(req.url ?? '/', 'http://console');
+    if (!admit(req, res, url, token)) return;
+    handle(req, res, url, opts, ui, token !== undefined).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: toErrorBody(err) });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -49,6 +55,7 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  opts.link.info(`console listening on ${url}`, { ui_bundle_bytes: ui.js.length, ui_bundle_ms: ui.ms });
   return {
     url,
     close: () =>
@@ -59,57 +66,37 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, opts: ConsoleServerOptions): Promise<void> {
-  const path = new URL(req.url ?? '/', 'http://console').pathname;
-  if (req.method === 'GET' && path === '/api/status') {
-    const port = Number(new URL(`http://${req.headers.host ?? 'x'}`).port) || null;
-    return send(res, 200, { version: opts.version, engine_url: opts.engineUrl, http_port: port });
-  }
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  opts: ConsoleServerOptions,
+  ui: UiBundle,
+  tokenRequired: boolean,
+): Promise<void> {
+  const path = url.pathname;
   if (path === '/api/call') {
     if (req.method !== 'POST') return send(res, 405, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: 'use POST' } });
-    return callEngine(req, res, opts.call);
+    return callEngine(req, res, opts.link, tokenRequired);
   }
-  if (req.method === 'GET' && PAGE_ROUTES.test(path)) {
+  if (req.method !== 'GET') return notFound(res, req, path);
+  if (path === '/api/status') {
+    const port = Number(new URL(`http://${req.headers.host ?? 'x'}`).port) || null;
+    return send(res, 200, { version: opts.version, engine_url: opts.engineUrl, http_port: port, traces: opts.link.traces });
+  }
+  if (path === '/api/events') return serveEvents(req, res, url, opts.link);
+  if (path === '/assets/app.js') {
+    if (req.headers['if-none-match'] === ui.etag) return void res.writeHead(304).end();
+    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', etag: ui.etag });
+    return void res.end(ui.js);
+  }
+  if (PAGE_ROUTES.test(path)) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
-    res.end(PAGE);
-    return;
+    return void res.end(SHELL);
   }
+  notFound(res, req, path);
+}
+
+function notFound(res: ServerResponse, req: IncomingMessage, path: string): void {
   send(res, 404, { error: { code: 'E_CONSOLE_NOT_FOUND', message: `no route for ${req.method} ${path}` } });
-}
-
-async function callEngine(req: IncomingMessage, res: ServerResponse, call: CallEngine): Promise<void> {
-  const raw = await readBody(req);
-  if (raw === undefined) return send(res, 413, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: `body over ${MAX_BODY_BYTES} bytes` } });
-  let body: unknown;
-  try {
-    body = JSON.parse(raw || '{}');
-  } catch {
-    return send(res, 400, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: 'body is not JSON' } });
-  }
-  const parsed = check(callInput, body);
-  if (!parsed.ok) return send(res, 400, { error: { code: 'E_CONSOLE_BAD_REQUEST', message: formatIssues(parsed.issues) } });
-  try {
-    const result = await call(parsed.value.function_id, parsed.value.payload ?? {});
-    send(res, 200, { result: result ?? null });
-  } catch (err) {
-    send(res, 502, { error: toErrorBody(err) });
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

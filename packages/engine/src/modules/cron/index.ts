@@ -3,8 +3,10 @@
  * `cron`) chooses the lock adapter: `kv` (process-local: several engines would each fire) or `redis`
  * (once per tick across engines). An adapter change hot-swaps the lock; jobs keep running.
  */
+import { z } from 'zod';
 import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
+import { defineFunction } from '../define-function.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
 import type { CronLock } from './adapters/cron-lock.ts';
 import { createKvLock } from './adapters/kv.ts';
@@ -26,6 +28,14 @@ async function createCron(ctx: ModuleContext, config: Readonly<CronConfig>): Pro
   let key = lockKey(config);
   const jobs = new CronJobs(ctx.engine, ctx.log, config, lock);
   ctx.engine.registerTriggerType(jobs.typeDef());
+  ctx.engine.registerFunction(
+    defineFunction({
+      id: 'cron::run',
+      description: 'Triad: run a cron trigger now (schedule, lock and condition skipped); waits for { job_id, function_id, result }',
+      input: z.looseObject({ trigger_id: z.string().min(1).describe('the cron trigger id (engine::registered-triggers::list)') }),
+      handler: ({ trigger_id }) => jobs.runNow(trigger_id),
+    }),
+  );
   return {
     async stop() {
       jobs.clear();

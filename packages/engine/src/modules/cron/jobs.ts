@@ -100,6 +100,21 @@ export class CronJobs {
     for (const id of [...this.jobs.keys()]) this.remove(id);
   }
 
+  /**
+   * Fire job `id` once, now, and wait for the function's result (`cron::run`, the console's "Run now").
+   * An explicit order: the schedule, the lock and the condition are not consulted, and the timer keeps
+   * its next fire time. The payload is the usual one with `scheduled_time` = `actual_time` = now.
+   */
+  async runNow(id: string): Promise<{ job_id: string; function_id: string; result: unknown }> {
+    const job = this.jobs.get(id);
+    if (!job)
+      throw new EngineError('E_CRON_JOB_NOT_FOUND', `no cron trigger '${id}' is registered (engine::registered-triggers::list lists them)`);
+    const now = rfc3339(new Date());
+    const payload: CronPayload = { trigger: 'cron', job_id: job.id, scheduled_time: now, actual_time: now };
+    const result = await this.engine.invoke(job.functionId, payload, job.metadata === undefined ? {} : { metadata: job.metadata });
+    return { job_id: job.id, function_id: job.functionId, result: result ?? null };
+  }
+
   /** Sleep until the first fire time strictly after `from`. */
   private arm(job: Job, from: Date): void {
     const next = nextAfter(job.schedule, from);

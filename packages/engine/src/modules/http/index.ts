@@ -1,6 +1,7 @@
 /**
  * The `http` built-in worker (workers.md §1): serves functions bound by `http` triggers on its own
- * port (default 3111). It registers no callable functions; its surface is the trigger type.
+ * port (default 3111). Its surface is the trigger type, plus Triad's `http::request` (a test request to
+ * its own listener, for the console).
  * The engine serves no route of its own on this port.
  *
  * @example config.yaml
@@ -17,6 +18,7 @@ import { handleRequest, type PipelineDeps } from './pipeline.ts';
 import type { RouteTarget } from './request.ts';
 import { Router } from './router.ts';
 import { ConcurrencyGate, HttpListener } from './server.ts';
+import { httpRequestFunction } from './test-request.ts';
 import { createHttpTriggerType } from './triggers.ts';
 
 function globalMiddlewareOf(cfg: HttpConfig): string[] {
@@ -34,7 +36,9 @@ class HttpModule implements ModuleInstance {
   private readonly router = new Router<RouteTarget>();
   private readonly gate: ConcurrencyGate;
   private listener: HttpListener | undefined;
+  private url: string | undefined;
   private disposeType: (() => void) | undefined;
+  private disposeRequest: (() => void) | undefined;
 
   constructor(
     private readonly ctx: ModuleContext,
@@ -49,14 +53,19 @@ class HttpModule implements ModuleInstance {
   async start(): Promise<void> {
     const { listener, url } = await this.bind(this.config);
     this.listener = listener;
+    this.url = url;
     this.ctx.publishAddress('http', url);
     this.ctx.log.info(`HTTP triggers on ${url}`);
     this.disposeType = this.ctx.engine.registerTriggerType(createHttpTriggerType(this.router, this.ctx.log));
+    this.disposeRequest = this.ctx.engine.registerFunction(httpRequestFunction(() => this.url));
   }
 
   async stop(): Promise<void> {
     this.disposeType?.();
     this.disposeType = undefined;
+    this.disposeRequest?.();
+    this.disposeRequest = undefined;
+    this.url = undefined;
     await this.listener?.close(1_000);
     this.listener = undefined;
   }
@@ -72,6 +81,7 @@ class HttpModule implements ModuleInstance {
       const { listener, url } = await this.bind(next);
       const old = this.listener;
       this.listener = listener;
+      this.url = url;
       this.ctx.publishAddress('http', url);
       void old.close(10_000);
     }

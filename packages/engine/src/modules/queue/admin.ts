@@ -95,21 +95,24 @@ function listTopics(deps: AdminDeps): LocalFunction {
 function topicStats(deps: AdminDeps): LocalFunction {
   return defineFunction({
     id: 'engine::queue::topic_stats',
-    description: 'Depth, consumers and DLQ depth of a queue or durable topic',
+    description: 'Depth (and its waiting / delayed / in_flight breakdown), consumers and DLQ depth of a queue or durable topic',
     input: queueInput,
     async handler(req) {
       const name = req.topic || req.queue;
       if (!name) throw new EngineError('topic_required', 'Topic is required');
       const cfg = deps.namedQueues().get(name);
-      let depth = 0;
-      let dlqDepth = 0;
+      const sum = { waiting: 0, delayed: 0, in_flight: 0, dlq_depth: 0 };
       for (const q of queuesFor(deps, name)) {
         const d = await deps.backend.depth(q);
-        depth += d.waiting + d.delayed + d.active;
-        dlqDepth += await deps.backend.dlqCount(q);
+        sum.waiting += d.waiting;
+        sum.delayed += d.delayed;
+        sum.in_flight += d.active;
+        sum.dlq_depth += await deps.backend.dlqCount(q);
       }
       const consumers = cfg ? cfg.concurrency : (deps.durable.topics().get(name) ?? 0);
-      return { depth, consumer_count: consumers, dlq_depth: dlqDepth, config: cfg ?? null };
+      const depth = sum.waiting + sum.delayed + sum.in_flight;
+      // waiting / delayed / in_flight are Triad's breakdown of `depth` (the console's Queues page shows them).
+      return { depth, consumer_count: consumers, config: cfg ?? null, ...sum };
     },
   });
 }

@@ -25,6 +25,12 @@ export const deleteInput = z.looseObject(scopeKey);
 export const updateInput = z.looseObject({ ...scopeKey, ops: z.unknown() });
 export const listInput = z.looseObject({ scope: z.string() });
 export const listGroupsInput = z.looseObject({});
+/** Triad: `state::list_entries` pages through a scope as `{key, value}` pairs (the console's state browser). */
+export const listEntriesInput = z.looseObject({
+  scope: z.string(),
+  offset: z.int().min(0).default(0),
+  limit: z.int().min(1).max(10_000).default(1000),
+});
 
 export const triggerConfigSchema = z.looseObject({
   scope: z.string().optional().describe('Only this scope (absent or empty: any)'),

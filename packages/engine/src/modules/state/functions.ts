@@ -8,7 +8,7 @@ import { EngineError } from '../../core/errors/index.ts';
 import { type KvStore, parseUpdateOps } from '../../kv/index.ts';
 import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
-import { deleteInput, getInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
+import { deleteInput, getInput, listEntriesInput, listGroupsInput, listInput, setInput, updateInput } from './config.ts';
 
 /** Triggers are not fired here: the store announces each write on its change feed (index.ts subscribes). */
 export interface StateDeps {
@@ -76,6 +76,21 @@ export function stateFunctions(deps: StateDeps): LocalFunction[] {
       description: 'Every value in a scope, as a bare array',
       input: listInput,
       handler: (i) => guarded('LIST_ERROR', () => deps.store().list(i.scope)),
+    }),
+    defineFunction({
+      id: 'state::list_entries',
+      description: 'Keys and values of a scope, in insertion order: { entries: [{ key, value }], total }',
+      input: listEntriesInput,
+      handler: (i) =>
+        guarded('LIST_ERROR', async () => {
+          const store = deps.store();
+          const keys = await store.keys(i.scope);
+          const page = keys.slice(i.offset, i.offset + i.limit);
+          // One read per key rather than zipping keys() with list(): a write between the two would misalign them.
+          const values = await Promise.all(page.map((key) => store.get(i.scope, key)));
+          const entries = page.flatMap((key, n) => (values[n] === undefined ? [] : [{ key, value: values[n] }]));
+          return { entries, total: keys.length };
+        }),
     }),
     defineFunction({
       id: 'state::list_groups',

@@ -32,6 +32,8 @@ export const itemInput = z.looseObject(item);
 export const updateInput = z.looseObject({ ...item, ops: z.unknown() });
 export const listInput = z.looseObject(group);
 export const listGroupsInput = z.looseObject({ stream_name: z.string() });
+/** Triad: `stream::list_entries` (the console's stream browser needs item ids beside the values). */
+export const listEntriesInput = z.looseObject({ ...group, limit: z.int().min(1).max(10_000).default(1000) });
 export const listAllInput = z.looseObject({});
 export const sendInput = z.looseObject({ ...group, type: z.string(), data: z.unknown().optional(), id: z.string().optional() });
 

@@ -10,7 +10,7 @@ import { EngineError } from '../../core/errors/index.ts';
 import { parseUpdateOps } from '../../kv/index.ts';
 import { defineFunction } from '../define-function.ts';
 import type { LocalFunction } from '../module.ts';
-import { itemInput, listAllInput, listGroupsInput, listInput, sendInput, setInput, updateInput } from './config.ts';
+import { itemInput, listAllInput, listEntriesInput, listGroupsInput, listInput, sendInput, setInput, updateInput } from './config.ts';
 import { scopeOf } from './events.ts';
 import type { StreamStore } from './store.ts';
 
@@ -70,6 +70,12 @@ export function streamFunctions(store: StreamStore): LocalFunction[] {
       description: 'Items of a group as a bare array, in insertion order',
       input: listInput,
       handler: guard('STREAM_GET_GROUP_ERROR', (i) => store.list(i.stream_name, i.group_id)),
+    }),
+    defineFunction({
+      id: 'stream::list_entries',
+      description: 'Items of a group with their ids, in insertion order: { entries: [{ id, data }] }',
+      input: listEntriesInput,
+      handler: guard('STREAM_GET_GROUP_ERROR', async (i) => ({ entries: await store.listEntries(i.stream_name, i.group_id, i.limit) })),
     }),
     defineFunction({
       id: 'stream::list_groups',

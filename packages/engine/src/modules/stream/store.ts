@@ -33,6 +33,11 @@ const writeResult = z.looseObject({
   errors: z.array(opError).optional(),
 });
 const deleteResult = z.looseObject({ old_value: z.unknown().optional() });
+function idOf(value: unknown): string | null {
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : null;
+}
+
 export class StreamStore {
   constructor(
     private readonly engine: EngineApi,
@@ -89,6 +94,21 @@ export class StreamStore {
     if (!fn) return this.kv().list(scopeOf(stream, group));
     const out = await this.engine.invoke(fn, { stream_name: stream, group_id: group });
     return Array.isArray(out) ? out : [];
+  }
+
+  /**
+   * Items of a group with their ids, in insertion order. A custom backend only lists values, so its items
+   * come back with `id: null` unless the value itself carries a string `id`.
+   */
+  async listEntries(stream: string, group: string, limit: number): Promise<{ id: string | null; data: unknown }[]> {
+    if (this.custom('list', stream)) {
+      const values = await this.list(stream, group);
+      return values.slice(0, limit).map((data) => ({ id: idOf(data), data }));
+    }
+    const scope = scopeOf(stream, group);
+    const keys = (await this.kv().keys(scope)).slice(0, limit);
+    const values = await Promise.all(keys.map((key) => this.kv().get(scope, key)));
+    return keys.flatMap((id, n) => (values[n] === undefined ? [] : [{ id, data: values[n] }]));
   }
 
   async listGroups(stream: string): Promise<string[]> {
