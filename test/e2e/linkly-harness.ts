@@ -17,6 +17,7 @@ import { type IIIClient, registerWorker } from 'iii-sdk';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { buildFrontend, serveFrontend } from '../../scripts/frontend.js';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../helpers/chromium.ts';
 import { uniqueName } from '../helpers/names.ts';
 import { freePort } from '../helpers/ports.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -260,7 +261,7 @@ export async function follow(app: Pick<Linkly, 'api'>, code: string): Promise<{ 
   return { status: res.status, location: res.headers.get('location') };
 }
 
-export { CHROMIUM, CHROMIUM_ARGS, hasChromium } from '../helpers/chromium.ts';
+export { CHROMIUM, CHROMIUM_ARGS, hasChromium };
 
 /** Why a browser test cannot run here (false: it can); under CI=true a missing Chromium is a failure. */
 export function chromiumSkip(): string | false {
