@@ -40,6 +40,7 @@ const READS = new Set([
   'stream::list',
   'stream::list_groups',
   'stream::list_all',
+  'stream::list_entries',
   'configuration::get',
   'configuration::list',
   'configuration::schema',

@@ -1,20 +1,15 @@
 /**
  * The console, end to end: as an engine module (in-process calls) and standalone (an iii-sdk worker
- * connection), over real HTTP; and the page itself in Debian's Chromium (skipped when it is missing,
+ * connection), over real HTTP; and the page itself in Debian's Chromium (test/helpers/chromium.ts: skipped when missing,
  * failing under CI=true).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { chromium } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../../../test/helpers/chromium.ts';
 import { startTestEngine, type TestEngine } from '../../../test/helpers/engine.ts';
 import { uniqueName } from '../../../test/helpers/names.ts';
 import { waitFor } from '../../../test/helpers/wait.ts';
 import { consoleModule, startConsole } from './index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 async function post(base: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${base}/api/call`, {
@@ -91,19 +86,10 @@ describe('standalone console (iii-sdk worker)', () => {
 });
 
 describe('console page in a browser', () => {
-  it('lists a trace, opens its waterfall, shows logs', async (t) => {
-    if (!existsSync(CHROMIUM)) {
-      assert.notEqual(process.env.CI, 'true', `${CHROMIUM} is missing (apt-get install -y chromium)`);
-      t.skip(`${CHROMIUM} is missing: apt-get install -y chromium`);
-      return;
-    }
+  it('lists a trace, opens its waterfall, shows logs', { skip: chromiumMissing() }, async () => {
     const engine = await startTestEngine({ modules: [consoleModule], workers: [{ name: 'console' }] });
-    const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu'],
-    });
+    const chromium = await launchChromium();
+    const browser = chromium.context;
     try {
       const name = uniqueName('GET /s');
       const traceId = seedTrace(engine, name);
@@ -122,8 +108,7 @@ describe('console page in a browser', () => {
       await page.click('nav a[href="/workers"]');
       await page.waitForSelector('main[data-page="workers"] table', { timeout: 15_000 });
     } finally {
-      await browser.close();
-      rmSync(profile, { recursive: true, force: true });
+      await chromium.close();
       await engine.stop();
     }
   });

@@ -130,6 +130,7 @@ describe('console pages in Chromium', { skip }, () => {
     await page.click('a.trace-link');
     await page.waitForSelector('.wf span', WAIT);
     assert.match((await page.textContent('main')) ?? '', /link::create/);
+    await shot('traces');
 
     // State: scope → key → value.
     await page.click('nav a[href="/state"]');
@@ -307,6 +308,27 @@ describe('console pages in Chromium', { skip }, () => {
     await call('engine::log::info', { message, data: { from: 'the test' } });
     await page.waitForSelector(`text=${message}`, WAIT);
     await shot('logs');
+    // Reads are not actions: the pages' listings left no action record.
+    const { logs } = (await call('engine::logs::list', { limit: 1000 })) as { logs: Array<{ body: string }> };
+    const actions = new Set(logs.map((l) => l.body).filter((b) => b.startsWith('console action: ')));
+    for (const read of [
+      'engine::functions::list',
+      'state::list_entries',
+      'stream::list_entries',
+      'engine::queue::dlq_messages',
+      'configuration::get',
+    ])
+      assert.ok(!actions.has(`console action: ${read}`), `${read} is not logged as an action`);
+    for (const act of [
+      'state::set',
+      'state::delete',
+      'cron::run',
+      'publish',
+      'iii::queue::redrive_message',
+      'configuration::set',
+      'http::request',
+    ])
+      assert.ok(actions.has(`console action: ${act}`), `${act} is logged as an action`);
   });
 
   it('dashboard and workers: counts, rates and queue depths', async () => {
