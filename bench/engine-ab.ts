@@ -8,10 +8,10 @@
  *   node --import tsx bench/engine-ab.ts [--base main] [--duration 10] [--rounds 3] [--connections 64]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { checkout, shortSha } from './lib/checkout.ts';
 import { descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {
@@ -22,27 +22,6 @@ const BASE = arg('base', 'main');
 const DURATION_S = Number(arg('duration', '10'));
 const ROUNDS = Number(arg('rounds', '3'));
 const CONNECTIONS = Number(arg('connections', '64'));
-
-/**
- * `ref` checked out in a temp worktree whose node_modules links to ours, except the workspace links,
- * which stay relative so `@triad/engine` resolves to that checkout's sources.
- */
-function checkout(ref: string): { dir: string; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'triad-base-'));
-  execFileSync('git', ['-C', REPO, 'worktree', 'add', '--detach', dir, ref], { stdio: 'ignore' });
-  const link = (from: string, to: string): void => {
-    mkdirSync(to, { recursive: true });
-    for (const name of readdirSync(from)) {
-      const src = join(from, name);
-      const st = lstatSync(src);
-      if (st.isSymbolicLink()) symlinkSync(readlinkSync(src), join(to, name));
-      else if (name.startsWith('@') && readdirSync(src).some((n) => lstatSync(join(src, n)).isSymbolicLink())) link(src, join(to, name));
-      else symlinkSync(src, join(to, name));
-    }
-  };
-  link(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  return { dir, remove: () => execFileSync('git', ['-C', REPO, 'worktree', 'remove', '--force', dir], { stdio: 'ignore' }) };
-}
 
 type Run = WrkResult & { cpuUsPerRequest: Record<string, number> };
 
@@ -79,14 +58,14 @@ function line(label: string, runs: Run[]): { rps: number; engine: number; link: 
 async function main(): Promise<void> {
   requireWrk();
   const head = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const baseSha = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', BASE], { encoding: 'utf8' }).trim();
+  const baseSha = shortSha(BASE);
   console.log(
     `engine-ab: before ${BASE} (${baseSha}) vs after this checkout (${head}${dirty() ? ', uncommitted changes' : ''}); wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side, alternating\n${loadLine()}`,
   );
   const base = checkout(BASE);
   const apps: Linkly[] = [];
   try {
-    const before = await boot(join(base.dir, 'packages/cli/bin/iii.js'));
+    const before = await boot(base.cli);
     apps.push(before);
     const after = await boot(join(REPO, 'packages/cli/bin/iii.js'));
     apps.push(after);

@@ -7,11 +7,12 @@
  *
  *   node --import tsx bench/profile-redirect.ts [--duration 10] [--connections 64] [--top 25] [--keep DIR]
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLink, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { profiledEnv, readProfile, summarise } from './lib/cpu-profile.ts';
 import { cpuUsOf, descendants, loadLine, requireWrk, wrk } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {
@@ -23,76 +24,12 @@ const CONNECTIONS = Number(arg('connections', '64'));
 const TOP = Number(arg('top', '25'));
 const KEEP = arg('keep', '');
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-/** The area a frame belongs to: an engine/CLI folder, a package, a node internal module, or a V8 pseudo-frame. */
-function area(url: string, fn: string): string {
-  if (!url) return fn.startsWith('(') ? fn : `(native) ${fn}`;
-  const pkgSrc = /packages\/([^/]+)\/src\/(?:modules\/)?([^/]+)/.exec(url);
-  if (pkgSrc) return `${pkgSrc[1]}/${pkgSrc[2]?.replace(/\.ts$/, '')}`;
-  const mod = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (mod) return `pkg ${mod[1]}`;
-  if (url.startsWith('node:')) return url.split('/')[0] as string;
-  const linkly = /linkly\/([^/]+)\/src/.exec(url);
-  if (linkly) return `linkly/${linkly[1]}`;
-  return url.replace(/^file:\/\//, '').slice(-40);
-}
-
-function summarise(p: Profile, top: number): string[] {
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const selfUs = new Map<number, number>();
-  for (let i = 0; i < p.samples.length; i++) {
-    const id = p.samples[i] as number;
-    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
-  }
-  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
-  const busy = total - idle;
-  const areas = new Map<string, number>();
-  const fns = new Map<string, number>();
-  for (const [id, us] of selfUs) {
-    const f = byId.get(id)?.callFrame;
-    if (!f || f.functionName === '(idle)') continue;
-    const a = area(f.url, f.functionName);
-    areas.set(a, (areas.get(a) ?? 0) + us);
-    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(packages|node_modules|linkly)\//, '$1/')}:${f.lineNumber + 1}`;
-    fns.set(key, (fns.get(key) ?? 0) + us);
-  }
-  const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
-  const rows = (m: Map<string, number>): string[] =>
-    [...m]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .map(([k, us]) => `    ${pct(us)}  ${k}`);
-  return [
-    `  busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled`,
-    '  by area (self time, % of busy):',
-    ...rows(areas),
-    '  hottest functions:',
-    ...rows(fns),
-  ];
-}
-
 async function main(): Promise<void> {
   requireWrk();
   const dir = KEEP || mkdtempSync(join(tmpdir(), 'triad-prof-'));
   mkdirSync(dir, { recursive: true });
-  const preload = new URL('./lib/cpu-profile-preload.mjs', import.meta.url).pathname;
-  const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --import ${preload}`.trim();
   console.log(`profile-redirect: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s, profiles in ${dir}\n${loadLine()}`);
-  const app = await startLinkly({ env: { OTEL_ENABLED: 'true', NODE_OPTIONS: nodeOptions, TRIAD_CPU_PROFILE_DIR: dir } });
+  const app = await startLinkly({ env: { OTEL_ENABLED: 'true', ...profiledEnv(dir) } });
   try {
     const created = await createLink(app, { url: 'https://iii.dev', code: 'bench' });
     if (created.status !== 201) throw new Error(`POST /links answered ${created.status}`);
@@ -119,7 +56,7 @@ async function main(): Promise<void> {
         console.log('  (no profile written)');
         continue;
       }
-      const profile = JSON.parse(readFileSync(join(dir, `${p.pid}.cpuprofile`), 'utf8')) as Profile;
+      const profile = readProfile(join(dir, `${p.pid}.cpuprofile`));
       for (const line of summarise(profile, TOP)) console.log(line);
     }
   } finally {

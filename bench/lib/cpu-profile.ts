@@ -1,0 +1,75 @@
+/** Reading V8 CPU profiles (.cpuprofile) written by bench/lib/cpu-profile-preload.mjs: self time by area and by function. */
+import { readFileSync } from 'node:fs';
+
+export const PRELOAD = new URL('./cpu-profile-preload.mjs', import.meta.url).pathname;
+
+/** Env for a child process whose CPU profile is toggled by SIGUSR2 (first: start, second: write to `dir`). */
+export function profiledEnv(dir: string): Record<string, string> {
+  return { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${PRELOAD}`.trim(), TRIAD_CPU_PROFILE_DIR: dir };
+}
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+export interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** The area a frame belongs to: an engine/CLI folder, a package, a node internal module, or a V8 pseudo-frame. */
+function area(url: string, fn: string): string {
+  if (!url) return fn.startsWith('(') ? fn : `(native) ${fn}`;
+  const pkgSrc = /packages\/([^/]+)\/src\/(?:modules\/)?([^/]+)/.exec(url);
+  if (pkgSrc) return `${pkgSrc[1]}/${pkgSrc[2]?.replace(/\.ts$/, '')}`;
+  const mod = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (mod) return `pkg ${mod[1]}`;
+  if (url.startsWith('node:')) return url.split('/')[0] as string;
+  const linkly = /linkly\/([^/]+)\/src/.exec(url);
+  if (linkly) return `linkly/${linkly[1]}`;
+  return url.replace(/^file:\/\//, '').slice(-40);
+}
+
+export function summarise(p: Profile, top: number): string[] {
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < p.samples.length; i++) {
+    const id = p.samples[i] as number;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  }
+  const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
+  const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);
+  const busy = total - idle;
+  const areas = new Map<string, number>();
+  const fns = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const f = byId.get(id)?.callFrame;
+    if (!f || f.functionName === '(idle)') continue;
+    const a = area(f.url, f.functionName);
+    areas.set(a, (areas.get(a) ?? 0) + us);
+    const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(packages|node_modules|linkly)\//, '$1/')}:${f.lineNumber + 1}`;
+    fns.set(key, (fns.get(key) ?? 0) + us);
+  }
+  const pct = (us: number): string => `${((us / busy) * 100).toFixed(1).padStart(5)}%`;
+  const rows = (m: Map<string, number>): string[] =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `    ${pct(us)}  ${k}`);
+  return [
+    `  busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled`,
+    '  by area (self time, % of busy):',
+    ...rows(areas),
+    '  hottest functions:',
+    ...rows(fns),
+  ];
+}
+
+export function readProfile(file: string): Profile {
+  return JSON.parse(readFileSync(file, 'utf8')) as Profile;
+}
