@@ -12,7 +12,7 @@ import type { Logger } from '../util/logger.ts';
 import { EngineError, type ErrorBody, toErrorBody } from './errors/index.ts';
 import type { FunctionEntry, FunctionRegistry } from './functions.ts';
 import type { Completion, InvocationTable } from './invocations/table.ts';
-import type { TelemetrySink, Tracer } from './telemetry.ts';
+import type { SpanHandle, TelemetrySink, Tracer } from './telemetry.ts';
 
 /** The parts of a worker connection the router needs. */
 export interface RoutablePeer {
@@ -122,15 +122,7 @@ export class Router {
     // workers.md §0.2: built-ins get a `call <id>` span when the caller sent trace context; SDK functions
     // do not (their own `execute <id>` span is canonical).
     const span = fn.target.kind === 'local' ? tracer?.startCallSpan(fn.id, call) : undefined;
-    const outer = settle;
-    settle = (c) => {
-      if (span) {
-        span.setStatus(c.error ? 'error' : 'ok', c.error?.message);
-        span.end();
-      }
-      telemetry?.recordInvocation(fn.id, c.error ? 'error' : 'success', performance.now() - started);
-      outer(c);
-    };
+    settle = observed(settle, fn.id, started, span, telemetry);
     if (fn.target.kind === 'local') {
       runLocal(fn, data, span ? { ...call, traceparent: span.traceparent } : call, settle, this.log);
       return;
@@ -184,13 +176,11 @@ export class Router {
       ...(msg.traceparent ? { traceparent: msg.traceparent } : {}),
       ...(msg.baggage ? { baggage: msg.baggage } : {}),
     };
-    const reply = (c: Completion): void => {
-      if (msg.invocation_id !== undefined) caller.send(resultFrame(msg.invocation_id, msg.function_id, c));
-    };
     this.invoke(ENQUEUE_PROVIDER, input, { traceparent: msg.traceparent, baggage: msg.baggage }).then(
       () => {
         this.observe().telemetry?.recordInvocation(msg.function_id, 'deferred');
-        reply({ result: { messageReceiptId: receipt } });
+        if (msg.invocation_id !== undefined)
+          caller.send(resultFrame(msg.invocation_id, msg.function_id, { result: { messageReceiptId: receipt } }));
       },
       (err: unknown) => {
         const body = toErrorBody(err);
@@ -198,13 +188,35 @@ export class Router {
           body.code === 'function_not_found'
             ? `no queue provider is running: add the queue worker (\`iii worker add queue\`) (${body.message})`
             : body.message;
-        reply({ error: { code: 'enqueue_error', message } });
+        if (msg.invocation_id !== undefined)
+          caller.send(resultFrame(msg.invocation_id, msg.function_id, { error: { code: 'enqueue_error', message } }));
       },
     );
   }
 }
 
 function noop(): void {}
+
+/**
+ * `settle` that first ends the call span and records the outcome. Returned from here rather than
+ * written inline: tsx keeps names, and a named closure per call costs a defineProperty per call.
+ */
+function observed(
+  settle: (c: Completion) => void,
+  functionId: string,
+  started: number,
+  span: SpanHandle | undefined,
+  telemetry: TelemetrySink | undefined,
+): (c: Completion) => void {
+  return (c) => {
+    if (span) {
+      span.setStatus(c.error ? 'error' : 'ok', c.error?.message);
+      span.end();
+    }
+    telemetry?.recordInvocation(functionId, c.error ? 'error' : 'success', performance.now() - started);
+    settle(c);
+  };
+}
 
 /**
  * protocol.md §3.8: object payloads of worker-initiated sync/Void calls carry the caller's id. The payload

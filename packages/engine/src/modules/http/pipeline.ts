@@ -43,7 +43,9 @@ class RequestState {
   constructor(timeoutMs: number) {
     this.deadline = Date.now() + timeoutMs;
   }
-  remaining = (): number => this.deadline - Date.now();
+  remaining(): number {
+    return this.deadline - Date.now();
+  }
 }
 
 export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -100,15 +102,16 @@ async function serveRoute(
   res: ServerResponse,
   corsHeaders: Array<[string, string]>,
 ): Promise<void> {
-  const reply = (r: HttpReply): void => {
-    if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
-    if (!state.finished) sendReply(res, r, corsHeaders);
-  };
-  state.phase = 'middleware';
-  const early = await runMiddleware(deps.engine, deps.globalMiddleware(), base, state.remaining, state.trace);
-  state.phase = 'other';
-  if (early) return reply(early);
-  if (state.finished) return;
+  // Each gate is awaited only when configured: an `await` per empty gate is a microtask per request.
+  const reply = replier(deps, state, target, res, corsHeaders);
+  const globalMw = deps.globalMiddleware();
+  if (globalMw.length > 0) {
+    state.phase = 'middleware';
+    const early = await runMiddleware(deps.engine, globalMw, base, () => state.remaining(), state.trace);
+    state.phase = 'other';
+    if (early) return reply(early);
+    if (state.finished) return;
+  }
 
   const maxBytes = deps.config().max_body_bytes;
   const mode = bodyModeOf(req, maxBytes);
@@ -116,7 +119,7 @@ async function serveRoute(
   let parsed: ParsedBody = { body: null };
   try {
     if (mode === 'buffer') raw = await readBody(req, maxBytes);
-    parsed = await parseBody(raw, req.headers['content-type']);
+    if (mode !== 'none') parsed = await parseBody(raw, req.headers['content-type']);
   } catch (err) {
     if (err instanceof EngineError && err.code === 'E_HTTP_BODY_TOO_LARGE') {
       // Discard the rest rather than close: closing a socket with unread input sends a TCP reset,
@@ -131,18 +134,23 @@ async function serveRoute(
   if (state.finished) return;
 
   const payload = conditionPayloadOf(base, target, parsed);
-  const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, state.remaining, state.trace);
-  if (condition) return reply(condition);
-  state.phase = 'middleware';
-  const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, state.remaining, state.trace);
-  state.phase = 'other';
-  if (routeEarly) return reply(routeEarly);
-  if (state.finished) return;
+  if (target.conditionFunctionId !== undefined) {
+    const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, () => state.remaining(), state.trace);
+    if (condition) return reply(condition);
+  }
+  if (target.middlewareFunctionIds.length > 0) {
+    state.phase = 'middleware';
+    const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, () => state.remaining(), state.trace);
+    state.phase = 'other';
+    if (routeEarly) return reply(routeEarly);
+    if (state.finished) return;
+  }
 
   const requestChannel = deps.engine.channels.create();
   const responseChannel = deps.engine.channels.create();
   state.channels.push(requestChannel, responseChannel);
-  void feedRequestChannel(requestChannel, mode === 'stream' ? req : raw);
+  if (mode === 'none') requestChannel.end();
+  else void feedRequestChannel(requestChannel, mode === 'stream' ? req : raw);
   const invocation = deps.engine.invoke(
     target.functionId,
     { ...payload, request_body: requestChannel.readerRef, response: responseChannel.writerRef },
@@ -158,6 +166,20 @@ async function serveRoute(
     deps.log.warn('streamed http response failed', { error: toErrorBody(err) });
     res.destroy();
   });
+}
+
+/** Sends a buffered reply unless the request already finished (a returned arrow: no per-request `__name`). */
+function replier(
+  deps: PipelineDeps,
+  state: RequestState,
+  target: RouteTarget,
+  res: ServerResponse,
+  corsHeaders: Array<[string, string]>,
+): (r: HttpReply) => void {
+  return (r) => {
+    if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
+    if (!state.finished) sendReply(res, r, corsHeaders);
+  };
 }
 
 /** The raw body goes to the `request_body` channel: buffered bytes in ≤64 KiB items, or the live request stream. */

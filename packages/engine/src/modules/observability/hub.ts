@@ -123,8 +123,9 @@ export class ObservabilityHub {
    */
   addSpans(spans: SpanRecord[]): number {
     if (!this.config.enabled || spans.length === 0) return 0;
-    // Queued behind the frames that came first, so the store's insertion (= eviction) order is kept.
-    if (this.deferSpans() && this.backlog.length > 0) {
+    // Queued too (behind any frames that came first, so the store's insertion = eviction order is kept):
+    // an engine span per HTTP request and per built-in call is mostly evicted before anyone reads it.
+    if (!this.flushing && this.deferSpans()) {
       this.backlog.push({ kind: 'records', records: spans, spans: spans.length }, this.config.memory_max_spans);
       return spans.length;
     }

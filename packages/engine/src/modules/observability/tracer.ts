@@ -50,18 +50,17 @@ export function createTracer(hub: ObservabilityHub, engineVersion: string): Trac
 
 function handle(hub: ObservabilityHub, span: SpanRecord, sampled: boolean): SpanHandle {
   let ended = false;
-  const setAttr = (k: string, v: AttrValue): void => {
-    const s = attrString(v);
-    const at = span.attributes.findIndex(([ak]) => ak === k);
-    if (at >= 0) span.attributes[at] = [k, s];
-    else span.attributes.push([k, s]);
-  };
   return {
     traceId: span.traceId,
     spanId: span.spanId,
     traceparent: formatTraceparent(span.traceId, span.spanId, sampled),
     sampled,
-    setAttribute: setAttr,
+    setAttribute(k: string, v: AttrValue) {
+      const s = attrString(v);
+      const at = span.attributes.findIndex(([ak]) => ak === k);
+      if (at >= 0) span.attributes[at] = [k, s];
+      else span.attributes.push([k, s]);
+    },
     setStatus(status, description) {
       span.status = status;
       span.statusDescription = description;
