@@ -6,10 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 export interface UiBundle {
   js: string;
+  /** The same, gzipped once, for browsers that accept it (every one does). */
+  gzip: Buffer;
   /** Content hash, sent as the ETag. */
   etag: string;
   /** How long esbuild took, for the startup log line. */
@@ -34,7 +37,7 @@ async function bundle(): Promise<UiBundle> {
   });
   const js = out.outputFiles[0]?.text ?? '';
   const etag = `"${createHash('sha1').update(js).digest('base64url')}"`;
-  return { js, etag, ms: Math.round(performance.now() - started) };
+  return { js, gzip: gzipSync(js, { level: 9 }), etag, ms: Math.round(performance.now() - started) };
 }
 
 /** The bundle, built on first use and shared by every console server in this process. */

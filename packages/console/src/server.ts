@@ -55,7 +55,11 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
-  opts.link.info(`console listening on ${url}`, { ui_bundle_bytes: ui.js.length, ui_bundle_ms: ui.ms });
+  opts.link.info(`console listening on ${url}`, {
+    ui_bundle_bytes: ui.js.length,
+    ui_bundle_gzip_bytes: ui.gzip.length,
+    ui_bundle_ms: ui.ms,
+  });
   return {
     url,
     close: () =>
@@ -87,8 +91,15 @@ async function handle(
   if (path === '/api/events') return serveEvents(req, res, url, opts.link);
   if (path === '/assets/app.js') {
     if (req.headers['if-none-match'] === ui.etag) return void res.writeHead(304).end();
-    res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache', etag: ui.etag });
-    return void res.end(ui.js);
+    const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const headers = {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+      etag: ui.etag,
+      vary: 'accept-encoding',
+    };
+    res.writeHead(200, gzip ? { ...headers, 'content-encoding': 'gzip' } : headers);
+    return void res.end(gzip ? ui.gzip : ui.js);
   }
   if (PAGE_ROUTES.test(path)) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });
