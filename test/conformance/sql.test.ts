@@ -288,6 +288,22 @@ for (const d of DIALECTS.filter((x) => !wanted || wanted.includes(x.name))) {
         assert.equal(Number(r.rows[0]?.s), (39 * 40) / 2 + (9 * 10) / 2);
       }));
 
+    test('interactive transaction: own writes visible inside, rollback discards, commit publishes; connections returned', () =>
+      withTable(d, async ({ db, table }) => {
+        const tx = await db.begin();
+        assert.equal(db.stats().transactions, 1);
+        assert.equal((await tx.execute(`INSERT INTO ${table} (code) VALUES (?)`, ['rolled'])).affectedRows, 1);
+        assert.deepEqual((await tx.query(`SELECT code FROM ${table}`)).rows, [{ code: 'rolled' }]);
+        await rejectsWith(tx.execute('COMMIT'), 'INVALID_PARAM');
+        await tx.rollback();
+        await tx.rollback();
+        const tx2 = await db.begin({ isolation: 'serializable' });
+        await tx2.execute(`INSERT INTO ${table} (code) VALUES (?)`, ['kept']);
+        await tx2.commit();
+        assert.deepEqual((await db.query(`SELECT code FROM ${table}`)).rows, [{ code: 'kept' }]);
+        assert.deepEqual(db.stats(), { inUse: 0, transactions: 0 });
+      }));
+
     test('close is idempotent and later calls fail with a coded error', async () => {
       const dir = mkdtempSync(join(tmpdir(), `triad-sql-${d.name}-`));
       const db = open(d, dir);

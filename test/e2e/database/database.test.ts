@@ -6,31 +6,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { IIIClient } from 'iii-sdk';
 import { PG_URL, pgReachable } from '../../conformance/sql-services.ts';
 import { connectWorker, startTestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { freePort } from '../../helpers/ports.ts';
-
-type Call = (function_id: string, payload: unknown) => Promise<unknown>;
-const caller =
-  (w: IIIClient): Call =>
-  (function_id, payload) =>
-    w.trigger({ function_id, payload });
-
-/** Reject with `code`; returns the tagged error object carried in the message. */
-async function rejectsWith(p: Promise<unknown>, code: string): Promise<Record<string, unknown>> {
-  const err = (await p.then(
-    () => assert.fail(`expected ${code}`),
-    (e: unknown) => e,
-  )) as { code?: string; message?: string };
-  assert.equal(err.code, code, err.message);
-  // The SDK's InvocationError message is `<code>: <wire message>`; the wire message is the JSON.
-  const prefix = `${code}: `;
-  const message = String(err.message);
-  assert.ok(message.startsWith(prefix), message);
-  return JSON.parse(message.slice(prefix.length)) as Record<string, unknown>;
-}
+import { type Call, caller, rejectsWith } from './calls.ts';
 
 /** Linkly's ch. 3 tables on either dialect. */
 async function createLinkly(call: Call, db: string, idDdl: string, suffix: string): Promise<{ links: string; clicks: string }> {

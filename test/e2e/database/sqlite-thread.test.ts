@@ -16,12 +16,7 @@ import Database from 'better-sqlite3';
 import type { IIIClient } from 'iii-sdk';
 import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
-
-type Call = (function_id: string, payload: unknown) => Promise<unknown>;
-const caller =
-  (w: IIIClient): Call =>
-  (function_id, payload) =>
-    w.trigger({ function_id, payload });
+import { type Call, caller, track } from './calls.ts';
 
 /** Long busy waits, so the held lock (not the busy timeout) decides when the stuck INSERT proceeds. */
 const POOL = { max: 10, idle_timeout_ms: 30_000, acquire_timeout_ms: 120_000 };
@@ -55,16 +50,6 @@ function holdWriteLock(file: string): { release(): void; close(): void } {
   db.pragma('busy_timeout = 60000');
   db.exec('BEGIN IMMEDIATE');
   return { release: () => db.exec('ROLLBACK'), close: () => db.close() };
-}
-
-/** Settle-tracking: `done()` says whether the promise has settled yet, without waiting. */
-function track<T>(p: Promise<T>): { p: Promise<T>; done(): boolean } {
-  let settled = false;
-  p.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  return { p, done: () => settled };
 }
 
 test('a statement stuck in SQLite blocks nobody else: other calls, databases and HTTP keep being served', () =>

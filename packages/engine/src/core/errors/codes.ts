@@ -63,6 +63,9 @@ export const ErrorCodes = {
   QUERY_TIMEOUT: 'database: a statement exceeded timeout_ms',
   POOL_TIMEOUT: 'database: no free connection within pool.acquire_timeout_ms',
   CONFIG_ERROR: 'database: config/database.yaml is invalid (the running pools are kept), or a database::row-changed trigger config is',
+  TRANSACTION_NOT_FOUND:
+    'database: no open interactive transaction with that id for this caller (ended, timed out, or owned by another worker)',
+  STATEMENT_NOT_FOUND: 'database: no prepared statement with that handle id for this caller (expired, idle, or owned by another worker)',
   UNSUPPORTED: 'database: the driver cannot do this (e.g. UPDATE ... RETURNING on MySQL/MariaDB)',
   CONDITION_NOT_MET: 'HTTP 422: the trigger condition function returned false',
   MIDDLEWARE_TIMEOUT: 'HTTP 504: a middleware function exceeded default_timeout',

@@ -60,11 +60,37 @@ export const databaseEntrySchema = z.strictObject({
     .describe('PostgreSQL (default true): database::row-changed also sees writes made by others (a NOTIFY trigger on each watched table)'),
 });
 
+/** @default { transaction_idle_timeout_ms: 10000, statement_idle_timeout_ms: 600000 } */
+export const DEFAULT_HANDLES = { transaction_idle_timeout_ms: 10_000, statement_idle_timeout_ms: 600_000 };
+
+/** Optional and defaulted in code, so the seeded config/database.yaml stays the reference's. */
+const handlesSchema = z
+  .strictObject({
+    transaction_idle_timeout_ms: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('roll back an interactive transaction after this long without a call (default 10000)'),
+    statement_idle_timeout_ms: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('drop a prepared statement handle not run for this long (default 600000)'),
+  })
+  .optional()
+  .describe('idle timeouts of transaction and statement handles');
+
 export const databaseConfigSchema = z.strictObject({
   databases: z
     .record(z.string(), databaseEntrySchema)
     .default(() => ({ primary: { url: DEFAULT_URL, pool: { ...DEFAULT_POOL }, tls: undefined } })),
+  handles: handlesSchema,
 });
+
+/** The handle idle timeouts in force, defaults filled in. */
+export function handleLimits(config: DatabaseConfig): typeof DEFAULT_HANDLES {
+  return { ...DEFAULT_HANDLES, ...Object.fromEntries(Object.entries(config.handles ?? {}).filter(([, v]) => v !== undefined)) };
+}
 
 export type DatabaseConfig = z.output<typeof databaseConfigSchema>;
 export type DatabaseEntry = z.output<typeof databaseEntrySchema>;

@@ -21,7 +21,9 @@ export type DbErrorCode =
   | 'INVALID_PARAM'
   | 'DRIVER_ERROR'
   | 'CONFIG_ERROR'
-  | 'UNSUPPORTED';
+  | 'UNSUPPORTED'
+  | 'TRANSACTION_NOT_FOUND'
+  | 'STATEMENT_NOT_FOUND';
 
 /** Build the coded error; `fields` become both `details` and the JSON message. */
 export function dbError(code: DbErrorCode, message: string, fields: Record<string, unknown> = {}, cause?: unknown): EngineError {

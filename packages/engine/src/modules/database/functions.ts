@@ -18,22 +18,22 @@ import type { RowChangeHook } from './triggers.ts';
 /** @default 30000 — the reference's default statement timeout. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
-const db = z.string().optional().describe('database name from config/database.yaml (default: the only one, else "primary")');
-const sql = z.string().describe('one SQL statement; placeholders `?` (SQLite, PostgreSQL, MySQL) or `$1`.. (PostgreSQL)');
+export const db = z.string().optional().describe('database name from config/database.yaml (default: the only one, else "primary")');
+export const sql = z.string().describe('one SQL statement; placeholders `?` (SQLite, PostgreSQL, MySQL) or `$1`.. (PostgreSQL)');
 /**
  * A union (array | JSON string) renders as `anyOf`; the explicit `type` makes
  * `iii trigger database::query --help` show `array|string` instead of `any`.
  */
-const params = z
+export const params = z
   .union([z.array(z.unknown()), z.string()])
   .optional()
   .describe('positional parameters: an array, or a JSON string holding one')
   .meta({ type: ['array', 'string'] });
-const timeoutMs = z
+export const timeoutMs = z
   .int()
   .min(1)
   .default(DEFAULT_QUERY_TIMEOUT_MS)
-  .describe('cancel the statement after this many ms (PostgreSQL, MySQL/MariaDB)');
+  .describe('end the statement with QUERY_TIMEOUT after this many ms (every driver)');
 
 export const queryInput = z.looseObject({ db, sql, params, timeout_ms: timeoutMs });
 export const executeInput = z.looseObject({
@@ -56,7 +56,7 @@ export const transactionInput = z.looseObject({
   timeout_ms: timeoutMs,
 });
 
-function execBody(r: ExecResult): { affected_rows: number; last_insert_id: string | null; returned_rows: unknown[] } {
+export function execBody(r: ExecResult): { affected_rows: number; last_insert_id: string | null; returned_rows: unknown[] } {
   return { affected_rows: r.affectedRows, last_insert_id: r.lastInsertId, returned_rows: r.returnedRows };
 }
 

@@ -7,8 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleInstance } from '../module.ts';
-import { type DatabaseConfig, databaseConfigSchema, parseDatabaseConfig } from './config.ts';
+import { type DatabaseConfig, databaseConfigSchema, handleLimits, parseDatabaseConfig } from './config.ts';
 import { databaseFunctions } from './functions.ts';
+import { handleFunctions } from './handle-functions.ts';
+import { Handles } from './handles.ts';
 import { DatabasePools } from './pools.ts';
 import type { SqlService } from './service.ts';
 import { RowChangedTriggers } from './triggers.ts';
@@ -27,10 +29,18 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
   create(ctx, config): ModuleInstance {
     // Names this engine on its database sessions, so its own writes are told apart on the PostgreSQL change feed.
     const origin = randomUUID();
-    const pools = new DatabasePools(parseDatabaseConfig(config), ctx.projectDir, origin);
+    let current = parseDatabaseConfig(config);
+    const pools = new DatabasePools(current, ctx.projectDir, origin);
     const changes = new RowChangedTriggers(ctx.engine, ctx.log, pools, origin);
+    const handles = new Handles(
+      () => handleLimits(current),
+      (db, writes) => changes.committed(db, writes),
+    );
     // Functions and trigger types registered through ctx are removed by the core on stop; the service is ours to withdraw.
     for (const fn of databaseFunctions({ pools, changes, log: ctx.log })) ctx.engine.registerFunction(fn);
+    for (const fn of handleFunctions(pools, handles)) ctx.engine.registerFunction(fn);
+    // A worker's transactions roll back (and give their connection back) the moment it disconnects.
+    const offDisconnect = ctx.engine.on('worker:disconnected', ({ workerId }) => void handles.dropOwner(workerId));
     ctx.engine.registerTriggerType(changes.typeDef());
     const service: SqlService = { get: (db) => pools.get(db), list: () => pools.list() };
     const withdraw = ctx.engine.services.provide('sql', service);
@@ -49,12 +59,18 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
         }
       },
       async reconfigure(next: unknown) {
-        await pools.reconfigure(parseDatabaseConfig(next));
+        const parsed = parseDatabaseConfig(next);
+        // Roll back first: a PostgreSQL pool's end() waits for the client an open transaction holds.
+        await handles.dropDbs(pools.changedBy(parsed));
+        current = parsed;
+        await pools.reconfigure(parsed);
         await changes.reconfigured();
         ctx.log.info(`database: now serving ${pools.names().join(', ')}`);
       },
       async stop() {
         withdraw();
+        offDisconnect();
+        await handles.close();
         await changes.close();
         await pools.close();
       },

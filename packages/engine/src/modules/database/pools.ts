@@ -78,17 +78,23 @@ export class DatabasePools {
     return Object.entries(this.entries).map(([name, e]) => ({ name, driver: dialectOf(e.url) as SqlDialect, url: redactUrl(e.url) }));
   }
 
+  /** Open databases that `next` removes or changes (their drivers close on reconfigure). */
+  changedBy(next: DatabaseConfig): string[] {
+    return [...this.drivers.keys()].filter((name) => {
+      const now = next.databases[name];
+      return !now || JSON.stringify(now) !== JSON.stringify(this.entries[name]);
+    });
+  }
+
   /** Swap in a new (validated) config: unchanged databases keep their open driver; the rest close. */
   async reconfigure(next: DatabaseConfig): Promise<void> {
-    const previous = this.entries;
+    const changed = this.changedBy(next);
     this.entries = next.databases;
     const stale: SqlDriver[] = [];
-    for (const [name, driver] of this.drivers) {
-      const now = next.databases[name];
-      if (!now || JSON.stringify(now) !== JSON.stringify(previous[name])) {
-        this.drivers.delete(name);
-        stale.push(driver);
-      }
+    for (const name of changed) {
+      const driver = this.drivers.get(name);
+      this.drivers.delete(name);
+      if (driver) stale.push(driver);
     }
     // pg's Pool.end lets checked-out clients finish; SQLite threads finish their request in flight.
     await Promise.all(stale.map((d) => d.close()));

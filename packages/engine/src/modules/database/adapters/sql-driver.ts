@@ -67,6 +67,30 @@ export interface SqlDriver {
   transaction(statements: readonly SqlStatement[], opts?: TransactionOptions): Promise<ExecResult[]>;
   /** Release every connection; idempotent. In-flight calls finish first where the driver allows. */
   close(): Promise<void>;
+  /**
+   * Open an interactive transaction on a connection of its own until commit/rollback (SQLite: the writer
+   * thread, so other writes queue behind it). Waits up to pool.acquire_timeout_ms (POOL_TIMEOUT).
+   */
+  begin(opts?: TransactionOptions): Promise<SqlTransaction>;
+  /** Connections checked out now, for tests and diagnostics (an open transaction counts as one). */
+  stats(): PoolStats;
+}
+
+/** One interactive transaction. Calls must not overlap (the handle layer serialises them). */
+export interface SqlTransaction {
+  query(sql: string, params?: readonly SqlParam[], opts?: QueryOptions): Promise<QueryResult>;
+  execute(sql: string, params?: readonly SqlParam[], opts?: QueryOptions): Promise<ExecResult>;
+  /** COMMIT and give the connection back; a failed COMMIT is followed by a best-effort ROLLBACK. */
+  commit(): Promise<void>;
+  /** ROLLBACK and give the connection back (a connection that cannot roll back is discarded); never throws. */
+  rollback(): Promise<void>;
+}
+
+export interface PoolStats {
+  /** Connections (SQLite: threads) busy or held by a transaction. */
+  inUse: number;
+  /** Interactive transactions open. */
+  transactions: number;
 }
 
 /** Per-database settings an adapter needs (already validated and defaulted by config.ts). */

@@ -18,16 +18,19 @@ import { checkStatement, isInsert } from '../../sql-text.ts';
 import type {
   DriverOptions,
   ExecResult,
+  PoolStats,
   QueryOptions,
   QueryResult,
   SqlDriver,
   SqlParam,
   SqlRow,
   SqlStatement,
+  SqlTransaction,
   TransactionOptions,
 } from '../sql-driver.ts';
 import { tlsOption } from '../tls.ts';
 import { mapMysqlError } from './errors.ts';
+import { MyTransaction } from './transaction.ts';
 import type { MyConnection, MyField, MyHeader, MyPool, MyResult } from './types.ts';
 import { fromMysqlCell, toMysqlParam, typeName } from './values.ts';
 
@@ -63,7 +66,13 @@ class MysqlDriver implements SqlDriver {
     this.pool.on('error', () => {});
   }
 
-  private fail(err: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
+  /** Connections checked out now, and how many of them hold an interactive transaction. */
+  private checkedOut = 0;
+  private openTransactions = 0;
+  /** Connections whose session timeout could not be put back: destroyed instead of returned. */
+  private readonly broken = new WeakSet<MyConnection>();
+
+  fail(err: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
     return mapMysqlError(err, { db: this.opts.name, timeoutMs });
   }
 
@@ -88,6 +97,7 @@ class MysqlDriver implements SqlDriver {
     try {
       const conn = await Promise.race([pending, timeout]);
       await this.setUp(conn);
+      this.checkedOut++;
       return conn;
     } catch (err) {
       throw this.fail(err);
@@ -115,19 +125,32 @@ class MysqlDriver implements SqlDriver {
   /** Check a connection out, apply a non-default timeout for the duration of `fn`, always give it back. */
   private async withConn<T>(timeoutMs: number | undefined, fn: (c: MyConnection) => Promise<T>): Promise<T> {
     const conn = await this.acquire();
+    try {
+      return await this.withTimeout(conn, timeoutMs, () => fn(conn));
+    } finally {
+      this.giveBack(conn, false);
+    }
+  }
+
+  /** Apply a non-default statement timeout to `conn` for the duration of `fn`; errors come out mapped. */
+  async withTimeout<T>(conn: MyConnection, timeoutMs: number | undefined, fn: () => Promise<T>): Promise<T> {
     const flavor = this.ready.get((conn as unknown as { connection: object }).connection) ?? 'mariadb';
     const custom = timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS;
-    let broken = false;
     try {
       if (custom) await conn.query({ sql: timeoutSql(flavor, timeoutMs), rowsAsArray: true });
-      return await fn(conn);
+      return await fn();
     } catch (err) {
       throw this.fail(err, timeoutMs);
     } finally {
-      if (custom) await conn.query({ sql: timeoutSql(flavor, DEFAULT_TIMEOUT_MS), rowsAsArray: true }).catch(() => (broken = true));
-      if (broken) conn.destroy();
-      else conn.release();
+      if (custom) await conn.query({ sql: timeoutSql(flavor, DEFAULT_TIMEOUT_MS), rowsAsArray: true }).catch(() => this.broken.add(conn));
     }
+  }
+
+  /** Back to the pool, or destroyed when its session could not be reset. */
+  giveBack(conn: MyConnection, broken: boolean): void {
+    this.checkedOut--;
+    if (broken || this.broken.has(conn)) conn.destroy();
+    else conn.release();
   }
 
   private async run(conn: MyConnection, sql: string, params: readonly SqlParam[]): Promise<MyResult> {
@@ -140,18 +163,24 @@ class MysqlDriver implements SqlDriver {
     }
   }
 
+  async queryOn(conn: MyConnection, sql: string, params: readonly SqlParam[]): Promise<QueryResult> {
+    const [rows, fields] = await this.run(conn, sql, params);
+    if (!Array.isArray(rows) || !fields) return { columns: [], rows: [] };
+    return { columns: fields.map((f) => ({ name: f.name, type: typeName(f) })), rows: toRows(rows, fields) };
+  }
+
+  async executeOn(conn: MyConnection, sql: string, params: readonly SqlParam[]): Promise<ExecResult> {
+    return toExec(sql, await this.run(conn, sql, params));
+  }
+
   async query(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
     checkStatement(sql, 'mysql');
-    return this.withConn(opts.timeoutMs, async (conn) => {
-      const [rows, fields] = await this.run(conn, sql, params);
-      if (!Array.isArray(rows) || !fields) return { columns: [], rows: [] };
-      return { columns: fields.map((f) => ({ name: f.name, type: typeName(f) })), rows: toRows(rows, fields) };
-    });
+    return this.withConn(opts.timeoutMs, (conn) => this.queryOn(conn, sql, params));
   }
 
   async execute(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<ExecResult> {
     checkStatement(sql, 'mysql');
-    return this.withConn(opts.timeoutMs, async (conn) => toExec(sql, await this.run(conn, sql, params)));
+    return this.withConn(opts.timeoutMs, (conn) => this.executeOn(conn, sql, params));
   }
 
   async transaction(statements: readonly SqlStatement[], opts: TransactionOptions = {}): Promise<ExecResult[]> {
@@ -176,6 +205,24 @@ class MysqlDriver implements SqlDriver {
         throw err;
       }
     });
+  }
+
+  /** A connection of its own until COMMIT/ROLLBACK (transaction.ts). */
+  async begin(opts: TransactionOptions = {}): Promise<SqlTransaction> {
+    const conn = await this.acquire();
+    try {
+      if (opts.isolation) await conn.query({ sql: `SET TRANSACTION ISOLATION LEVEL ${isolationSql(opts.isolation)}`, rowsAsArray: true });
+      await conn.query({ sql: 'START TRANSACTION', rowsAsArray: true });
+    } catch (err) {
+      this.giveBack(conn, true);
+      throw this.fail(err);
+    }
+    this.openTransactions++;
+    return new MyTransaction(this, conn, () => this.openTransactions--);
+  }
+
+  stats(): PoolStats {
+    return { inUse: this.checkedOut, transactions: this.openTransactions };
   }
 
   close(): Promise<void> {

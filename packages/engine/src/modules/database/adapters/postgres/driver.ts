@@ -11,6 +11,7 @@ import { checkStatement } from '../../sql-text.ts';
 import type {
   DriverOptions,
   ExecResult,
+  PoolStats,
   QueryOptions,
   QueryResult,
   SqlColumn,
@@ -18,11 +19,13 @@ import type {
   SqlParam,
   SqlRow,
   SqlStatement,
+  SqlTransaction,
   TransactionOptions,
 } from '../sql-driver.ts';
 import { tlsOption } from '../tls.ts';
 import { mapPgError } from './errors.ts';
 import { rewritePlaceholders } from './placeholders.ts';
+import { PgTransaction } from './transaction.ts';
 import type { PgClient, PgPool, PgResult } from './types.ts';
 import { fromPgCell, TYPE_NAMES, toPgParam, typeNameFromCatalog, typeParsers } from './values.ts';
 
@@ -51,11 +54,15 @@ class PostgresDriver implements SqlDriver {
     this.pool.on('error', () => {});
   }
 
-  private fail(err: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
+  /** In-flight interactive transactions (each holds a client). */
+  private openTransactions = 0;
+  readonly defaultTimeoutMs = DEFAULT_TIMEOUT_MS;
+
+  fail(err: unknown, timeoutMs = DEFAULT_TIMEOUT_MS): unknown {
     return mapPgError(err, { db: this.opts.name, url: this.opts.url, acquireTimeoutMs: this.opts.pool.acquire_timeout_ms, timeoutMs });
   }
 
-  private run(client: PgClient, sql: string, params: readonly SqlParam[]): Promise<PgResult> {
+  run(client: PgClient, sql: string, params: readonly SqlParam[]): Promise<PgResult> {
     return client.query({ text: rewritePlaceholders(sql), values: params.map(toPgParam), rowMode: 'array', queryMode: 'extended' });
   }
 
@@ -79,7 +86,7 @@ class PostgresDriver implements SqlDriver {
     }
   }
 
-  private async columns(client: PgClient, result: PgResult): Promise<SqlColumn[]> {
+  async columns(client: PgClient, result: PgResult): Promise<SqlColumn[]> {
     const unknown = [...new Set(result.fields.map((f) => f.dataTypeID).filter((oid) => !this.typeNames.has(oid)))];
     if (unknown.length > 0) {
       const r = await this.run(client, 'SELECT oid::int4, typname::text FROM pg_type WHERE oid = ANY($1::oid[])', [
@@ -125,6 +132,27 @@ class PostgresDriver implements SqlDriver {
     return this.run(client, st.sql, st.params ?? []).catch((err: unknown) =>
       Promise.reject(withFailedIndex(this.fail(err, timeoutMs), index)),
     );
+  }
+
+  readonly rows = toRows;
+  readonly exec = toExec;
+
+  /** A client of its own until COMMIT/ROLLBACK (transaction.ts). */
+  async begin(opts: TransactionOptions = {}): Promise<SqlTransaction> {
+    if (this.closing) throw this.fail(new Error(`database "${this.opts.name}" is closed`));
+    const client = await this.pool.connect().catch((err: unknown) => Promise.reject(this.fail(err)));
+    try {
+      await this.run(client, opts.isolation ? `BEGIN ISOLATION LEVEL ${isolationSql(opts.isolation)}` : 'BEGIN', []);
+    } catch (err) {
+      client.release(err as Error);
+      throw this.fail(err);
+    }
+    this.openTransactions++;
+    return new PgTransaction(this, client, () => this.openTransactions--);
+  }
+
+  stats(): PoolStats {
+    return { inUse: this.pool.totalCount - this.pool.idleCount, transactions: this.openTransactions };
   }
 
   close(): Promise<void> {

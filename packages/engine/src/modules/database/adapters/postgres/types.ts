@@ -8,6 +8,8 @@ export interface PgResult {
   rows: unknown[][];
   fields: PgField[];
   rowCount: number | null;
+  /** The command tag (`SELECT`, `COMMIT`, or `ROLLBACK` for a COMMIT of an aborted transaction). */
+  command?: string;
 }
 
 export interface PgQueryConfig {
@@ -25,6 +27,8 @@ export interface PgClient {
 
 export interface PgPool {
   connect(): Promise<PgClient>;
+  readonly totalCount: number;
+  readonly idleCount: number;
   end(): Promise<void>;
   on(event: 'error', listener: (err: Error) => void): unknown;
 }

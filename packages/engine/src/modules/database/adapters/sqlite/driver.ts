@@ -13,8 +13,20 @@
  * `inThread: true` keeps the old mode (one connection on the engine's thread, no timeout) for the
  * benchmark that measures what the threads cost.
  */
+import { randomUUID } from 'node:crypto';
 import { checkStatement, firstKeyword } from '../../sql-text.ts';
-import type { DriverOptions, ExecResult, QueryOptions, QueryResult, SqlDriver, SqlParam, SqlStatement } from '../sql-driver.ts';
+import type {
+  DriverOptions,
+  ExecResult,
+  PoolStats,
+  QueryOptions,
+  QueryResult,
+  SqlDriver,
+  SqlParam,
+  SqlStatement,
+  SqlTransaction,
+  TransactionOptions,
+} from '../sql-driver.ts';
 import { ALWAYS_COMMIT, SqliteConnection } from './connection.ts';
 import { mapSqliteError } from './errors.ts';
 import { Lane } from './lane.ts';
@@ -50,9 +62,7 @@ class SqliteDriver implements SqlDriver {
     if (this.closing) throw mapSqliteError(new Error(`database "${this.opts.name}" is closed`));
     let reply: ThreadReply = await lane.submit(op, opts.timeoutMs);
     if ('redirect' in reply) reply = await this.writer.submit(op, opts.timeoutMs);
-    if ('redirect' in reply) throw new Error('the SQLite writer redirected a statement');
-    if (!reply.ok) throw fromWire(reply.error);
-    return reply.value;
+    return unwrap(reply);
   }
 
   async query(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
@@ -66,14 +76,82 @@ class SqliteDriver implements SqlDriver {
     return (await this.call(this.writer, { op: 'execute', sql, params }, opts)) as ExecResult;
   }
 
-  async transaction(statements: readonly SqlStatement[], opts: QueryOptions = {}): Promise<ExecResult[]> {
+  async transaction(statements: readonly SqlStatement[], opts: TransactionOptions = {}): Promise<ExecResult[]> {
     for (const [i, st] of statements.entries()) checkStatement(st.sql, 'sqlite', i);
     return (await this.call(this.writer, { op: 'batch', statements }, opts)) as ExecResult[];
+  }
+
+  /**
+   * BEGIN IMMEDIATE on the writer, which is then leased to this transaction: every other write (and the
+   * next BEGIN) waits in the writer's queue until COMMIT/ROLLBACK, failing POOL_TIMEOUT after
+   * pool.acquire_timeout_ms. Reads keep going on the reader threads (they see the last committed state).
+   * SQLite transactions are serializable whatever `isolation` says.
+   */
+  async begin(_opts: TransactionOptions = {}): Promise<SqlTransaction> {
+    if (this.closing) throw mapSqliteError(new Error(`database "${this.opts.name}" is closed`));
+    const owner = randomUUID();
+    unwrap(await this.writer.submit({ op: 'begin' }, undefined, owner));
+    return new SqliteTransaction(this.writer, owner);
+  }
+
+  stats(): PoolStats {
+    const w = this.writer.stats();
+    const r = this.readers?.stats() ?? { busy: 0, leased: false };
+    return { inUse: Math.max(w.busy, w.leased ? 1 : 0) + r.busy, transactions: w.leased ? 1 : 0 };
   }
 
   close(): Promise<void> {
     this.closing ??= Promise.all([this.writer.close(), this.readers?.close()]).then(() => {});
     return this.closing;
+  }
+}
+
+function unwrap(reply: ThreadReply): unknown {
+  if ('redirect' in reply) throw new Error('the SQLite writer redirected a statement');
+  if (!reply.ok) throw fromWire(reply.error);
+  return reply.value;
+}
+
+/** Statements of one interactive transaction, on the leased writer. */
+class SqliteTransaction implements SqlTransaction {
+  private ended = false;
+
+  constructor(
+    private readonly writer: Lane,
+    private readonly owner: string,
+  ) {}
+
+  private async call(op: ThreadOp, timeoutMs?: number): Promise<unknown> {
+    return unwrap(await this.writer.submit(op, timeoutMs, this.owner));
+  }
+
+  async query(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<QueryResult> {
+    checkStatement(sql, 'sqlite');
+    return (await this.call({ op: 'query', sql, params }, opts.timeoutMs)) as QueryResult;
+  }
+
+  async execute(sql: string, params: readonly SqlParam[] = [], opts: QueryOptions = {}): Promise<ExecResult> {
+    checkStatement(sql, 'sqlite');
+    return (await this.call({ op: 'execute', sql, params }, opts.timeoutMs)) as ExecResult;
+  }
+
+  private end(): void {
+    this.ended = true;
+    this.writer.release(this.owner);
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.call({ op: 'commit' });
+    } finally {
+      this.end();
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (this.ended) return;
+    await this.call({ op: 'rollback' }).catch(() => {});
+    this.end();
   }
 }
 
@@ -104,6 +182,15 @@ class InThreadSqliteDriver implements SqlDriver {
   async transaction(statements: readonly SqlStatement[]): Promise<ExecResult[]> {
     this.check();
     return this.conn.batch(statements, ALWAYS_COMMIT);
+  }
+
+  /** Not offered in the benchmark-only mode: one connection on the engine's thread cannot hold a transaction open. */
+  async begin(): Promise<SqlTransaction> {
+    throw mapSqliteError(new Error('interactive transactions need the threaded SQLite driver'));
+  }
+
+  stats(): PoolStats {
+    return { inUse: 0, transactions: 0 };
   }
 
   async close(): Promise<void> {

@@ -96,7 +96,8 @@ export class Lane {
     if (this.leaseThread) return this.leaseThread.busy ? undefined : this.leaseThread;
     const idle = this.threads.find((t) => !t.busy);
     if (idle) return idle;
-    if (this.threads.length >= this.opts.max) return undefined;
+    // One start-up at a time: a thread loading its code is CPU-heavy, and a burst must not start them all at once.
+    if (this.threads.length >= this.opts.max || this.threads.some((t) => !t.started)) return undefined;
     const t = new SqliteThread(this.opts.spec, (gone) => this.forget(gone));
     this.threads.push(t);
     return t;
@@ -110,6 +111,11 @@ export class Lane {
       const job = this.nextJob();
       if (!job) return;
       clearTimeout(job.timer);
+      // A statement of a transaction whose lease is gone (its thread was lost) must never run outside it.
+      if (job.owner !== undefined && job.op.op !== 'begin' && job.owner !== this.owner) {
+        job.reject(leaseLost(this.opts.spec.db));
+        continue;
+      }
       thread.run(job.op, job.timeoutMs).then(
         (reply) => {
           if (job.op.op === 'begin' && 'ok' in reply && reply.ok && job.owner) this.lease(job.owner, thread);
@@ -137,6 +143,11 @@ export class Lane {
     if (!this.closed) queueMicrotask(() => this.pump());
   }
 
+  /** Threads busy now, and whether a lease holds the lane. */
+  stats(): { busy: number; leased: boolean } {
+    return { busy: this.threads.filter((t) => t.busy).length, leased: this.owner !== undefined };
+  }
+
   /** Refuse new work, fail what waits, let in-flight requests finish, then close every thread. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -151,4 +162,13 @@ export class Lane {
 
 export function closedError(db: string): EngineError {
   return driverError({ driver: 'sqlite', innerCode: 'CLOSED', message: `database "${db}" is closed`, constraint: false });
+}
+
+export function leaseLost(db: string): EngineError {
+  return driverError({
+    driver: 'sqlite',
+    innerCode: 'TRANSACTION_LOST',
+    message: `the interactive transaction on "${db}" was rolled back (its SQLite thread was abandoned after QUERY_TIMEOUT)`,
+    constraint: false,
+  });
 }

@@ -34,6 +34,8 @@ export class SqliteThread {
   private inFlight: InFlight | undefined;
   private nextId = 1;
   private gone = false;
+  /** False until the thread's first reply: it is still loading. */
+  started = false;
   /** Resolves when the thread has ended (closed, crashed or terminated). */
   readonly exited: Promise<void>;
 
@@ -89,6 +91,7 @@ export class SqliteThread {
   }
 
   private settle(reply: ThreadReply): void {
+    this.started = true;
     this.take()?.resolve(reply);
   }
 
