@@ -5,21 +5,15 @@
  * and SIGTERM leaving no process behind.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitFor } from '../../../test/helpers/wait.ts';
 import { descendants, groupMembers, isAlive } from '../src/commands/serve/processes.ts';
 import { iiiProcess, tempDir } from './run-cli.ts';
-import { startServe } from './serve-process.ts';
+import { initProject, save, startServe } from './serve-process.ts';
 
 const REPO_NODE_MODULES = new URL('../../../node_modules', import.meta.url).pathname;
-
-/** Write like an editor (temp + rename). */
-function save(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text);
-  renameSync(`${file}.tmp`, file);
-}
 
 /** The worker's whole tree: its process group plus any descendant that left the group. */
 function tree(pid: number): number[] {
@@ -47,17 +41,8 @@ test('iii end to end: init, add, serve, trigger, live config edit, crash restart
   const root = tempDir('triad-cli-e2e-');
   let serve: Awaited<ReturnType<typeof startServe>> | undefined;
   try {
-    await ok(root, ['project', 'init', 'demo']);
-    const dir = join(root, 'demo');
-    // Port 0 so the test never collides; the engine prints where it ended up.
+    const dir = await initProject(root, 'demo');
     const config = join(dir, 'config.yaml');
-    save(
-      config,
-      readFileSync(config, 'utf8').replace(
-        'workers:\n',
-        'workers:\n  - name: iii-worker-manager\n    config:\n      host: 127.0.0.1\n      port: 0\n',
-      ),
-    );
     await ok(dir, ['worker', 'add', 'state']);
     await ok(dir, ['worker', 'init', 'link', '--language', 'typescript']);
     symlinkSync(REPO_NODE_MODULES, join(dir, 'link', 'node_modules'));

@@ -18,8 +18,9 @@ export function tempDir(prefix = 'triad-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function iii(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const io = memoryIO();
+/** `tty`: run as if stderr were a terminal of that width (progress draws its live line). */
+export async function iii(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}, tty?: { columns: number }): Promise<CliResult> {
+  const io = memoryIO(tty);
   const code = await runCli(args, { io, cwd, env: { PATH: process.env.PATH, ...env } });
   return { code, stdout: io.stdout, stderr: io.stderr };
 }

@@ -7,5 +7,6 @@ import './worker-add/index.ts';
 import './worker-list/index.ts';
 import './worker-remove/index.ts';
 import './worker-logs/index.ts';
+import './worker-control/index.ts';
 import './console/index.ts';
 import './config/index.ts';

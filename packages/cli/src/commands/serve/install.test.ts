@@ -32,3 +32,21 @@ test('install is needed until dependencies resolve up the tree, via NODE_PATH, o
     rmSync(top, { recursive: true, force: true });
   }
 });
+
+test('a marker holds the fingerprint of the install inputs: editing iii.worker.yaml or package.json means install again', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'triad-cli-inst-'));
+  try {
+    writeFileSync(join(dir, 'iii.worker.yaml'), 'name: w\n');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad': '1.0.0' } }));
+    writeMarker(dir);
+    assert.equal(installReason(dir, manifest, {}), undefined);
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'left-pad': '1.3.0' } }));
+    assert.equal(installReason(dir, manifest, {}), 'iii.worker.yaml or package.json changed since the last install');
+    writeMarker(dir);
+    assert.equal(installReason(dir, manifest, {}), undefined);
+    writeFileSync(join(dir, 'iii.worker.yaml'), 'name: w\nenv: {A: "1"}\n');
+    assert.match(installReason(dir, manifest, {}) ?? '', /changed since the last install$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,12 @@
 /**
- * One supervised local worker (workers.md §22.2): install once, run `sh -c '<scripts.start>'` in its
- * own process group with the engine URL in its env, restart it with backoff when it dies, and
- * stop the whole group (SIGTERM, SIGKILL after a grace period) when asked.
+ * One supervised local worker (workers.md §22.2): install when needed, run `sh -c '<scripts.start>'` in
+ * its own process group with the engine URL in its env, restart it with backoff when it dies after
+ * having connected, and stop the whole group (SIGTERM, SIGKILL after a grace period) when asked.
+ *
+ * Two failures stop the retrying and leave the worker `failed` with the line that says why: an install
+ * script that fails, and a start that exits before the worker ever connected to the engine (a crash on
+ * start is a bug to fix, not a hiccup to retry every 30 s). Editing iii.worker.yaml or a package file
+ * (InputWatch) then starts it again, installing first when they changed.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -9,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Manifest, readManifest } from '../../project/manifest.ts';
 import { Backoff, type BackoffPolicy } from './backoff.ts';
+import { errorLine, RecentLines } from './error-line.ts';
 import { installReason, writeMarker } from './install.ts';
 import type { LogSink } from './log-sink.ts';
 import { groupSignal, terminateGroup } from './processes.ts';
@@ -35,15 +41,33 @@ export interface LocalWorkerOptions {
 
 export type WorkerState = 'installing' | 'running' | 'backoff' | 'failed' | 'stopped';
 
-/** Events: `spawn` (pid), `exit` ({ code, signal }), `failed` (message), `state` (WorkerState). */
+/** Why a worker is `failed`: what happened, and the line of output that says why. */
+export interface WorkerFailure {
+  message: string;
+  line?: string;
+  /** `install` (setup/install script) or `start` (exited before connecting, or no start script). */
+  phase: 'install' | 'start';
+}
+
+/** Events: `spawn` (pid), `exit` ({ code, signal }), `failed` (WorkerFailure), `state` (WorkerState). */
 export class LocalWorker extends EventEmitter {
   state: WorkerState = 'stopped';
   pid: number | undefined;
+  /** Set by the supervisor from the engine's connections: the worker is registered under its name. */
+  connected = false;
+  failure: WorkerFailure | undefined;
+  /** Automatic restarts since the last start. */
+  restarts = 0;
+  /** When the state last changed (ms). */
+  since = Date.now();
+  /** The scripts' recent output lines (install and start), for error reports and progress. */
+  readonly recent = new RecentLines();
+  private connectedThisRun = false;
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
   private restartTimer: NodeJS.Timeout | undefined;
   private stopping = false;
-  private readonly backoff: Backoff;
+  private backoff: Backoff;
 
   constructor(
     readonly spec: LocalWorkerSpec,
@@ -51,18 +75,28 @@ export class LocalWorker extends EventEmitter {
   ) {
     super();
     this.backoff = new Backoff(opts.backoff);
+    opts.sink.tap((line) => this.recent.push(line));
   }
 
   /** Install if needed, then spawn. Never throws: failures leave the worker `failed` and logged. */
   async start(): Promise<void> {
     this.stopping = false;
+    this.failure = undefined;
+    this.restarts = 0;
+    this.backoff = new Backoff(this.opts.backoff);
+    this.recent.clear();
     let manifest: Manifest;
     try {
       manifest = readManifest(this.spec.workerPath);
       if (!manifest.scripts.start) throw new Error(`${this.spec.workerPath}/iii.worker.yaml has no scripts.start`);
+    } catch (err) {
+      if (!this.stopping) this.fail({ phase: 'start', message: err instanceof Error ? err.message : String(err) });
+      return;
+    }
+    try {
       await this.install(manifest);
     } catch (err) {
-      if (!this.stopping) this.fail(err instanceof Error ? err.message : String(err));
+      if (!this.stopping) this.fail({ phase: 'install', message: (err as Error).message, ...lineOf(this.recent.all()) });
       return;
     }
     if (!this.stopping) this.spawnStart(manifest);
@@ -82,6 +116,11 @@ export class LocalWorker extends EventEmitter {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     if (this.pid !== undefined) groupSignal(this.pid, 'SIGKILL');
+  }
+
+  setConnected(connected: boolean): void {
+    if (connected && !this.connected && this.state === 'running') this.connectedThisRun = true;
+    this.connected = connected;
   }
 
   private async install(manifest: Manifest): Promise<void> {
@@ -118,6 +157,9 @@ export class LocalWorker extends EventEmitter {
 
   private spawnStart(manifest: Manifest): void {
     const startedAt = Date.now();
+    // Whatever was connected under this name belongs to the previous run: wait for this one to connect.
+    this.connected = false;
+    this.connectedThisRun = false;
     const child = spawn('sh', ['-c', manifest.scripts.start as string], {
       cwd: this.spec.workerPath,
       env: this.env(manifest),
@@ -156,11 +198,18 @@ export class LocalWorker extends EventEmitter {
     this.emit('exit', { code, signal });
     // The leader is gone; kill what it left behind so a restart never runs two copies.
     if (child.pid !== undefined) await terminateGroup(child.pid, this.opts.graceMs ?? 5_000);
+    await this.exited;
     if (this.stopping || this.child !== child) return;
     this.pid = undefined;
     rmSync(this.opts.pidFile, { force: true });
+    const how = signal ?? `code ${code}`;
+    if (!this.connectedThisRun) {
+      this.fail({ phase: 'start', message: `exited (${how}) before connecting to the engine`, ...lineOf(this.recent.all()) });
+      return;
+    }
     const delay = this.backoff.next(Date.now() - startedAt);
-    this.opts.sink.note(`exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+    this.restarts++;
+    this.opts.sink.note(`exited (${how}); restarting in ${delay} ms`);
     this.setState('backoff');
     this.restartTimer = setTimeout(() => {
       if (!this.stopping) this.spawnStart(manifest);
@@ -181,10 +230,11 @@ export class LocalWorker extends EventEmitter {
     };
   }
 
-  private fail(message: string): void {
-    this.opts.sink.note(`failed: ${message}`);
+  private fail(failure: WorkerFailure): void {
+    this.failure = failure;
+    this.opts.sink.note(`failed: ${failure.message}${failure.line ? ` — ${failure.line}` : ''}`);
     this.setState('failed');
-    this.emit('failed', message);
+    this.emit('failed', failure);
   }
 
   private setState(state: WorkerState): void {
@@ -197,6 +247,12 @@ export class LocalWorker extends EventEmitter {
       writeFileSync(this.opts.stateFile, `${state}\n`);
     }
     this.state = state;
+    this.since = Date.now();
     this.emit('state', state);
   }
+}
+
+function lineOf(lines: readonly string[]): { line?: string } {
+  const line = errorLine(lines);
+  return line === undefined ? {} : { line };
 }

@@ -13,6 +13,7 @@ export type StreamName = 'stdout' | 'stderr';
 
 export class LogSink {
   private readonly partial: Record<StreamName, string> = { stdout: '', stderr: '' };
+  private readonly taps: Array<(line: string, which: StreamName) => void> = [];
 
   /** Truncates both files: each `iii` session starts fresh logs (restarts within it append). */
   constructor(
@@ -32,6 +33,11 @@ export class LogSink {
     stream.setEncoding('utf8');
     stream.on('data', (chunk: string) => this.write(which, chunk));
     stream.on('end', () => this.flush(which));
+  }
+
+  /** Also hand every complete line (masked) to `fn` (the supervisor keeps the recent ones for error reports). */
+  tap(fn: (line: string, which: StreamName) => void): void {
+    this.taps.push(fn);
   }
 
   /** A line from the supervisor itself (install, restart notices), logged to stderr.log too. */
@@ -59,6 +65,7 @@ export class LogSink {
 
   private emit(which: StreamName, line: string): void {
     const msg = line.replace(/\r$/, '');
+    for (const tap of this.taps) tap(msg, which);
     const text = statusLine(
       this.format,
       { level: 'info', scope: `worker:${this.name}`, msg, fields: { stream: which } },

@@ -4,7 +4,7 @@
  */
 
 import { consoleModule } from '@triad/console';
-import { type LogFormat, type LogLevel, startProject } from '@triad/engine';
+import { type LocalFunction, type LogFormat, type LogLevel, startProject } from '@triad/engine';
 import type { LocalEntry } from './supervisor.ts';
 
 export interface ProjectHandle {
@@ -17,6 +17,11 @@ export interface ProjectHandle {
   /** The main listener's engine secret (config `secret` or $III_ENGINE_SECRET), if it has one. */
   workerSecret(): string | undefined;
   onLocalWorkers(listener: (entries: LocalEntry[]) => void): void;
+  /** Names of the workers connected to the engine now, and a call on every connect, rename or disconnect. */
+  connectedNames(): string[];
+  onConnectionsChanged(listener: () => void): void;
+  /** An in-process function on the engine (the `iii::worker::*` control functions). */
+  registerFunction(def: LocalFunction): void;
   stop(): Promise<void>;
 }
 
@@ -34,6 +39,17 @@ export async function startProjectHandle(
     workerSecret: () => project.engine.api.services.get('worker-secret')?.secret,
     imageWorkers: () => project.localWorkers.filter((e) => e.image !== undefined && e.worker_path === undefined).map((e) => e.name),
     onLocalWorkers: (listener) => project.on('local-workers', (payload: unknown) => listener(toEntries(payload))),
+    connectedNames: () =>
+      (project.engine.api.services.get('introspection')?.workers() ?? [])
+        .map((w) => w.name)
+        .filter((n): n is string => typeof n === 'string'),
+    onConnectionsChanged: (listener) => {
+      for (const event of ['worker:connected', 'worker:updated', 'worker:disconnected'] as const)
+        project.engine.api.on(event, () => listener());
+    },
+    registerFunction: (def) => {
+      project.engine.api.registerFunction(def);
+    },
     stop: () => project.stop(),
   };
 }

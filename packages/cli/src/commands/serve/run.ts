@@ -13,6 +13,7 @@ import { type ProjectPaths, projectPaths } from '../../project/paths.ts';
 import { syncLock } from '../../project/project-files.ts';
 import { removeRuntime, writeRuntime } from '../../project/runtime-file.ts';
 import type { CommandContext } from '../../registry.ts';
+import { controlFunctions } from './control.ts';
 import { options } from './options.ts';
 import type { ProjectHandle } from './project-runner.ts';
 import { Supervisor } from './supervisor.ts';
@@ -78,6 +79,8 @@ async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat)
     sup.killAll();
     removeRuntime(paths.runtime);
   });
+  for (const fn of controlFunctions(sup)) handle.registerFunction(fn);
+  handle.onConnectionsChanged(() => sup.setConnected(handle.connectedNames()));
   await followLocalWorkers(handle, sup, say);
   printReady(ctx, handle, engineUrl, logFormat);
   await signalled;

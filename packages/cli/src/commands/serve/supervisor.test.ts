@@ -119,11 +119,105 @@ test('a SIGKILLed worker is restarted, and what it left behind is killed', async
     await sup.reconcile([{ name: 'w4', worker_path: path }]);
     const w = sup.worker('w4');
     const first = await waitFor(() => w?.pid);
+    // It had connected (the engine's connections say so): a crash now is restarted with backoff.
+    sup.setConnected(['w4']);
     const members = await waitFor(() => (groupMembers(first).length === 2 ? groupMembers(first) : undefined), { what: 'sh + sleep' });
     process.kill(first, 'SIGKILL');
     const second = await waitFor(() => (w?.pid !== first && w?.state === 'running' ? w.pid : undefined), { what: 'restart' });
     assert.notEqual(second, first);
     await waitFor(() => members.every((pid) => !isAlive(pid)), { what: 'old group gone' });
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker that exits before connecting is failed with its error line, not restarted', async () => {
+  const { p, sup } = setup();
+  const path = p.worker(
+    'early',
+    `name: early\nscripts:\n  start: |\n    echo starting; echo "Error: Cannot find module './nope'" >&2; exit 3\n`,
+  );
+  try {
+    await sup.reconcile([{ name: 'early', worker_path: path }]);
+    const w = sup.worker('early');
+    await waitFor(() => w?.state === 'failed', { what: 'failed' });
+    assert.deepEqual(w?.failure, {
+      phase: 'start',
+      message: 'exited (code 3) before connecting to the engine',
+      line: "Error: Cannot find module './nope'",
+    });
+    assert.equal(w?.restarts, 0);
+    const [status] = sup.status('early');
+    assert.equal(status?.status, 'failed');
+    assert.equal(readFileSync(join(p.dir, '.iii', 'state', 'early'), 'utf8'), 'failed\n');
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('a failed install reports npm’s error line; fixing package.json installs again and starts it', async () => {
+  const { p, sup } = setup();
+  const path = p.worker('pkg', `name: pkg\nscripts:\n  install: npm install --no-audit --no-fund --offline\n  start: ${LONG}\n`);
+  writeFileSync(join(path, 'package.json'), '{"name": "pkg", "version": "0.1.0",}\n');
+  try {
+    await sup.reconcile([{ name: 'pkg', worker_path: path }]);
+    const w = sup.worker('pkg');
+    await waitFor(() => w?.state === 'failed', { timeoutMs: 60_000, what: 'install failed' });
+    assert.equal(w?.failure?.phase, 'install');
+    assert.match(w?.failure?.message ?? '', /^install script `npm install .*` failed \(exit 1\)$/);
+    assert.match(w?.failure?.line ?? '', /^npm error JSON\.parse /);
+    writeFileSync(join(path, 'package.json'), '{"name": "pkg", "version": "0.1.0", "private": true}\n');
+    // The edit alone brings it back (nothing left to install: no dependencies).
+    await waitFor(() => w?.state === 'running', { timeoutMs: 60_000, what: 'started again after the fix' });
+    assert.equal(w?.failure, undefined);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('stop holds a worker, start and restart bring it back; unknown names are coded errors; all-up is said once', async () => {
+  const { p, io, sup } = setup();
+  const a = p.worker('a', `name: a\nscripts:\n  start: ${LONG}\n`);
+  const b = p.worker('b', `name: b\nscripts:\n  start: ${LONG}\n`);
+  try {
+    await sup.reconcile([
+      { name: 'a', worker_path: a },
+      { name: 'b', worker_path: b },
+    ]);
+    await waitFor(() => sup.worker('a')?.state === 'running' && sup.worker('b')?.state === 'running', { what: 'both running' });
+    assert.equal(sup.status('a')[0]?.status, 'starting', 'running but not connected yet');
+    sup.setConnected(['a']);
+    assert.doesNotMatch(io.stderr, /every local worker is connected/);
+    sup.setConnected(['a', 'b']);
+    sup.setConnected(['a', 'b']);
+    assert.equal(io.stderr.match(/✓ every local worker is connected \(2\): a, b/g)?.length, 1);
+    assert.equal(sup.status('a')[0]?.status, 'running');
+
+    const pid = sup.worker('a')?.pid as number;
+    const stopped = await sup.stopWorker('a');
+    assert.equal(stopped.status, 'stopped');
+    assert.equal(stopped.held, true);
+    assert.equal(isAlive(pid), false);
+    // A held worker is not started again by anything but start/restart.
+    await sup.reconcile([
+      { name: 'a', worker_path: a },
+      { name: 'b', worker_path: b },
+    ]);
+    assert.equal(sup.worker('a')?.state, 'stopped');
+    assert.equal((await sup.startWorker('a')).held, false);
+    await waitFor(() => sup.worker('a')?.state === 'running', { what: 'started again' });
+    const before = sup.worker('b')?.pid;
+    await sup.restartWorker('b');
+    await waitFor(() => sup.worker('b')?.state === 'running' && sup.worker('b')?.pid !== before, { what: 'restarted' });
+
+    assert.throws(() => sup.status('nope'), {
+      code: 'E_CLI_UNKNOWN_WORKER',
+      message: /'nope' is not a local worker of this project \(local workers: a, b\)/,
+    });
+    await assert.rejects(sup.stopWorker('nope'), { code: 'E_CLI_UNKNOWN_WORKER' });
   } finally {
     await sup.stopAll();
     rmSync(p.dir, { recursive: true, force: true });

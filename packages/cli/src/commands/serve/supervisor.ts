@@ -3,13 +3,15 @@
  * change (workers.md §16 step 6) added entries start, removed ones stop, changed ones restart.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { LogFormat } from '@triad/engine';
+import { EngineError, type LogFormat } from '@triad/engine';
 import type { CliIO } from '../../output/io.ts';
 import { statusLine } from '../../output/log-line.ts';
 import { type ProjectPaths, resolveWorkerPath } from '../../project/paths.ts';
 import type { BackoffPolicy } from './backoff.ts';
+import { type InputWatch, watchInputs } from './input-watch.ts';
 import { LocalWorker } from './local-worker.ts';
 import { LogSink } from './log-sink.ts';
+import { type WorkerStatus, workerStatus } from './worker-status.ts';
 
 /** A local-worker entry as config.yaml has it. */
 export interface LocalEntry {
@@ -56,8 +58,15 @@ export class Supervisor {
   private readonly workers = new Map<string, LocalWorker>();
   /** Workers being stopped: gone from `workers` but maybe still alive (killAll must reach them). */
   private readonly leaving = new Set<LocalWorker>();
-  /** Reconciles run one at a time, in order, so a fast edit-save-edit never interleaves. */
+  /** Reconciles and start/stop/restart run one at a time, in order, so a fast edit-save-edit never interleaves. */
   private queue: Promise<void> = Promise.resolve();
+  /** Stopped by `iii worker stop`: not started again until asked (or until its entry changes). */
+  private readonly held = new Set<string>();
+  private readonly watches = new Map<string, InputWatch>();
+  /** Names registered with the engine right now (from its connections). */
+  private connected = new Set<string>();
+  /** The "all connected" line was printed for the current set; printed again after a drop. */
+  private allUpSaid = false;
 
   constructor(private readonly opts: SupervisorOptions) {}
 
@@ -75,9 +84,58 @@ export class Supervisor {
 
   reconcile(next: readonly LocalEntry[], why = 'removed from config.yaml'): Promise<void> {
     const entries = next.map((e) => ({ ...e, worker_path: resolveWorkerPath(this.opts.paths.dir, e.worker_path) }));
-    const run = this.queue.then(() => this.apply(planReconcile(this.entries, entries), why));
-    this.queue = run.catch(() => {});
-    return run;
+    return this.serially(() => this.apply(planReconcile(this.entries, entries), why));
+  }
+
+  /** The engine's connected worker names changed: update each worker, and say once when all are up. */
+  setConnected(names: Iterable<string>): void {
+    this.connected = new Set(names);
+    for (const [name, worker] of this.workers) worker.setConnected(this.connected.has(name));
+    this.checkAllUp();
+  }
+
+  /** Status of one worker (E_CLI_UNKNOWN_WORKER when `iii` does not supervise it) or of all. */
+  status(name?: string): WorkerStatus[] {
+    if (name === undefined) return [...this.workers.values()].map((w) => workerStatus(w, this.held.has(w.spec.name)));
+    return [workerStatus(this.known(name), this.held.has(name))];
+  }
+
+  /** `iii worker start`: start a stopped or failed worker (install first if its inputs changed); no-op when up. */
+  startWorker(name: string): Promise<WorkerStatus> {
+    return this.serially(async () => {
+      const worker = this.known(name);
+      this.held.delete(name);
+      if (worker.state === 'stopped' || worker.state === 'failed') {
+        this.say(`> local worker ${name} starting (iii worker start)`);
+        void worker.start();
+      }
+      return workerStatus(worker, false);
+    });
+  }
+
+  /** `iii worker stop`: stop it and keep it stopped until `start`/`restart`. */
+  stopWorker(name: string): Promise<WorkerStatus> {
+    return this.serially(async () => {
+      const worker = this.known(name);
+      this.held.add(name);
+      this.allUpSaid = false;
+      await worker.stop();
+      this.say(`- local worker ${name} stopped (iii worker stop)`);
+      return workerStatus(worker, true);
+    });
+  }
+
+  /** `iii worker restart`: stop, then start again (installing first if its inputs changed). */
+  restartWorker(name: string, why = 'iii worker restart'): Promise<WorkerStatus> {
+    return this.serially(async () => {
+      const worker = this.known(name);
+      this.held.delete(name);
+      this.allUpSaid = false;
+      await worker.stop();
+      this.say(`~ local worker ${name} restarting (${why})`);
+      void worker.start();
+      return workerStatus(worker, false);
+    });
   }
 
   /** Last resort (second Ctrl-C, `iii` exiting abnormally): SIGKILL every worker group, synchronously. */
@@ -90,8 +148,36 @@ export class Supervisor {
     return this.reconcile([], 'shutting down');
   }
 
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
+  private known(name: string): LocalWorker {
+    const worker = this.workers.get(name);
+    if (worker) return worker;
+    const names = this.names.join(', ') || 'none';
+    throw new EngineError('E_CLI_UNKNOWN_WORKER', `'${name}' is not a local worker of this project (local workers: ${names})`);
+  }
+
+  private say(msg: string): void {
+    this.opts.io.err(statusLine(this.opts.logFormat, { level: 'info', scope: 'iii', msg }));
+  }
+
+  /** One line when every supervised (not held) worker is connected; again after any of them dropped. */
+  private checkAllUp(): void {
+    const expected = this.names.filter((n) => !this.held.has(n));
+    const up = expected.length > 0 && expected.every((n) => this.connected.has(n));
+    if (up && !this.allUpSaid) this.say(`✓ every local worker is connected (${expected.length}): ${expected.join(', ')}`);
+    this.allUpSaid = up;
+  }
+
   private async apply(plan: ReconcilePlan, why: string): Promise<void> {
-    const say = (msg: string): void => this.opts.io.err(statusLine(this.opts.logFormat, { level: 'info', scope: 'iii', msg }));
+    const say = (msg: string): void => this.say(msg);
     await Promise.all(plan.changed.map((e) => this.stopOne(e.name)));
     await Promise.all(plan.removed.map((n) => this.stopOne(n)));
     for (const n of plan.removed) say(`- local worker ${n} stopped (${why})`);
@@ -122,6 +208,15 @@ export class Supervisor {
     );
     this.entries.set(entry.name, entry);
     this.workers.set(entry.name, worker);
+    this.held.delete(entry.name);
+    this.allUpSaid = false;
+    worker.setConnected(this.connected.has(entry.name));
+    this.watches.set(
+      entry.name,
+      watchInputs(entry.worker_path, (files) => {
+        if (!this.held.has(entry.name)) void this.restartWorker(entry.name, `${files.join(', ')} changed`).catch(() => {});
+      }),
+    );
     this.opts.onWorker?.(worker);
     void worker.start();
   }
@@ -130,6 +225,9 @@ export class Supervisor {
     const worker = this.workers.get(name);
     this.workers.delete(name);
     this.entries.delete(name);
+    this.held.delete(name);
+    this.watches.get(name)?.close();
+    this.watches.delete(name);
     if (!worker) return;
     this.leaving.add(worker);
     try {

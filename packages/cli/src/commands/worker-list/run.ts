@@ -11,7 +11,6 @@ import { readRuntime } from '../../project/runtime-file.ts';
 import { localWorkerVersion } from '../../project/worker-version.ts';
 import type { CommandContext } from '../../registry.ts';
 import { enginePort } from '../serve/engine-port.ts';
-import { workerNames } from '../worker-add/wait-ready.ts';
 import { options } from './options.ts';
 
 export async function run(ctx: CommandContext): Promise<void> {
@@ -69,4 +68,13 @@ function livePid(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Names of connected workers, from an `engine::workers::list` answer. */
+export function workerNames(result: unknown): string[] {
+  const workers = typeof result === 'object' && result !== null ? (result as { workers?: unknown }).workers : undefined;
+  if (!Array.isArray(workers)) return [];
+  return workers
+    .map((w) => (typeof w === 'object' && w !== null ? (w as { name?: unknown }).name : undefined))
+    .filter((n): n is string => typeof n === 'string');
 }

@@ -128,7 +128,13 @@ export const ErrorCodes = {
   E_CLI_DIR_NOT_EMPTY: 'iii project/worker init: target directory is not empty',
   E_CLI_MANIFEST_INVALID: 'iii.worker.yaml missing or invalid',
   E_CLI_WORKER_EXISTS: 'iii worker add: the worker is already in config.yaml',
-  E_CLI_UNKNOWN_WORKER: 'iii worker add/remove: not a built-in worker / not in config.yaml',
+  E_CLI_UNKNOWN_WORKER:
+    'iii worker add/remove/start/stop/restart/status: not a built-in worker / not in config.yaml / not a local worker iii supervises',
+  E_CLI_NOT_SUPERVISED: 'iii worker start/stop/restart/status: the worker is a built-in (runs inside the engine), not a local worker',
+  E_CLI_NOT_RUNNING: 'iii worker start/stop/restart/status: no `iii` is running this project',
+  E_CLI_WORKER_FAILED:
+    'iii worker add/start/restart: the local worker failed to install, or exited before connecting (the error line is given)',
+  E_CLI_WORKER_NOT_READY: 'iii worker status: the local worker is not running (failed, stopped, installing or starting)',
   E_CLI_ADD_FAILED: 'iii worker add: some of several workers could not be added',
   E_CLI_CONFIG_EDIT: 'iii worker remove: config.yaml could not be edited safely',
   E_CLI_NO_LOGS: 'iii worker logs: no log files for that worker',
