@@ -275,3 +275,46 @@ test('postgres: external_changes: false announces our writes only and installs n
     await engine.stop();
   }
 });
+
+test('postgres: a database.yaml reload rebuilds the feed: external_changes off closes the LISTEN session, on reopens it', {
+  skip: pgDialect?.skip ?? 'no postgres',
+}, async () => {
+  const config = (external: boolean) => ({ databases: { pg: { url: PG_URL, external_changes: external } } });
+  const engine = await startTestEngine({ workers: [{ name: 'database', config: config(true) }] });
+  const w = connectWorker(engine);
+  const raw = new pg.Client({ connectionString: PG_URL });
+  await raw.connect();
+  const table = uniqueName('rcr').replace('-', '_');
+  const fn = uniqueName('rc-reload');
+  const got = collector(w, fn);
+  // Feed sessions that have run a statement (LISTEN comes first): only this engine's while this test runs (tests
+  // in a file run one at a time, and no other suite binds row-changed triggers).
+  const listening = async () => {
+    const r = await raw.query(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'triad-row-changes' AND datname = current_database() AND query <> ''",
+    );
+    return (r.rows[0] as { n: number }).n;
+  };
+  try {
+    await raw.query(`CREATE TABLE ${table} (code TEXT)`);
+    await bind(engine, w, fn, { db: 'pg', table });
+    await waitFor(async () => (await installedTriggers(raw, table)) === 3 && (await listening()) === 1, { what: 'the feed up' });
+    await engine.reconfigure('database', config(false));
+    await waitFor(async () => (await listening()) === 0, { what: 'the feed closed' });
+    await raw.query(`INSERT INTO ${table} VALUES ('unseen')`);
+    await engine.reconfigure('database', config(true));
+    await waitFor(async () => (await listening()) === 1, { what: 'the feed back' });
+    await raw.query(`INSERT INTO ${table} VALUES ('seen')`);
+    await waitFor(() => got.length > 0, { what: 'the write after the reload' });
+    assert.deepEqual(
+      got.map((e) => [e.source, e.op, e.affected_rows]),
+      [['external', 'insert', 1]],
+      'the write made while the feed was off is not replayed (at-most-once)',
+    );
+  } finally {
+    await raw.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+    await raw.end();
+    await w.shutdown();
+    await engine.stop();
+  }
+});
