@@ -16,6 +16,8 @@ import { e2eDialects } from './dialects.ts';
 
 const TYPE = 'database::row-changed';
 const RFC3339_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+/** Guard for waits on events: generous, so a loaded machine slows the test down instead of failing it. */
+const PATIENCE = { timeoutMs: 60_000 };
 
 interface RowEvent {
   db: string;
@@ -99,8 +101,11 @@ for (const d of dialects) {
       assert.equal(ok.committed, true);
       await exec(`INSERT INTO ${table} (code) VALUES (?)`, { params: ['last'], returning: ['code'] });
       // Events go out in commit order on one socket: once the last write's is here, every earlier one is.
-      await waitFor(() => gotAll.some((e) => e.returning?.[0]?.code === 'last'), { what: 'the last insert announced' });
-      await waitFor(() => gotSome.some((e) => e.returning?.[0]?.code === 'last'), { what: 'the last insert announced (ins/del)' });
+      await waitFor(() => gotAll.some((e) => e.returning?.[0]?.code === 'last'), { ...PATIENCE, what: 'the last insert announced' });
+      await waitFor(() => gotSome.some((e) => e.returning?.[0]?.code === 'last'), {
+        ...PATIENCE,
+        what: 'the last insert announced (ins/del)',
+      });
       const to = Date.now();
 
       const ev = (op: string, affected_rows: number, returning?: unknown[], name = table) => ({
@@ -141,7 +146,7 @@ test('row-changed: bad config is refused at registration with a coded error; the
   const fn = uniqueName('rc-bad');
   try {
     collector(w, fn);
-    await waitFor(() => engine.api.hasFunction(fn), { what: fn });
+    await waitFor(() => engine.api.hasFunction(fn), { ...PATIENCE, what: fn });
     const refused = async (config: unknown, code: string, detail: RegExp) =>
       assert.rejects(
         engine.api.invoke('engine::register_trigger', { trigger_type: TYPE, function_id: fn, config }),
@@ -197,7 +202,7 @@ test('postgres: writes by another client arrive as source "external", our own ex
     await call('database::execute', { db: 'pg', sql: `CREATE TABLE ${table} (id BIGSERIAL PRIMARY KEY, code TEXT)` });
     await bind(engine, w, fn, { db: 'pg', table });
     await bind(engine, w, fn, { db: 'pg', table: later }); // does not exist yet: installed once it does
-    await waitFor(async () => (await installedTriggers(raw, table)) === 3, { what: 'NOTIFY triggers installed' });
+    await waitFor(async () => (await installedTriggers(raw, table)) === 3, { ...PATIENCE, what: 'NOTIFY triggers installed' });
     const from = Date.now();
 
     await call('database::execute', { db: 'pg', sql: `INSERT INTO ${table} (code) VALUES ($1)`, params: ['ours'], returning: ['code'] });
@@ -209,7 +214,7 @@ test('postgres: writes by another client arrive as source "external", our own ex
     await raw.query(`UPDATE ${table} SET code = upper(code) WHERE code LIKE 'theirs%'`);
     await raw.query(`DELETE FROM ${table}`);
     // NOTIFY is delivered in commit order: when the delete arrives, the echo of our own insert was seen (and dropped).
-    await waitFor(() => got.some((e) => e.op === 'delete'), { what: 'the external delete' });
+    await waitFor(() => got.some((e) => e.op === 'delete'), { ...PATIENCE, what: 'the external delete' });
     const ext = (op: string, affected_rows: number) => ({ db: 'pg', table, op, affected_rows, source: 'external' });
     assert.deepEqual(timeless(got, from, Date.now()), [
       { db: 'pg', table, op: 'insert', affected_rows: 1, returning: [{ code: 'ours' }], source: 'engine' },
@@ -220,9 +225,9 @@ test('postgres: writes by another client arrive as source "external", our own ex
 
     // A table created after the binding: the feed keeps trying and picks it up.
     await raw.query(`CREATE TABLE ${later} (code TEXT)`);
-    await waitFor(async () => (await installedTriggers(raw, later)) === 3, { what: 'triggers on the later table', timeoutMs: 15_000 });
+    await waitFor(async () => (await installedTriggers(raw, later)) === 3, { ...PATIENCE, what: 'triggers on the later table' });
     await raw.query(`INSERT INTO ${later} VALUES ('late')`);
-    await waitFor(() => got.some((e) => e.table === later), { what: 'the later table event' });
+    await waitFor(() => got.some((e) => e.table === later), { ...PATIENCE, what: 'the later table event' });
 
     // The listening session dies: the feed reconnects, LISTENs again and goes on (writes in between are lost).
     const feeds = () =>
@@ -231,7 +236,6 @@ test('postgres: writes by another client arrive as source "external", our own ex
     await raw.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'triad-row-changes'");
     await waitFor(async () => (await feeds()).rows.some((r: { pid: number; query: string }) => !before.has(r.pid) && r.query !== ''), {
       what: 'the feed session back and listening',
-      timeoutMs: 15_000,
     });
     await raw.query(`INSERT INTO ${table} (code) VALUES ('after-reconnect')`);
     await waitFor(() => got.some((e) => e.table === table && e.op === 'insert' && e.source === 'external' && e.affected_rows === 1), {
@@ -262,7 +266,7 @@ test('postgres: external_changes: false announces our writes only and installs n
     await bind(engine, w, fn, { db: 'pg', table });
     await raw.query(`INSERT INTO ${table} VALUES ('theirs')`);
     await w.trigger({ function_id: 'database::execute', payload: { db: 'pg', sql: `INSERT INTO ${table} VALUES ('ours')` } });
-    await waitFor(() => got.length > 0, { what: 'our insert' });
+    await waitFor(() => got.length > 0, { ...PATIENCE, what: 'our insert' });
     assert.deepEqual(
       got.map((e) => e.source),
       ['engine'],
@@ -298,14 +302,17 @@ test('postgres: a database.yaml reload rebuilds the feed: external_changes off c
   try {
     await raw.query(`CREATE TABLE ${table} (code TEXT)`);
     await bind(engine, w, fn, { db: 'pg', table });
-    await waitFor(async () => (await installedTriggers(raw, table)) === 3 && (await listening()) === 1, { what: 'the feed up' });
+    await waitFor(async () => (await installedTriggers(raw, table)) === 3 && (await listening()) === 1, {
+      ...PATIENCE,
+      what: 'the feed up',
+    });
     await engine.reconfigure('database', config(false));
-    await waitFor(async () => (await listening()) === 0, { what: 'the feed closed' });
+    await waitFor(async () => (await listening()) === 0, { ...PATIENCE, what: 'the feed closed' });
     await raw.query(`INSERT INTO ${table} VALUES ('unseen')`);
     await engine.reconfigure('database', config(true));
-    await waitFor(async () => (await listening()) === 1, { what: 'the feed back' });
+    await waitFor(async () => (await listening()) === 1, { ...PATIENCE, what: 'the feed back' });
     await raw.query(`INSERT INTO ${table} VALUES ('seen')`);
-    await waitFor(() => got.length > 0, { what: 'the write after the reload' });
+    await waitFor(() => got.length > 0, { ...PATIENCE, what: 'the write after the reload' });
     assert.deepEqual(
       got.map((e) => [e.source, e.op, e.affected_rows]),
       [['external', 'insert', 1]],
