@@ -10,6 +10,7 @@ import type { EngineError } from '../../../../core/errors/index.ts';
 import { dbError, driverError } from '../../errors.ts';
 import type { ThreadOp, ThreadReply } from './protocol.ts';
 import { SqliteThread, type ThreadSpec } from './thread-client.ts';
+import { loadThreadSource, threadSource } from './thread-source.ts';
 
 interface Job {
   op: ThreadOp;
@@ -98,7 +99,12 @@ export class Lane {
     if (idle) return idle;
     // One start-up at a time: a thread loading its code is CPU-heavy, and a burst must not start them all at once.
     if (this.threads.length >= this.opts.max || this.threads.some((t) => !t.started)) return undefined;
-    const t = new SqliteThread(this.opts.spec, (gone) => this.forget(gone));
+    const source = threadSource();
+    if (!source) {
+      void loadThreadSource().then(() => this.pump());
+      return undefined;
+    }
+    const t = new SqliteThread(this.opts.spec, source, (gone) => this.forget(gone));
     this.threads.push(t);
     return t;
   }

@@ -11,8 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { EngineError } from '../../../../core/errors/index.ts';
 import { dbError, driverError } from '../../errors.ts';
 import { GATE_CANCELLED, GATE_OPEN, type ThreadData, type ThreadOp, type ThreadReply, type ThreadRequest } from './protocol.ts';
-
-const ENTRY = new URL('./thread-entry.js', import.meta.url);
+import type { ThreadSource } from './thread-source.ts';
 
 export interface ThreadSpec {
   /** Database name, for error details. */
@@ -42,6 +41,7 @@ export class SqliteThread {
   /** `onGone` is told once when this thread can take no more requests (abandoned, crashed, closed). */
   constructor(
     private readonly spec: ThreadSpec,
+    source: ThreadSource,
     private readonly onGone: (thread: SqliteThread) => void,
   ) {
     const data: ThreadData = {
@@ -51,7 +51,8 @@ export class SqliteThread {
       gate: this.cell.buffer as SharedArrayBuffer,
     };
     // No execArgv: the thread needs no engine flags, and an inherited `--import tsx` would only load tsx twice.
-    this.worker = new Worker(ENTRY, { workerData: data, execArgv: [] });
+    const options = { workerData: data, execArgv: [] };
+    this.worker = 'eval' in source ? new Worker(source.eval, { ...options, eval: true }) : new Worker(source.file, options);
     this.worker.unref();
     this.worker.on('message', (reply: ThreadReply) => this.settle(reply));
     this.worker.on('error', (err) => this.fail(err));
