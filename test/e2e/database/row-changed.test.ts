@@ -325,3 +325,70 @@ test('postgres: a database.yaml reload rebuilds the feed: external_changes off c
     await engine.stop();
   }
 });
+
+for (const d of dialects) {
+  test(`${d.name}: interactive transactions announce at commit (never before, never on rollback); prepared writes announce`, {
+    skip: d.skip,
+  }, async () => {
+    const engine = await startTestEngine({ workers: [{ name: 'database', config: { databases: { primary: { url: d.url } } } }] });
+    const w = connectWorker(engine);
+    const call = (function_id: string, payload: unknown) => w.trigger({ function_id, payload }) as Promise<Record<string, unknown>>;
+    const table = uniqueName('rch').replace('-', '_');
+    // Markers go to their own table: on MariaDB the open transaction's DELETE gap-locks the watched one.
+    const markers = `${table}_m`;
+    const fn = uniqueName('rc-handles');
+    const got = collector(w, fn);
+    const mark = async (code: string) => {
+      await call('database::execute', { sql: `INSERT INTO ${markers} (code) VALUES (?)`, params: [code], returning: ['code'] });
+      await waitFor(() => got.some((e) => e.returning?.[0]?.code === code), { ...PATIENCE, what: `marker ${code}` });
+    };
+    try {
+      for (const t of [table, markers]) {
+        await call('database::execute', { sql: `CREATE TABLE ${t} (id ${d.idDdl}, code ${d.keyDdl} NOT NULL)` });
+        await bind(engine, w, fn, { table: t });
+      }
+      const begin = async () => ((await call('database::beginTransaction', {})) as { transaction: { id: string } }).transaction.id;
+
+      const tx = await begin();
+      await call('database::transactionExecute', { transaction_id: tx, sql: `INSERT INTO ${table} (code) VALUES ('t1'), ('t2')` });
+      await call('database::transactionExecute', { transaction_id: tx, sql: `DELETE FROM ${table} WHERE code = 't1'` });
+      // Had the transaction's writes been announced already, they would have arrived before this marker's.
+      if (d.name !== 'sqlite') await mark('before-commit'); // SQLite: the open transaction holds the only writer
+      assert.deepEqual(
+        got.map((e) => e.table),
+        d.name === 'sqlite' ? [] : [markers],
+        'nothing from the open transaction',
+      );
+      assert.deepEqual(await call('database::commitTransaction', { transaction_id: tx }), { committed: true });
+      await mark('after-commit');
+
+      const rolled = await begin();
+      await call('database::transactionExecute', { transaction_id: rolled, sql: `INSERT INTO ${table} (code) VALUES ('never')` });
+      await call('database::rollbackTransaction', { transaction_id: rolled });
+
+      const prepared = (await call('database::prepareStatement', { sql: `UPDATE ${table} SET code = ? WHERE code = ?` })) as {
+        handle: { id: string };
+      };
+      assert.deepEqual(await call('database::runStatement', { handle_id: prepared.handle.id, params: ['t3', 't2'] }), {
+        columns: [],
+        row_count: 0,
+        rows: [],
+      });
+      await mark('last');
+      const events = got.map((e) => [e.table === markers ? 'mark' : e.op, e.affected_rows, e.returning?.[0]?.code ?? null]);
+      const expected = [
+        ...(d.name === 'sqlite' ? [] : [['mark', 1, 'before-commit']]),
+        ['insert', 2, null],
+        ['delete', 1, null],
+        ['mark', 1, 'after-commit'],
+        ['update', 1, null],
+        ['mark', 1, 'last'],
+      ];
+      assert.deepEqual(events, expected);
+    } finally {
+      for (const t of [table, markers]) await call('database::execute', { sql: `DROP TABLE IF EXISTS ${t}` }).catch(() => {});
+      await w.shutdown();
+      await engine.stop();
+    }
+  });
+}

@@ -13,6 +13,8 @@ import { parseIsolation } from './isolation.ts';
 import { normalizeParams } from './params.ts';
 import type { DatabasePools } from './pools.ts';
 import { appendReturning, checkStatement } from './sql-text.ts';
+import type { RowChangeHook } from './triggers.ts';
+import { writeTarget } from './write-target.ts';
 
 const transactionId = z.string().describe('the id from database::beginTransaction');
 
@@ -49,7 +51,14 @@ function refuseTransactionControl(text: string, dialect: Parameters<typeof check
   }
 }
 
-export function handleFunctions(pools: DatabasePools, handles: Handles): LocalFunction[] {
+/**
+ * Rough but safe-sided: a write whose text mentions RETURNING runs as a query (its rows, typed columns); one that
+ * does not runs as an execute (so its affected row count is known). A RETURNING inside a string literal only
+ * means the count is read from the (empty) rows, i.e. that run is not announced.
+ */
+const RETURNING = /\bRETURNING\b/i;
+
+export function handleFunctions(pools: DatabasePools, handles: Handles, changes: RowChangeHook): LocalFunction[] {
   return [
     defineFunction({
       id: 'database::beginTransaction',
@@ -129,7 +138,19 @@ export function handleFunctions(pools: DatabasePools, handles: Handles): LocalFu
       input: runInput,
       handler: async (q, call) => {
         const st = handles.statement(q.handle_id, call.callerWorkerId);
-        const r = await pools.get(st.db).query(st.sql, normalizeParams(q.params), { timeoutMs: q.timeout_ms });
+        const driver = pools.get(st.db);
+        const bound = normalizeParams(q.params);
+        // A prepared write is announced to database::row-changed like any pooled write (it autocommits).
+        if (writeTarget(st.sql) && !RETURNING.test(st.sql)) {
+          const result = await driver.execute(st.sql, bound, { timeoutMs: q.timeout_ms });
+          changes.committed(st.db, [{ sql: st.sql, result }]);
+          return { columns: [], row_count: 0, rows: [] };
+        }
+        const r = await driver.query(st.sql, bound, { timeoutMs: q.timeout_ms });
+        if (writeTarget(st.sql)) {
+          const result = { affectedRows: r.rows.length, lastInsertId: null, returnedRows: r.rows };
+          changes.committed(st.db, [{ sql: st.sql, result }]);
+        }
         return { columns: r.columns, row_count: r.rows.length, rows: r.rows };
       },
     }),

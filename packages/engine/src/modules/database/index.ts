@@ -38,7 +38,7 @@ export const databaseModule: EngineModule<DatabaseConfig> = {
     );
     // Functions and trigger types registered through ctx are removed by the core on stop; the service is ours to withdraw.
     for (const fn of databaseFunctions({ pools, changes, log: ctx.log })) ctx.engine.registerFunction(fn);
-    for (const fn of handleFunctions(pools, handles)) ctx.engine.registerFunction(fn);
+    for (const fn of handleFunctions(pools, handles, changes)) ctx.engine.registerFunction(fn);
     // A worker's transactions roll back (and give their connection back) the moment it disconnects.
     const offDisconnect = ctx.engine.on('worker:disconnected', ({ workerId }) => void handles.dropOwner(workerId));
     ctx.engine.registerTriggerType(changes.typeDef());
