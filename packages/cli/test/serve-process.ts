@@ -15,8 +15,8 @@ export interface ServeProcess {
   exited: Promise<number | null>;
 }
 
-export async function startServe(cwd: string, args: string[] = []): Promise<ServeProcess> {
-  const { child, output } = spawnIii(cwd, args, { ...process.env, III_LOG_LEVEL: 'warn' });
+export async function startServe(cwd: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const { child, output } = spawnIii(cwd, args, { ...process.env, III_LOG_LEVEL: 'warn', ...env });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let done = false;
   void exited.then(() => {

@@ -5,24 +5,35 @@ import { flag, type OptionSpec, parseArgs, str } from '../../args.ts';
 import { CliError } from '../../output/cli-error.ts';
 import { type CommandContext, registerCommand } from '../../registry.ts';
 import { isEffectivelyEmpty, SCAFFOLD_OPTIONS, stableId } from '../fs-util.ts';
-import { type Language, manifest, packageJson, source, TSCONFIG } from './templates.ts';
+import { type Language, scaffoldFiles } from './templates.ts';
 
 const options: OptionSpec[] = [
-  { name: 'language', short: 'l', type: 'string', value: '<LANG>', description: 'typescript|ts or javascript|js' },
+  { name: 'language', short: 'l', type: 'string', value: '<LANG>', description: 'typescript|ts, javascript|js, python|py or rust|rs' },
   ...SCAFFOLD_OPTIONS,
 ];
 
 registerCommand({
   path: ['worker', 'init'],
-  summary: 'Scaffold a new worker (iii.worker.yaml, package.json, src/)',
-  usage: 'iii worker init [NAME] --language typescript|javascript [-d <DIR>]',
+  summary: 'Scaffold a new worker (iii.worker.yaml, package file, src/)',
+  usage: 'iii worker init [NAME] --language typescript|javascript|python|rust [-d <DIR>]',
   options,
   details:
     'Does not touch config.yaml: add the worker to the project with `iii worker add ./<dir>`.\nDependencies are installed by `iii` when it first starts the worker (scripts.install).',
   run,
 });
 
-const LANGS: Record<string, Language> = { typescript: 'typescript', ts: 'typescript', javascript: 'javascript', js: 'javascript' };
+const LANGS: Record<string, Language> = {
+  typescript: 'typescript',
+  ts: 'typescript',
+  javascript: 'javascript',
+  js: 'javascript',
+  python: 'python',
+  py: 'python',
+  rust: 'rust',
+  rs: 'rust',
+};
+/** The short id the reference writes to `.iii/worker.ini` and prints. */
+const SHORT: Record<Language, string> = { typescript: 'ts', javascript: 'js', python: 'py', rust: 'rs' };
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 async function run(ctx: CommandContext): Promise<void> {
@@ -30,7 +41,12 @@ async function run(ctx: CommandContext): Promise<void> {
   const langArg = str(args, 'language');
   if (langArg === undefined) throw new CliError('E_CLI_BAD_ARGS', 'no language selected', 'pass --language typescript (or javascript)');
   const lang = LANGS[langArg.toLowerCase()];
-  if (!lang) throw new CliError('E_CLI_BAD_ARGS', `unsupported language \`${langArg}\` (Triad scaffolds typescript and javascript)`);
+  if (!lang)
+    throw new CliError(
+      'E_CLI_BAD_ARGS',
+      `unsupported language \`${langArg}\``,
+      'pass typescript (ts), javascript (js), python (py) or rust (rs)',
+    );
   const target = str(args, 'directory') ?? args.positionals[0];
   const dir = resolve(ctx.cwd, target ?? '.');
   const name = basename(dir);
@@ -41,22 +57,16 @@ async function run(ctx: CommandContext): Promise<void> {
     throw new CliError('E_CLI_DIR_NOT_EMPTY', `${dir} is not empty`, 'pick another directory, or pass --allow-non-empty');
   const id = stableId(ini, 'worker_id');
   scaffold(dir, name, lang);
-  writeFileSync(ini, `[worker]\nworker_id=${id}\nname=${name}\nsource=init\nlanguage=${lang === 'typescript' ? 'ts' : 'js'}\n`);
+  writeFileSync(ini, `[worker]\nworker_id=${id}\nname=${name}\nsource=init\nlanguage=${SHORT[lang]}\n`);
   const rel = relative(ctx.cwd, dir) || '.';
   ctx.io.err(
-    `✓ iii worker '${name}' (${lang === 'typescript' ? 'ts' : 'js'}) scaffolded at ${dir}\n  id: ${id}\n\nNext steps:\n  iii worker add ./${rel.replace(/^\.\//, '')}\n  iii\n`,
+    `✓ iii worker '${name}' (${SHORT[lang]}) scaffolded at ${dir}\n  id: ${id}\n\nNext steps:\n  iii worker add ./${rel.replace(/^\.\//, '')}\n  iii\n`,
   );
 }
 
 /** User-edited files survive a re-init: only missing files are written. */
 function scaffold(dir: string, name: string, lang: Language): void {
-  const ext = lang === 'typescript' ? 'ts' : 'js';
-  const files: Record<string, string> = {
-    'iii.worker.yaml': manifest(name),
-    'package.json': packageJson(name, lang),
-    [`src/index.${ext}`]: source(name, lang),
-    ...(lang === 'typescript' ? { 'tsconfig.json': TSCONFIG } : {}),
-  };
+  const files = scaffoldFiles(name, lang);
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, '.iii'), { recursive: true });
   for (const [file, content] of Object.entries(files)) {

@@ -1,23 +1,33 @@
 /**
- * The `worker-bare` template (workers.md §19.2) for TypeScript and JavaScript, embedded.
- * The generated worker runs as is: `npm install && npm run start` against a running `iii`.
+ * The `worker-bare` template (workers.md §19.2), embedded: TypeScript and JavaScript here (the generated
+ * worker runs as is: `npm install && npm run start` against a running `iii`), Python and Rust in their
+ * own files.
  */
-export type Language = 'typescript' | 'javascript';
+import { manifestText } from './manifest-template.ts';
+import { pythonFiles } from './templates-python.ts';
+import { rustFiles } from './templates-rust.ts';
+
+export type Language = 'typescript' | 'javascript' | 'python' | 'rust';
+
+/** Every file of the scaffold, by path relative to the worker folder. */
+export function scaffoldFiles(name: string, lang: Language): Record<string, string> {
+  if (lang === 'python') return pythonFiles(name);
+  if (lang === 'rust') return rustFiles(name);
+  return {
+    'iii.worker.yaml': manifest(name),
+    'package.json': packageJson(name, lang),
+    [`src/index.${lang === 'typescript' ? 'ts' : 'js'}`]: source(name, lang),
+    ...(lang === 'typescript' ? { 'tsconfig.json': TSCONFIG } : {}),
+  };
+}
 
 export const SDK_VERSION = '0.22.1';
 
 export function manifest(name: string): string {
-  return `name: ${name}
-runtime:
-  # Base OCI image used as the worker rootfs.
-  base_image: docker.io/iiidev/node:latest
-scripts:
-  install: npm install
-  start: npm run start
-`;
+  return manifestText(name, { image: 'docker.io/iiidev/node:latest', install: 'npm install', start: 'npm run start' });
 }
 
-export function packageJson(name: string, lang: Language): string {
+export function packageJson(name: string, lang: 'typescript' | 'javascript'): string {
   const ts = lang === 'typescript';
   const pkg = {
     name,
@@ -48,7 +58,7 @@ export const TSCONFIG = `${JSON.stringify(
   2,
 )}\n`;
 
-export function source(name: string, lang: Language): string {
+export function source(name: string, lang: 'typescript' | 'javascript'): string {
   const typed = lang === 'typescript';
   const param = typed ? 'data: { name?: string }' : 'data';
   return `import { registerWorker } from 'iii-sdk';

@@ -46,3 +46,44 @@ test('worker init --language js writes plain JavaScript; a missing or unknown la
     rmSync(cwd, { recursive: true, force: true });
   }
 });
+
+test('worker init --language python|rust scaffolds the manifest (install/start scripts), the package file and the entry point', async () => {
+  const cwd = tempDir();
+  try {
+    const py = await iii(cwd, ['worker', 'init', 'analytics', '--language', 'python']);
+    assert.equal(py.code, 0, py.stderr);
+    assert.match(py.stderr, /✓ iii worker 'analytics' \(py\) scaffolded at /);
+    const pyDir = join(cwd, 'analytics');
+    const pm = parseManifest(readFileSync(join(pyDir, 'iii.worker.yaml'), 'utf8'));
+    assert.deepEqual(pm.scripts, {
+      install: 'python3 -m venv .venv && .venv/bin/pip install -e .',
+      start: ".venv/bin/watchfiles '.venv/bin/python src/main.py' src",
+    });
+    const pyproject = readFileSync(join(pyDir, 'pyproject.toml'), 'utf8');
+    assert.match(pyproject, /^name = "analytics"$/m);
+    assert.match(pyproject, /^dependencies = \["iii-sdk>=0\.22\.1", "iii-helpers", "watchfiles"\]$/m);
+    assert.match(readFileSync(join(pyDir, 'src', 'main.py'), 'utf8'), /register_function\("analytics::hello", hello\)/);
+    assert.match(readFileSync(join(pyDir, '.iii', 'worker.ini'), 'utf8'), /^language=py$/m);
+
+    assert.equal((await iii(cwd, ['worker', 'init', 'fast', '-l', 'rs'])).code, 0);
+    const rsDir = join(cwd, 'fast');
+    assert.deepEqual(parseManifest(readFileSync(join(rsDir, 'iii.worker.yaml'), 'utf8')).scripts, {
+      install: 'cargo build --release',
+      start: 'cargo run --release',
+    });
+    assert.match(readFileSync(join(rsDir, 'Cargo.toml'), 'utf8'), /^\[package\]\nname = "fast"\nversion = "0\.1\.0"/m);
+    assert.match(readFileSync(join(rsDir, 'src', 'main.rs'), 'utf8'), /register_function\("fast::hello"/);
+    assert.match(readFileSync(join(rsDir, '.iii', 'worker.ini'), 'utf8'), /^language=rs$/m);
+    assert.equal(existsSync(join(rsDir, 'package.json')), false);
+
+    // Both add like any local worker; iii.lock takes their versions from pyproject.toml / Cargo.toml.
+    assert.equal((await iii(cwd, ['project', 'init', '-d', '.', '--allow-non-empty'])).code, 0);
+    const add = await iii(cwd, ['worker', 'add', './analytics', './fast']);
+    assert.equal(add.code, 0, add.stderr);
+    const lock = readFileSync(join(cwd, 'iii.lock'), 'utf8');
+    assert.match(lock, /analytics:\n {4}dependencies: \{\}\n {4}type: local\n {4}version: 0\.1\.0\n {4}worker_path: \.\/analytics/);
+    assert.match(lock, /fast:\n {4}dependencies: \{\}\n {4}type: local\n {4}version: 0\.1\.0\n {4}worker_path: \.\/fast/);
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
