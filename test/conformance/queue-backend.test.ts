@@ -1,9 +1,10 @@
 /**
  * The queue backends through the shared suite (`queue-backend-suite.ts`), plus what only a shared
  * broker has: several engines on one queue, a consumer dying mid-job, reconnection, start errors.
- * Filter with `QUEUE_BACKENDS=builtin` (or `rabbitmq`). `rabbitmq` runs against AMQP_URL (default
- * amqp://guest:guest@127.0.0.1:5672) with unique queue names per test, deleted afterwards; it is
- * skipped, saying so, when the broker is unreachable, and fails under CI=true.
+ * Filter with `QUEUE_BACKENDS=builtin` (or `rabbitmq`, `redis`). `rabbitmq` runs against AMQP_URL (default
+ * amqp://guest:guest@127.0.0.1:5672) with unique queue names per test, deleted afterwards; `redis` against
+ * REDIS_URL (default redis://127.0.0.1:6379) under a key prefix unique to the run, deleted afterwards. Each is
+ * skipped, saying so, when its service is unreachable, and fails under CI=true.
  */
 import assert from 'node:assert/strict';
 import { type AddressInfo, createServer, connect as netConnect, type Server, type Socket } from 'node:net';
@@ -16,10 +17,11 @@ import {
   type Delivery,
   type QueueRef,
   RabbitMqQueueBackend,
+  RedisQueueBackend,
 } from '@triad/engine/internal';
 import { connect } from 'amqplib';
 import { uniqueName } from '../helpers/names.ts';
-import { AMQP_URL, rabbitmqSkip } from '../helpers/services.ts';
+import { AMQP_URL, deleteRedisKeys, REDIS_URL, rabbitmqSkip, redisSkip } from '../helpers/services.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { type QueueBackendKind, queueBackendConformance, type SuiteTools } from './queue-backend-suite.ts';
 
@@ -50,7 +52,7 @@ const allFunctions = { has: () => true, onChange: () => () => {} };
 /** One consumer slot, one attempt, no backoff: a delivery is observable at once. */
 const oneAttempt = { concurrency: 1, pollIntervalMs: 50, maxAttempts: 1, backoff: { type: 'fixed' as const, delay: 0 } };
 
-/** Cases only a shared broker has. */
+/** Cases every shared backend has: several engines on one queue. */
 function sharedCases({ withInstances, job }: SuiteTools): void {
   test('two engines share a queue: jobs spread over both, each handled once', () =>
     withInstances(2, async (a, b) => {
@@ -113,7 +115,12 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
         [0, 1, 2, 3, 4].map((n) => ({ who: other, n })),
       );
     }));
+}
 
+/** RabbitMQ's link: reconnection, refused publishes, start errors, outages. */
+function rabbitCases(tools: SuiteTools): void {
+  sharedCases(tools);
+  const { withInstances, job } = tools;
   test('after a dropped connection: reconnects, consumers resume, an enqueue made during the outage waits and lands', () =>
     withInstances(1, async (a) => {
       const q = uniqueName('q');
@@ -193,6 +200,98 @@ function sharedCases({ withInstances, job }: SuiteTools): void {
   });
 }
 
+/** Redis: a dead engine's lease ends and another engine runs the job; start and outage errors. */
+function redisCases(tools: SuiteTools): void {
+  sharedCases(tools);
+  const { withInstances, job } = tools;
+
+  test('an engine cut off mid-job (no release, no ack): its lease ends and the other engine runs the job', () =>
+    withInstances(1, async (b) => {
+      const proxy = await tcpProxy(new URL(REDIS_URL));
+      const url = new URL(REDIS_URL);
+      url.port = String(proxy.port);
+      const a = new RedisQueueBackend({
+        url: url.toString(),
+        prefix: redisPrefix,
+        leaseMs: 1000,
+        commandTimeoutMs: 200,
+        functions: allFunctions,
+        log,
+      });
+      const q = uniqueName('q');
+      const runs: Array<{ who: string; attempts: number }> = [];
+      try {
+        await a.start();
+        await a.consume(named(q), {
+          ...oneAttempt,
+          maxAttempts: 3,
+          handle: async (j) => {
+            runs.push({ who: 'a', attempts: j.attempts });
+            await new Promise(() => {}); // engine a never finishes: it is cut off below
+          },
+        });
+        await a.enqueue(job(q, 1));
+        await waitFor(() => runs.length === 1, { what: 'a runs the job' });
+        await proxy.down(); // a's connections die: no ack, no release, no renewal
+        await b.consume(named(q), { handle: async (j) => void runs.push({ who: 'b', attempts: j.attempts }) });
+        await waitFor(() => runs.length === 2, { what: 'b runs it after the lease', timeoutMs: 15_000 });
+        assert.deepEqual(runs[1], { who: 'b', attempts: 0 }, 'a redelivery, not a failed attempt');
+        await waitFor(async () => (await b.backend.depth(named(q))).active === 0, { what: 'acked by b' });
+      } finally {
+        await a.close();
+        await proxy.down();
+      }
+    }));
+
+  test('start fails with E_QUEUE_REDIS_CONNECT naming Redis and the URL (without its password)', async () => {
+    const backend = new RedisQueueBackend({ url: 'redis://:secret@127.0.0.1:1', connectTimeoutMs: 500, functions: allFunctions, log });
+    await assert.rejects(
+      backend.start(),
+      (e: { code?: string; message?: string }) =>
+        e.code === 'E_QUEUE_REDIS_CONNECT' && /Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1/.test(String(e.message)),
+    );
+    await backend.close();
+  });
+
+  test('during an outage an enqueue fails with E_QUEUE_REDIS_UNAVAILABLE after command_timeout_ms; after it, work resumes', async () => {
+    const proxy = await tcpProxy(new URL(REDIS_URL));
+    const url = new URL(REDIS_URL);
+    url.port = String(proxy.port);
+    const backend = new RedisQueueBackend({
+      url: url.toString(),
+      prefix: redisPrefix,
+      commandTimeoutMs: 300,
+      functions: allFunctions,
+      log,
+    });
+    const q = uniqueName('q');
+    const got: string[] = [];
+    try {
+      await backend.start();
+      await backend.consume(named(q), { ...oneAttempt, handle: async (j) => void got.push(j.id) });
+      await proxy.down();
+      await assert.rejects(backend.enqueue(job(q, 1)), (e: { code?: string }) => e.code === 'E_QUEUE_REDIS_UNAVAILABLE');
+      await proxy.up();
+      await waitFor(
+        async () => {
+          try {
+            await backend.enqueue(job(q, 2));
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { what: 'an enqueue after the outage', timeoutMs: 15_000 },
+      );
+      await waitFor(() => got.includes('m-2'), { what: 'consumer resumed' });
+      assert.deepEqual(got, ['m-2']);
+    } finally {
+      await backend.close();
+      await proxy.down();
+    }
+  });
+}
+
 /** A TCP relay to the broker that the test can take down and bring back on the same port (a network cut). */
 async function tcpProxy(target: URL): Promise<{ port: number; down(): Promise<void>; up(): Promise<void> }> {
   const sockets = new Set<Socket>();
@@ -229,6 +328,9 @@ async function tcpProxy(target: URL): Promise<{ port: number; down(): Promise<vo
   return { port, up, down };
 }
 
+/** One key prefix per test run: other sessions use the same Redis at the same time. */
+const redisPrefix = `${uniqueName('qtest')}:`;
+
 const KINDS: QueueBackendKind[] = [
   {
     name: 'builtin',
@@ -249,7 +351,19 @@ const KINDS: QueueBackendKind[] = [
     },
     cleanup: deleteTopology,
     skip: !wanted || wanted.includes('rabbitmq') ? await rabbitmqSkip() : false,
-    extra: sharedCases,
+    extra: rabbitCases,
+  },
+  {
+    name: 'redis',
+    shared: true,
+    async open(functions) {
+      const b = new RedisQueueBackend({ url: REDIS_URL, prefix: redisPrefix, leaseMs: 2000, functions, log });
+      await b.start();
+      return b;
+    },
+    cleanup: () => deleteRedisKeys(redisPrefix),
+    skip: !wanted || wanted.includes('redis') ? await redisSkip() : false,
+    extra: redisCases,
   },
 ];
 

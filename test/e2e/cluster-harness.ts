@@ -9,11 +9,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allQueues } from '@triad/engine/internal';
 import { connect as amqpConnect } from 'amqplib';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { PG_URL, pgReachable } from '../conformance/sql-services.ts';
 import { uniqueName } from '../helpers/names.ts';
-import { AMQP_URL, REDIS_URL, rabbitmqSkip, redisSkip } from '../helpers/services.ts';
+import { AMQP_URL, deleteRedisKeys, rabbitmqSkip, redisSkip } from '../helpers/services.ts';
 import { copyProject, type Linkly, type LinklyPorts, READY_FUNCTIONS, READY_TRIGGERS, startLinkly } from './linkly-harness.ts';
 
 /** B runs the request handlers only (docs/cluster.md): no analytics or click-streamer triggers there. */
@@ -118,20 +117,6 @@ async function admin(sql: string): Promise<void> {
     await client.query(sql);
   } finally {
     await client.end();
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }
 

@@ -24,6 +24,21 @@ export async function redisSkip(url = REDIS_URL): Promise<false | string> {
   return `Redis not reachable at ${url}`;
 }
 
+/** Delete every key under `prefix` (what a test run wrote under its own prefix). SCAN, so Redis is never blocked. */
+export async function deleteRedisKeys(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 export const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 /** `false` (run) or the skip reason; throws under CI=true when RabbitMQ cannot be reached. */

@@ -33,6 +33,7 @@ export type {
 export type { QueueStore } from './modules/queue/adapters/queue-store.ts';
 export { RabbitMqQueueBackend } from './modules/queue/adapters/rabbitmq/backend.ts';
 export { allQueues } from './modules/queue/adapters/rabbitmq/topology.ts';
+export { RedisQueueBackend } from './modules/queue/adapters/redis/backend.ts';
 export { SqliteQueueStore } from './modules/queue/adapters/sqlite/sqlite-store.ts';
 export type { NewJob } from './modules/queue/job.ts';
 export { getInput as stateGetInput } from './modules/state/config.ts';

@@ -11,11 +11,11 @@ import { describe, it } from 'node:test';
 import { allQueues } from '@triad/engine/internal';
 import { connect } from 'amqplib';
 import { type IIIClient, TriggerAction } from 'iii-sdk';
-import { connectWorker, startTestEngine, type TestEngine, waitForFunction } from '../../helpers/engine.ts';
+import { connectWorker, startTestEngine, type TestEngine } from '../../helpers/engine.ts';
 import { uniqueName } from '../../helpers/names.ts';
 import { AMQP_URL, rabbitmqSkip } from '../../helpers/services.ts';
 import { waitFor } from '../../helpers/wait.ts';
-import { waitForTrigger } from './helpers.ts';
+import { dlqThroughFunctions, runsOnTheOtherEngine, spreadOverTwoEngines, waitForTrigger } from './helpers.ts';
 
 const skip = await rabbitmqSkip();
 const POLICY = { max_retries: 2, backoff_ms: 20, concurrency: 2 };
@@ -78,23 +78,7 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
     const fn = uniqueName('rq::work');
     const nodes = await twoEngines(q);
     try {
-      const seen = new Map<number, string>();
-      let twice = false;
-      const started = [0, 0];
-      for (const [i, n] of nodes.entries())
-        n.worker.registerFunction(fn, async (data: { i: number }) => {
-          started[i] = (started[i] ?? 0) + 1;
-          await waitFor(() => (started[0] ?? 0) > 0 && (started[1] ?? 0) > 0, { what: 'both engines busy' });
-          if (seen.has(data.i)) twice = true;
-          seen.set(data.i, `engine ${i}`);
-          return null;
-        });
-      for (const n of nodes) await waitForFunction(n.engine, fn);
-      for (let i = 0; i < 30; i++)
-        await nodes[0].worker.trigger({ function_id: fn, payload: { i }, action: TriggerAction.Enqueue({ queue: q }) });
-      await waitFor(() => seen.size === 30, { what: '30 jobs', timeoutMs: 20_000 });
-      assert.equal(twice, false);
-      assert.deepEqual(new Set(seen.values()), new Set(['engine 0', 'engine 1']));
+      await spreadOverTwoEngines(nodes, fn, q);
     } finally {
       await stopAll(nodes);
       await cleanup(q);
@@ -107,21 +91,10 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
     const nodes = await twoEngines(q);
     const stopped = new Set<number>();
     try {
-      const runs: number[] = [];
-      for (const [i, n] of nodes.entries())
-        n.worker.registerFunction(fn, async () => {
-          runs.push(i);
-          if (runs.length === 1) await new Promise(() => {}); // never finishes: its engine goes away
-          return null;
-        });
-      for (const n of nodes) await waitForFunction(n.engine, fn);
-      await nodes[1].worker.trigger({ function_id: fn, payload: {}, action: TriggerAction.Enqueue({ queue: q }) });
-      await waitFor(() => runs.length === 1, { what: 'first run' });
-      const first = runs[0] as number;
-      stopped.add(first);
-      await nodes[first]?.engine.stop();
-      await waitFor(() => runs.length === 2, { what: 'the job on the other engine', timeoutMs: 20_000 });
-      assert.equal(runs[1], 1 - first);
+      await runsOnTheOtherEngine(nodes, fn, q, async (i) => {
+        stopped.add(i);
+        await nodes[i]?.engine.stop();
+      });
     } finally {
       for (const [i, n] of nodes.entries()) {
         await n.worker.shutdown();
@@ -162,39 +135,7 @@ describe('queue on RabbitMQ: several engines', { skip }, () => {
     const engine = await startTestEngine({ workers: [rabbitWorker({ [q]: POLICY })] });
     const w = connectWorker(engine);
     try {
-      let healthy = false;
-      let processed = 0;
-      w.registerFunction(fn, async () => {
-        if (!healthy) throw new Error('database is down');
-        processed++;
-        return null;
-      });
-      await waitForFunction(engine, fn);
-      const ids: string[] = [];
-      for (let i = 0; i < 2; i++) {
-        const r = (await w.trigger({ function_id: fn, payload: { i }, action: TriggerAction.Enqueue({ queue: q }) })) as {
-          messageReceiptId: string;
-        };
-        ids.push(r.messageReceiptId);
-      }
-      const dlq = await waitFor(async () => {
-        const msgs = (await w.trigger({ function_id: 'engine::queue::dlq_messages', payload: { topic: q } })) as Array<
-          Record<string, unknown>
-        >;
-        return msgs.length === 2 ? msgs : undefined;
-      });
-      assert.deepEqual(dlq.map((m) => m.id).sort(), [...ids].sort());
-      assert.match(String(dlq[0]?.error), /database is down/);
-      const topics = (await w.trigger({ function_id: 'engine::queue::dlq_topics', payload: {} })) as unknown[];
-      assert.deepEqual(topics, [{ topic: q, broker_type: 'function_queue', message_count: 2 }]);
-      const discarded = await w.trigger({ function_id: 'iii::queue::discard_message', payload: { queue: q, message_id: ids[0] } });
-      assert.deepEqual(discarded, { queue: q, message_id: ids[0], redriven: 1 });
-      healthy = true;
-      const redriven = await w.trigger({ function_id: 'iii::queue::redrive_message', payload: { queue: q, message_id: ids[1] } });
-      assert.deepEqual(redriven, { queue: q, message_id: ids[1], redriven: 1 });
-      await waitFor(() => processed === 1, { what: 'redriven job processed' });
-      const stats = (await w.trigger({ function_id: 'engine::queue::topic_stats', payload: { topic: q } })) as { dlq_depth: number };
-      assert.equal(stats.dlq_depth, 0);
+      await dlqThroughFunctions(engine, w, fn, q);
     } finally {
       await w.shutdown();
       await engine.stop();

@@ -85,6 +85,9 @@ export const ErrorCodes = {
   E_QUEUE_AMQP_CONNECT: 'queue adapter rabbitmq: the broker at amqp_url cannot be reached at start',
   E_QUEUE_AMQP_UNAVAILABLE: 'queue adapter rabbitmq: the broker did not confirm a publish in publish_timeout_ms (outage)',
   E_QUEUE_AMQP_TOPOLOGY: 'queue adapter rabbitmq: a queue exists on the broker with other arguments (e.g. type changed)',
+  E_QUEUE_REDIS_CONNECT: 'queue adapter redis: Redis at redis_url cannot be reached at start (the message names the URL)',
+  E_QUEUE_REDIS_UNAVAILABLE:
+    'queue adapter redis: Redis did not answer within command_timeout_ms (outage); the call was not applied or its outcome is unknown',
   E_PROTOCOL_BAD_JSON: 'a frame was not valid JSON',
   E_PROTOCOL_UNKNOWN_TYPE: 'a frame had an unknown "type"',
   E_PROTOCOL_BAD_MESSAGE: 'a frame was missing fields or had fields of the wrong type',

@@ -39,7 +39,7 @@ export const namedQueueSchema: Schema<NamedQueueConfig> = z.strictObject({
   priority_field: z.string().optional(),
 });
 
-export type AdapterName = 'builtin' | 'in_memory' | 'file_based' | 'rabbitmq';
+export type AdapterName = 'builtin' | 'in_memory' | 'file_based' | 'rabbitmq' | 'redis';
 
 export interface QueueAdapterConfig {
   name: AdapterName;
@@ -63,6 +63,16 @@ export interface QueueAdapterConfig {
         priority_field?: string | undefined;
         /** rabbitmq: how long an enqueue waits for the broker (outage, reconnect) before failing. @default 5000 */
         publish_timeout_ms?: number | undefined;
+        /** redis: server URL. @default 'redis://localhost:6379' */
+        redis_url?: string | undefined;
+        /** redis: prepended to every key and channel. @default '' */
+        key_prefix?: string | undefined;
+        /** redis: how long a claim lasts unrenewed; a dead engine's jobs run again after it. @default 30000 */
+        lease_ms?: number | undefined;
+        /** redis: how long a call waits for an unreachable Redis before E_QUEUE_REDIS_UNAVAILABLE. @default 5000 */
+        command_timeout_ms?: number | undefined;
+        /** redis: how long start waits to connect before E_QUEUE_REDIS_CONNECT. @default 5000 */
+        connect_timeout_ms?: number | undefined;
       }
     | undefined;
 }
@@ -76,7 +86,7 @@ export const queueConfigSchema: Schema<QueueConfig> = z.strictObject({
   queue_configs: z.record(z.string(), namedQueueSchema).default({}),
   adapter: z
     .strictObject({
-      name: z.enum(['builtin', 'in_memory', 'file_based', 'rabbitmq'] as const).default('builtin'),
+      name: z.enum(['builtin', 'in_memory', 'file_based', 'rabbitmq', 'redis'] as const).default('builtin'),
       config: z
         .strictObject({
           store_method: z.enum(['in_memory', 'file_based'] as const).optional(),
@@ -89,6 +99,11 @@ export const queueConfigSchema: Schema<QueueConfig> = z.strictObject({
           queue_mode: z.string().optional(),
           priority_field: z.string().optional(),
           publish_timeout_ms: z.int().min(0).optional(),
+          redis_url: z.string().min(1).optional(),
+          key_prefix: z.string().optional(),
+          lease_ms: z.int().min(100).optional(),
+          command_timeout_ms: z.int().min(0).optional(),
+          connect_timeout_ms: z.int().min(1).optional(),
         })
         .optional(),
     })

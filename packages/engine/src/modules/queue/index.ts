@@ -31,13 +31,14 @@ async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<Mod
 
   /**
    * Hot-swap the backend. Two builtin stores may be the same file, so the old one is closed first and
-   * brought back if the new one cannot be opened. With a broker on either side the new backend is
-   * opened (connected) first: an unreachable broker leaves the running adapter untouched.
+   * brought back if the new one cannot be opened. With a broker (RabbitMQ, Redis) on either side the new
+   * backend is opened (connected) first: an unreachable broker leaves the running adapter untouched.
    */
   const swap = async (prev: QueueConfig, next: QueueConfig): Promise<void> => {
     const left = await rt.backend.pendingCount();
     const previous = rt.location;
-    if (prev.adapter.name === 'rabbitmq' || next.adapter.name === 'rabbitmq') {
+    const shared = (name: string) => name === 'rabbitmq' || name === 'redis';
+    if (shared(prev.adapter.name) || shared(next.adapter.name)) {
       const opened = await QueueRuntime.open(ctx, next.adapter);
       await rt.close();
       rt = opened;

@@ -61,18 +61,18 @@ return out
 
 export type WriteMode = 'any' | 'absent' | 'equals';
 
-interface Script {
+export interface Script {
   lua: string;
   sha: string;
 }
 
-const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+export const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
 const write = script(WRITE);
 const del = script(DELETE);
 const list = script(LIST);
 
 /** EVALSHA; on NOSCRIPT (first use, or a restarted Redis emptied its cache) load the script and retry once. */
-async function run(redis: Redis, s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+export async function run(redis: Redis, s: Script, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
   try {
     return await redis.evalsha(s.sha, keys.length, ...keys, ...args);
   } catch (err) {
