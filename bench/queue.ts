@@ -7,9 +7,11 @@
  * same jobs (Queue.add per job, Worker concurrency 10), measured in the same run. Also the Triad
  * queue on the `rabbitmq` adapter (RabbitMQ 127.0.0.1:5672: publisher confirms before each enqueue is
  * acknowledged, manual acks after each job), one engine and then two engines sharing the queue (one
- * worker each, enqueues alternating between them).
+ * worker each, enqueues alternating between them). And the `redis` adapter (the same Redis BullMQ uses: each
+ * enqueue acknowledged once its Lua script ran, acks after each job), one engine and then two.
  *
  * Run: node --import tsx bench/queue.ts [jobs]   (npm run bench -- queue)
+ * QUEUE_BENCH=redis (or rabbitmq) runs only that adapter, still beside BullMQ and the builtin in the same run.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +22,7 @@ import { createInterface } from 'node:readline';
 import { connect } from 'amqplib';
 import { Queue, Worker } from 'bullmq';
 import { registerWorker, TriggerAction } from 'iii-sdk';
+import { Redis } from 'ioredis';
 
 const JOBS = Number(process.argv[2] ?? 20_000);
 const WARMUP = 1_000;
@@ -28,6 +31,8 @@ const CONCURRENCY = 10;
 const OUTSTANDING = 500;
 const CHILD = new URL('../test/e2e/queue/fixtures/engine-child.ts', import.meta.url).pathname;
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const ONLY = process.env.QUEUE_BENCH;
 
 interface Result {
   jobsPerSec: number;
@@ -77,7 +82,8 @@ async function drive(sys: System, offset: number, n: number): Promise<Result> {
 
 type Adapter =
   | { name: 'builtin'; config: { store_method: 'file_based'; synchronous: 'normal' | 'full' } }
-  | { name: 'rabbitmq'; config: { amqp_url: string } };
+  | { name: 'rabbitmq'; config: { amqp_url: string } }
+  | { name: 'redis'; config: { redis_url: string; key_prefix: string } };
 
 function spawnEngine(dir: string, queue: string, adapter: Adapter): Promise<{ child: ChildProcess; url: string }> {
   const queues = { [queue]: { concurrency: CONCURRENCY } };
@@ -131,8 +137,18 @@ async function benchTriad(adapter: Adapter, engines = 1): Promise<Result> {
       rmSync(dir, { recursive: true, force: true });
     }
     if (adapter.name === 'rabbitmq') await deleteAmqpQueue(queue);
+    if (adapter.name === 'redis') await deleteRedisKeys(adapter.config.key_prefix);
   }
 }
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+}
+
+const redisAdapter = (): Adapter => ({ name: 'redis', config: { redis_url: REDIS_URL, key_prefix: `bench-${randomUUID().slice(0, 8)}:` } });
 
 /** The benchmark's named queue on the broker (main queue, DLQ, delay queues, exchange). */
 async function deleteAmqpQueue(queue: string): Promise<void> {
@@ -180,20 +196,38 @@ function row(name: string, r: Result): string {
 
 const bull = await benchBullmq();
 const triad = await benchTriad({ name: 'builtin', config: { store_method: 'file_based', synchronous: 'normal' } });
-const triadFsync = await benchTriad({ name: 'builtin', config: { store_method: 'file_based', synchronous: 'full' } });
-const rabbit = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } });
-const rabbit2 = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } }, 2);
-console.log(`queue: ${JOBS} jobs, concurrency ${CONCURRENCY}, ${OUTSTANDING} enqueues in flight (after ${WARMUP} warm-up jobs)`);
-console.log(row('BullMQ (Redis 127.0.0.1:6379)', bull));
-console.log(row('Triad queue (SQLite WAL, durable)', triad));
-console.log(row('Triad queue (WAL + fsync per commit)', triadFsync));
-console.log(row('Triad queue (RabbitMQ, 1 engine)', rabbit));
-console.log(row('Triad queue (RabbitMQ, 2 engines)', rabbit2));
 const ratio = (r: Result, base: Result): string =>
   `throughput ${(r.jobsPerSec / base.jobsPerSec).toFixed(2)}×, p99 ${(base.p99 / r.p99).toFixed(2)}× (higher is better)`;
-console.log(`ratio Triad/BullMQ:            ${ratio(triad, bull)}`);
-console.log(`ratio Triad fsync/BullMQ:      ${ratio(triadFsync, bull)}`);
-console.log(`ratio RabbitMQ/BullMQ:         ${ratio(rabbit, bull)}`);
-console.log(`ratio RabbitMQ/builtin:        ${ratio(rabbit, triad)}`);
-console.log(`ratio RabbitMQ 2 engines/1:    ${ratio(rabbit2, rabbit)}`);
+const lines = [
+  `queue: ${JOBS} jobs, concurrency ${CONCURRENCY}, ${OUTSTANDING} enqueues in flight (after ${WARMUP} warm-up jobs)`,
+  row('BullMQ (Redis 127.0.0.1:6379)', bull),
+  row('Triad queue (SQLite WAL, durable)', triad),
+];
+const ratios = [`ratio Triad/BullMQ:            ${ratio(triad, bull)}`];
+if (!ONLY) {
+  const triadFsync = await benchTriad({ name: 'builtin', config: { store_method: 'file_based', synchronous: 'full' } });
+  lines.push(row('Triad queue (WAL + fsync per commit)', triadFsync));
+  ratios.push(`ratio Triad fsync/BullMQ:      ${ratio(triadFsync, bull)}`);
+}
+if (!ONLY || ONLY === 'rabbitmq') {
+  const rabbit = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } });
+  const rabbit2 = await benchTriad({ name: 'rabbitmq', config: { amqp_url: AMQP_URL } }, 2);
+  lines.push(row('Triad queue (RabbitMQ, 1 engine)', rabbit), row('Triad queue (RabbitMQ, 2 engines)', rabbit2));
+  ratios.push(
+    `ratio RabbitMQ/BullMQ:         ${ratio(rabbit, bull)}`,
+    `ratio RabbitMQ/builtin:        ${ratio(rabbit, triad)}`,
+    `ratio RabbitMQ 2 engines/1:    ${ratio(rabbit2, rabbit)}`,
+  );
+}
+if (!ONLY || ONLY === 'redis') {
+  const redis = await benchTriad(redisAdapter());
+  const redis2 = await benchTriad(redisAdapter(), 2);
+  lines.push(row('Triad queue (Redis, 1 engine)', redis), row('Triad queue (Redis, 2 engines)', redis2));
+  ratios.push(
+    `ratio Redis/BullMQ:            ${ratio(redis, bull)}`,
+    `ratio Redis/builtin:           ${ratio(redis, triad)}`,
+    `ratio Redis 2 engines/1:       ${ratio(redis2, redis)}`,
+  );
+}
+console.log([...lines, ...ratios].join('\n'));
 process.exit(0);

@@ -31,6 +31,15 @@ export const storedJob = z.object({
 });
 export type StoredJob = z.infer<typeof storedJob>;
 
+function parseStored(text: string): StoredJob | undefined {
+  try {
+    const parsed = storedJob.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Claimed {
   job: StoredJob;
   attempts: number;
@@ -117,10 +126,13 @@ export class RedisQueueConsumer {
       do {
         this.again = false;
         while (!this.stopped && this.claimed.size < this.spec.concurrency) {
-          const next = await this.claim();
-          if (!next) break;
-          this.claimed.add(next.job.id);
-          void this.execute(next);
+          const free = this.spec.concurrency - this.claimed.size;
+          const batch = await this.claim(free);
+          for (const next of batch) {
+            this.claimed.add(next.job.id);
+            void this.execute(next);
+          }
+          if (batch.length < free) break;
         }
       } while (this.again && !this.stopped);
     } catch (err) {
@@ -130,17 +142,24 @@ export class RedisQueueConsumer {
     }
   }
 
-  private async claim(): Promise<Claimed | undefined> {
+  /** Up to `limit` jobs in one round trip. */
+  private async claim(limit: number): Promise<Claimed[]> {
     const { base, leaseMs } = this.deps;
-    const reply = await this.deps.call((r) => runScript(r, 'claim', [base, Date.now(), leaseMs, this.token]));
-    if (!Array.isArray(reply)) return undefined;
-    const [text, attempts, id] = reply as [string, string, string];
-    const parsed = storedJob.safeParse(JSON.parse(text));
-    if (parsed.success) return { job: parsed.data, attempts: Number(attempts) };
-    // Not ours to run (written by something else): dead-letter it rather than loop on it.
-    this.deps.log.error('queue redis: a stored job is malformed; moved to the DLQ', { queue: base, id });
-    await this.deps.call((r) => runScript(r, 'deadLetter', [base, id, this.token, Date.now(), 'malformed job in Redis']));
-    return this.claim();
+    const reply = await this.deps.call((r) => runScript(r, 'claim', [base, Date.now(), leaseMs, this.token, limit]));
+    const flat = Array.isArray(reply) ? (reply as string[]) : [];
+    const out: Claimed[] = [];
+    for (let i = 0; i + 2 < flat.length; i += 3) {
+      const [text, attempts, id] = [flat[i] as string, flat[i + 1] as string, flat[i + 2] as string];
+      const job = parseStored(text);
+      if (job) {
+        out.push({ job, attempts: Number(attempts) });
+        continue;
+      }
+      // Not ours to run (written by something else): dead-letter it rather than loop on it.
+      this.deps.log.error('queue redis: a stored job is malformed; moved to the DLQ', { queue: base, id });
+      await this.deps.call((r) => runScript(r, 'deadLetter', [base, id, this.token, Date.now(), 'malformed job in Redis']));
+    }
+    return out;
   }
 
   private async execute({ job, attempts }: Claimed): Promise<void> {

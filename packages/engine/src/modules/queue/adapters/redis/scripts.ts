@@ -53,11 +53,11 @@ return 1
 `;
 
 /**
- * ARGV: base, now, lease ms, token. Moves due retries and expired leases (their engine died) back to ready,
- * then claims one job: {job JSON, attempts, id} or nil.
+ * ARGV: base, now, lease ms, token, limit. Moves due retries and expired leases (their engine died) back to
+ * ready, then claims up to `limit` jobs: a flat list of (job JSON, attempts, id), empty when none is ready.
  */
 const CLAIM = `${READY_FN}
-local base, now, lease, token = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local base, now, lease, token, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], tonumber(ARGV[5])
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 100)) do
   redis.call('ZREM', base .. ':delayed', id)
   ready(base, id, false)
@@ -67,20 +67,24 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 
   redis.call('HDEL', base .. ':token', id)
   ready(base, id, true)
 end
-for _ = 1, 100 do
+local out = {}
+-- bounded: stale entries (their job was discarded) are skipped, but never more than a few per claim
+for _ = 1, limit + 100 do
+  if #out >= limit * 3 then break end
   local entry = redis.call('LPOP', base .. ':ready')
-  if not entry then return nil end
+  if not entry then break end
   local id = string.sub(entry, 3)
   if string.sub(entry, 1, 2) == 'g:' then id = redis.call('LINDEX', base .. ':g:' .. id, 0) end
   local job = id and redis.call('HGET', base .. ':jobs', id)
-  -- a stale entry (its job was discarded) is skipped
   if job and not redis.call('ZSCORE', base .. ':active', id) then
     redis.call('ZADD', base .. ':active', now + lease, id)
     redis.call('HSET', base .. ':token', id, token)
-    return {job, redis.call('HGET', base .. ':attempts', id) or '0', id}
+    table.insert(out, job)
+    table.insert(out, redis.call('HGET', base .. ':attempts', id) or '0')
+    table.insert(out, id)
   end
 end
-return nil
+return out
 `;
 
 /** Removes a finished job; its FIFO group's next job becomes ready. Shared by ack and dead-letter. */
