@@ -60,6 +60,9 @@ function notFound(code: 'TRANSACTION_NOT_FOUND' | 'STATEMENT_NOT_FOUND', id: str
 export class Handles {
   private readonly transactions = new Map<string, TxEntry>();
   private readonly statements = new Map<string, StatementEntry>();
+  /** BEGINs still waiting for a connection, per owner; owners that disconnected meanwhile. */
+  private readonly pendingBegins = new Map<string | undefined, number>();
+  private readonly goneWhileBeginning = new Set<string>();
 
   constructor(
     private readonly limits: () => Limits,
@@ -71,7 +74,12 @@ export class Handles {
   async begin(db: string, driver: SqlDriver, owner: string | undefined, opts: TransactionOptions): Promise<HandleRef> {
     const lifeMs = Math.min(opts.timeoutMs ?? TRANSACTION_DEFAULT_MS, TRANSACTION_MAX_MS);
     const { isolation } = opts;
-    const tx = await driver.begin(isolation ? { isolation } : {});
+    const { value: tx, ownerGone } = await this.whilePending(owner, () => driver.begin(isolation ? { isolation } : {}));
+    if (ownerGone) {
+      // The worker left while its BEGIN waited (e.g. for the SQLite writer): nobody can use or end it.
+      await tx.rollback();
+      throw notFound('TRANSACTION_NOT_FOUND', '(pending)', false);
+    }
     const id = randomUUID();
     const life = setTimeout(() => this.end(id), lifeMs);
     life.unref();
@@ -79,6 +87,25 @@ export class Handles {
     this.transactions.set(id, entry);
     this.touch(id, entry);
     return { id, expires_at: new Date(Date.now() + lifeMs).toISOString() };
+  }
+
+  /** Run a BEGIN, noting whether its owner disconnected while it waited. */
+  private async whilePending<T>(owner: string | undefined, fn: () => Promise<T>): Promise<{ value: T; ownerGone: boolean }> {
+    this.pendingBegins.set(owner, (this.pendingBegins.get(owner) ?? 0) + 1);
+    let value: T;
+    let ownerGone = false;
+    try {
+      value = await fn();
+    } finally {
+      const left = (this.pendingBegins.get(owner) ?? 1) - 1;
+      if (left > 0) this.pendingBegins.set(owner, left);
+      else this.pendingBegins.delete(owner);
+      if (owner !== undefined) {
+        ownerGone = this.goneWhileBeginning.has(owner);
+        if (left <= 0) this.goneWhileBeginning.delete(owner);
+      }
+    }
+    return { value, ownerGone };
   }
 
   private touch(id: string, e: TxEntry): void {
@@ -180,6 +207,7 @@ export class Handles {
 
   /** Everything a worker held: its transactions roll back, its statements go. */
   async dropOwner(owner: string): Promise<void> {
+    if (this.pendingBegins.has(owner)) this.goneWhileBeginning.add(owner);
     for (const [id, s] of this.statements) if (s.owner === owner) this.dropStatement(id);
     const ids = [...this.transactions].filter(([, e]) => e.owner === owner).map(([id]) => id);
     await Promise.all(ids.map((id) => this.end(id)));
