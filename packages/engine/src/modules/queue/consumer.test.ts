@@ -4,17 +4,17 @@ import { it } from 'node:test';
 import { waitFor } from '../../../../../test/helpers/wait.ts';
 import { createLogger } from '../../util/logger.ts';
 import { SqliteQueueStore } from './adapters/sqlite/sqlite-store.ts';
-import { QueueConsumer } from './consumer.ts';
+import { IDLE_POLL_MAX_MS, QueueConsumer } from './consumer.ts';
 import type { Job } from './job.ts';
 
 const log = createLogger('test', { level: 'silent' });
 
-function setup(handle: (job: Job) => Promise<void>, known: Set<string>) {
+function setup(handle: (job: Job) => Promise<void>, known: Set<string>, pollIntervalMs = 50) {
   const store = new SqliteQueueStore({ path: ':memory:' });
   const consumer = new QueueConsumer({
     queue: 'q',
     concurrency: 2,
-    pollIntervalMs: 50,
+    pollIntervalMs,
     store,
     handle,
     hasFunction: (id) => known.has(id),
@@ -86,6 +86,32 @@ it('stop gives parked jobs back to the store', async () => {
     consumer.stop();
     assert.deepEqual(store.depth('q'), { waiting: 1, delayed: 0, active: 0 });
   } finally {
+    await store.close();
+  }
+});
+
+it('an idle queue backs its safety-net poll off, runs a new job at once all the same, and polls at the base rate while busy', async () => {
+  let release: (() => void) | undefined;
+  const ran: number[] = [];
+  const { store, consumer } = setup(
+    async (j) => {
+      ran.push((j.data as { n: number }).n);
+      await new Promise<void>((r) => {
+        release = r;
+      });
+    },
+    new Set(['fn']),
+    10,
+  );
+  try {
+    consumer.start();
+    await waitFor(() => consumer.pollDelayMs === IDLE_POLL_MAX_MS, { what: 'the idle poll backing off', timeoutMs: 20_000 });
+    await store.add(job(1));
+    await waitFor(() => ran.length === 1, { what: 'the job to start' });
+    await waitFor(() => consumer.pollDelayMs === 10, { what: 'the poll back at its base rate while a job runs', timeoutMs: 20_000 });
+  } finally {
+    release?.();
+    consumer.stop();
     await store.close();
   }
 });

@@ -2,7 +2,9 @@
  * One consumer per queue: leases up to `concurrency` jobs, runs them, and settles each one
  * (ack on success; on failure retry with the job's backoff or move it to the DLQ once its attempt
  * budget is spent). Dispatch is event driven (store `onReady`, job completion, a timer for the
- * next retry); `pollIntervalMs` is only a safety net.
+ * next retry); `pollIntervalMs` is only a safety net. While a queue is idle (nothing leased, running or
+ * parked) that poll backs off, doubling up to IDLE_POLL_MAX_MS, so an idle engine is not woken ten
+ * times a second per queue (bench/idle.ts); the first poll that finds work goes back to `pollIntervalMs`.
  *
  * A job whose function is not registered (its worker has not connected yet, e.g. right after an
  * engine restart) is parked without spending an attempt and released when the function appears.
@@ -26,6 +28,9 @@ export interface ConsumerOptions {
   now?: () => number;
 }
 
+/** The safety-net poll of an idle queue backs off to this (or to `pollIntervalMs`, if that is longer). */
+export const IDLE_POLL_MAX_MS = 2_000;
+
 export function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;
   if (typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string')
@@ -41,6 +46,7 @@ export class QueueConsumer {
   private retryTimer: NodeJS.Timeout | undefined;
   private retryAt = Number.POSITIVE_INFINITY;
   private pollTimer: NodeJS.Timeout | undefined;
+  private pollDelay = 0;
   private readonly now: () => number;
 
   constructor(private opts: ConsumerOptions) {
@@ -51,6 +57,11 @@ export class QueueConsumer {
     return this.opts.queue;
   }
 
+  /** The current safety-net poll interval (backs off while idle). */
+  get pollDelayMs(): number {
+    return this.pollDelay;
+  }
+
   get concurrency(): number {
     return this.opts.concurrency;
   }
@@ -58,15 +69,15 @@ export class QueueConsumer {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.pollTimer = setInterval(() => this.wake(), this.opts.pollIntervalMs);
-    this.pollTimer.unref();
+    this.pollDelay = this.opts.pollIntervalMs;
+    this.schedulePoll();
     this.wake();
   }
 
   /** Stop leasing; running jobs finish and settle normally; parked jobs go back to the store. */
   stop(): void {
     this.stopped = true;
-    clearInterval(this.pollTimer);
+    clearTimeout(this.pollTimer);
     clearTimeout(this.retryTimer);
     this.retryAt = Number.POSITIVE_INFINITY;
     const parked = this.parked;
@@ -81,6 +92,20 @@ export class QueueConsumer {
       this.stop();
       this.start();
     } else this.wake();
+  }
+
+  private schedulePoll(): void {
+    this.pollTimer = setTimeout(() => this.poll(), this.pollDelay);
+    this.pollTimer.unref();
+  }
+
+  private poll(): void {
+    if (this.stopped) return;
+    this.pump();
+    const busy = this.inflight > 0 || this.parked.length > 0;
+    const base = this.opts.pollIntervalMs;
+    this.pollDelay = busy ? base : Math.min(Math.max(base, IDLE_POLL_MAX_MS), this.pollDelay * 2);
+    this.schedulePoll();
   }
 
   /** Coalesce wake-ups of one turn into one pump. */
