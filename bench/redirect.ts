@@ -12,19 +12,25 @@
  * 2. Click-to-dashboard latency: from sending GET /s/:code to each of 100 WebSocket subscribers on
  *    clicks/all receiving the click (queue → record_click → SQL → publish → click-streamer → stream::set)
  *    vs the bare server broadcasting to 100 WebSocket clients when it serves the redirect.
+ *    After every Linkly run the bench waits until each redirect's click is in SQL and on the `clicks` stream
+ *    and prints how long that took after the run ended, and the click → subscriber latency (a stream
+ *    subscriber in its own process) during the run. Goals: ≤ 2 s, p99 ≤ 250 ms.
  * 3. Diagnostic: (1) again with click processing parked, to split the redirect's own cost from the
  *    asynchronous click work that shares the CPU.
  *
  * The two sides alternate for `--rounds` rounds and each reports its median round, so a burst of
  * load from elsewhere on the machine does not land on one side only. Needs wrk (apt-get install wrk).
  *
- *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100]
+ *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100] [--click-concurrency N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { createLink, type Linkly, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { connect, copyProject, createLink, type Linkly, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
 import { cpuLine, descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
@@ -37,6 +43,21 @@ const ROUNDS = arg('rounds', 3);
 const CONNECTIONS = arg('connections', 64);
 const CLICKS = arg('clicks', 200);
 const SUBSCRIBERS = arg('subscribers', 100);
+/** Diagnostic: run the `clicks` queue with this concurrency instead of the tutorial's 5. */
+const CLICK_CONCURRENCY = arg('click-concurrency', 0);
+
+/** A fresh Linkly copy, its `clicks` queue concurrency changed when --click-concurrency asks for it. */
+function project(): string {
+  const dir = copyProject();
+  if (CLICK_CONCURRENCY > 0) {
+    const file = join(dir, 'config/queue.yaml');
+    const yaml = readFileSync(file, 'utf8');
+    const changed = yaml.replace(/(clicks:[\s\S]*?concurrency:\s*)\d+/, `$1${CLICK_CONCURRENCY}`);
+    if (changed === yaml) throw new Error('could not find the clicks queue concurrency in config/queue.yaml');
+    writeFileSync(file, changed);
+  }
+  return dir;
+}
 const WARMUP_S = 2;
 
 // ---------------------------------------------------------------------------------------------
@@ -100,7 +121,7 @@ function get(agent: Agent, url: URL): Promise<number> {
   });
 }
 
-type Run = WrkResult & { cpuUsPerRequest: Record<string, number> };
+type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; catchUp?: CatchUp };
 
 /** The processes serving Linkly's redirects: the `iii` engine, the link worker, every worker. */
 function linklyPids(app: Linkly): Record<string, number[]> {
@@ -192,24 +213,37 @@ async function clickLatency(api: string, streamUrl: string, join: boolean): Prom
 async function main(): Promise<void> {
   requireWrk();
   console.log(
-    `redirect bench: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers\n${loadLine()}`,
+    `redirect bench: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers${CLICK_CONCURRENCY ? `; clicks queue concurrency ${CLICK_CONCURRENCY} (diagnostic)` : ''}\n${loadLine()}`,
   );
   const baseline = await startBaseline();
   const bareP = { server: [baseline.child.pid ?? 0] };
-  const app = await startLinkly({ env: { OTEL_ENABLED: 'true' } });
+  const app = await startLinkly({ dir: project(), env: { OTEL_ENABLED: 'true' } });
   try {
     const created = await createLink(app, { url: 'https://iii.dev', code: 'bench' });
     if (created.status !== 201) throw new Error(`POST /links answered ${created.status}`);
     const pids = linklyPids(app);
+    const client = connect(app);
+    const watcher = await ClickWatcher.start(app.streamUrl, client, 'bench');
+    // Every Linkly run is followed by waiting for its clicks, so the next run starts with no backlog.
+    const linklyRun = async (durationS = DURATION_S): Promise<Run> => {
+      const mark = await watcher.mark();
+      const run: Run = await wrkRedirects(app.api, pids, durationS);
+      run.catchUp = await watcher.catchUp(mark, run.requests - run.errors, performance.now());
+      return run;
+    };
 
     await wrkRedirects(baseline.api, bareP, WARMUP_S);
-    await wrkRedirects(app.api, pids, WARMUP_S);
+    await linklyRun(WARMUP_S);
     const bareRounds: Run[] = [];
     const linklyRounds: Run[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       bareRounds.push(await wrkRedirects(baseline.api, bareP));
-      linklyRounds.push(await wrkRedirects(app.api, pids));
+      const run = await linklyRun();
+      linklyRounds.push(run);
+      if (run.catchUp) console.log(`round ${r + 1}: ${run.throughput.toFixed(0)} req/s\n${catchUpLine(run.catchUp)}`);
     }
+    watcher.stop();
+    await client.shutdown();
     const bare = median(bareRounds);
     const linkly = median(linklyRounds);
     printRedirects(
@@ -229,6 +263,13 @@ async function main(): Promise<void> {
     console.log(
       `\ngoals ${ratio >= 0.1 && engineUs <= 300 ? 'met' : 'NOT met'}: throughput ratio ${ratio.toFixed(3)}× (≥ 0.1), engine CPU ${engineUs.toFixed(0)} µs/redirect (≤ 300)`,
     );
+    const c = linkly.catchUp;
+    if (c) {
+      const caughtUp = Math.max(c.sqlMs, c.streamMs);
+      console.log(
+        `goals ${caughtUp <= 2000 && c.p99 <= 250 ? 'met' : 'NOT met'} (median round): every click in SQL and on the stream ${Number.isNaN(caughtUp) ? 'not within 60 s' : `${(caughtUp / 1000).toFixed(2)} s`} after the run (≤ 2 s), click → subscriber p99 ${c.p99.toFixed(0)} ms (≤ 250)`,
+      );
+    }
   } finally {
     await app.stop();
     app.remove();
