@@ -221,14 +221,17 @@ export class RedisQueueBackend implements QueueBackend {
     return this.call((r) => runScript(r, name, [base, ...args]));
   }
 
-  /** One Redis call; an outage becomes E_QUEUE_REDIS_UNAVAILABLE naming the URL. */
+  /**
+   * One Redis call; an outage becomes E_QUEUE_REDIS_UNAVAILABLE naming the URL: no link within the command
+   * timeout, or a command cut off by a dropped connection. An error Redis itself replied with is a bug, kept as is.
+   */
   private async call<T>(fn: (redis: Redis) => Promise<T>): Promise<T> {
     const link = this.link;
     if (!link) throw new EngineError('E_QUEUE_STORE_CLOSED', 'queue redis: the backend is not started');
     try {
       return await link.run(fn);
     } catch (err) {
-      if (link.redis.status === 'ready' && !(err instanceof EngineError)) throw err;
+      if (err instanceof Error && err.name === 'ReplyError') throw err;
       throw new EngineError('E_QUEUE_REDIS_UNAVAILABLE', `queue: Redis at ${link.url} is unavailable: ${(err as Error).message}`, {
         cause: err,
       });
