@@ -233,7 +233,7 @@ async function sqliteModesThroughEngine(dir: string): Promise<void> {
   });
   const oldConfig = parseDatabaseConfig({ databases: { primary: { url: 'sqlite:./engine-modes.db' } } });
   const oldPools = new DatabasePools(oldConfig, dir, undefined, { sqlite: { inThread: true } });
-  const deps = { pools: oldPools, changes: { committed: () => {} }, log: createLogger('bench', { level: 'warn' }) };
+  const deps = { pools: oldPools, changes: { committed: () => {}, watches: () => false }, log: createLogger('bench', { level: 'warn' }) };
   const query = databaseFunctions(deps).find((f) => f.id === 'database::query');
   if (!query) throw new Error('database::query not found');
   engine.api.registerFunction({ ...query, id: 'bench::query-inthread' });

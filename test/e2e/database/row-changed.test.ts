@@ -327,7 +327,7 @@ test('postgres: a database.yaml reload rebuilds the feed: external_changes off c
 });
 
 for (const d of dialects) {
-  test(`${d.name}: interactive transactions announce at commit (never before, never on rollback); prepared writes announce`, {
+  test(`${d.name}: interactive transactions announce at commit (never before, never on rollback); prepared and query-sent writes announce`, {
     skip: d.skip,
   }, async () => {
     const engine = await startTestEngine({ workers: [{ name: 'database', config: { databases: { primary: { url: d.url } } } }] });
@@ -352,6 +352,8 @@ for (const d of dialects) {
       const tx = await begin();
       await call('database::transactionExecute', { transaction_id: tx, sql: `INSERT INTO ${table} (code) VALUES ('t1'), ('t2')` });
       await call('database::transactionExecute', { transaction_id: tx, sql: `DELETE FROM ${table} WHERE code = 't1'` });
+      // A write sent as a query inside the transaction is held for the commit too.
+      await call('database::transactionQuery', { transaction_id: tx, sql: `INSERT INTO ${table} (code) VALUES ('tq')` });
       // Had the transaction's writes been announced already, they would have arrived before this marker's.
       if (d.name !== 'sqlite') await mark('before-commit'); // SQLite: the open transaction holds the only writer
       assert.deepEqual(
@@ -374,14 +376,22 @@ for (const d of dialects) {
         row_count: 0,
         rows: [],
       });
+      // Writes sent through database::query (autocommit), with and without RETURNING.
+      const q1 = await call('database::query', { sql: `DELETE FROM ${table} WHERE code = ?`, params: ['tq'] });
+      assert.deepEqual(q1, { columns: [], row_count: 0, rows: [] });
+      const q2 = await call('database::query', { sql: `INSERT INTO ${table} (code) VALUES ('q2') RETURNING code` });
+      assert.deepEqual(q2.rows, [{ code: 'q2' }]);
       await mark('last');
       const events = got.map((e) => [e.table === markers ? 'mark' : e.op, e.affected_rows, e.returning?.[0]?.code ?? null]);
       const expected = [
         ...(d.name === 'sqlite' ? [] : [['mark', 1, 'before-commit']]),
         ['insert', 2, null],
         ['delete', 1, null],
+        ['insert', 1, null],
         ['mark', 1, 'after-commit'],
         ['update', 1, null],
+        ['delete', 1, null],
+        ['insert', 1, 'q2'],
         ['mark', 1, 'last'],
       ];
       assert.deepEqual(events, expected);

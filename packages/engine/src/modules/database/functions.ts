@@ -12,6 +12,7 @@ import type { ExecResult } from './adapters/sql-driver.ts';
 import { ISOLATION_LEVELS, parseIsolation, runsStronger } from './isolation.ts';
 import { normalizeParams } from './params.ts';
 import type { DatabasePools } from './pools.ts';
+import { queryRecordingWrites } from './query-writes.ts';
 import { appendReturning, checkStatement } from './sql-text.ts';
 import type { RowChangeHook } from './triggers.ts';
 
@@ -91,9 +92,11 @@ export function databaseFunctions({ pools, changes, log }: FunctionDeps): LocalF
       description: 'Run a SQL query and return its rows: { columns: [{name, type}], row_count, rows }',
       input: queryInput,
       handler: async (q) => {
+        const name = pools.resolve(q.db);
         const bound = normalizeParams(q.params);
-        const r = await pools.get(q.db).query(q.sql, bound, { timeoutMs: q.timeout_ms });
-        return { columns: r.columns, row_count: r.rows.length, rows: r.rows };
+        return queryRecordingWrites(pools.get(name), q.sql, bound, { timeoutMs: q.timeout_ms }, changes.watches(name), (w) =>
+          changes.committed(name, [w]),
+        );
       },
     }),
     defineFunction({

@@ -12,9 +12,9 @@ import { type Handles, STATEMENT_DEFAULT_S, TRANSACTION_DEFAULT_MS } from './han
 import { parseIsolation } from './isolation.ts';
 import { normalizeParams } from './params.ts';
 import type { DatabasePools } from './pools.ts';
+import { queryRecordingWrites } from './query-writes.ts';
 import { appendReturning, checkStatement } from './sql-text.ts';
 import type { RowChangeHook } from './triggers.ts';
-import { writeTarget } from './write-target.ts';
 
 const transactionId = z.string().describe('the id from database::beginTransaction');
 
@@ -51,13 +51,6 @@ function refuseTransactionControl(text: string, dialect: Parameters<typeof check
   }
 }
 
-/**
- * Rough but safe-sided: a write whose text mentions RETURNING runs as a query (its rows, typed columns); one that
- * does not runs as an execute (so its affected row count is known). A RETURNING inside a string literal only
- * means the count is read from the (empty) rows, i.e. that run is not announced.
- */
-const RETURNING = /\bRETURNING\b/i;
-
 export function handleFunctions(pools: DatabasePools, handles: Handles, changes: RowChangeHook): LocalFunction[] {
   return [
     defineFunction({
@@ -83,8 +76,10 @@ export function handleFunctions(pools: DatabasePools, handles: Handles, changes:
         const bound = normalizeParams(q.params);
         return handles.run(q.transaction_id, call.callerWorkerId, async (tx, e) => {
           refuseTransactionControl(q.sql, pools.get(e.db).dialect);
-          const r = await tx.query(q.sql, bound, { timeoutMs: q.timeout_ms });
-          return { columns: r.columns, row_count: r.rows.length, rows: r.rows };
+          // A write sent as a query is held for the commit like transactionExecute's.
+          return queryRecordingWrites(tx, q.sql, bound, { timeoutMs: q.timeout_ms }, changes.watches(e.db), (w) =>
+            handles.recordWrite(e, w),
+          );
         });
       },
     }),
@@ -138,20 +133,11 @@ export function handleFunctions(pools: DatabasePools, handles: Handles, changes:
       input: runInput,
       handler: async (q, call) => {
         const st = handles.statement(q.handle_id, call.callerWorkerId);
-        const driver = pools.get(st.db);
         const bound = normalizeParams(q.params);
         // A prepared write is announced to database::row-changed like any pooled write (it autocommits).
-        if (writeTarget(st.sql) && !RETURNING.test(st.sql)) {
-          const result = await driver.execute(st.sql, bound, { timeoutMs: q.timeout_ms });
-          changes.committed(st.db, [{ sql: st.sql, result }]);
-          return { columns: [], row_count: 0, rows: [] };
-        }
-        const r = await driver.query(st.sql, bound, { timeoutMs: q.timeout_ms });
-        if (writeTarget(st.sql)) {
-          const result = { affectedRows: r.rows.length, lastInsertId: null, returnedRows: r.rows };
-          changes.committed(st.db, [{ sql: st.sql, result }]);
-        }
-        return { columns: r.columns, row_count: r.rows.length, rows: r.rows };
+        return queryRecordingWrites(pools.get(st.db), st.sql, bound, { timeoutMs: q.timeout_ms }, changes.watches(st.db), (w) =>
+          changes.committed(st.db, [w]),
+        );
       },
     }),
   ];

@@ -47,6 +47,8 @@ export interface CommittedWrite {
 /** The one hook every write path calls after a successful commit. */
 export interface RowChangeHook {
   committed(db: string, writes: readonly CommittedWrite[]): void;
+  /** True while a binding watches `db`: lets a read path skip looking for writes at all. */
+  watches(db: string): boolean;
 }
 
 interface Binding {
@@ -86,6 +88,11 @@ export class RowChangedTriggers implements RowChangeHook {
       register: (t) => this.add(t),
       unregister: (t) => this.remove(t.id),
     };
+  }
+
+  watches(db: string): boolean {
+    for (const b of this.bindings.values()) if (b.db === db) return true;
+    return false;
   }
 
   committed(db: string, writes: readonly CommittedWrite[]): void {
