@@ -63,6 +63,13 @@ async function withDb(
   }
 }
 
+/** A statement far slower than 50 ms on each server (SQLite: ten million recursive rows). */
+const SLOW: Record<E2eDialect['name'], string> = {
+  sqlite: 'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10000000) SELECT COUNT(*) FROM c',
+  postgres: 'SELECT pg_sleep(5)',
+  mysql: 'SELECT SLEEP(5)',
+};
+
 const begin = async (call: Call): Promise<string> =>
   ((await call('database::beginTransaction', { db: 'primary' })) as { transaction: { id: string; expires_at: string } }).transaction.id;
 const insert = (call: Call, id: string, table: string, k: string) =>
@@ -166,6 +173,23 @@ for (const d of await e2eDialects()) {
       } finally {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
+    }),
+  );
+
+  test(`${d.name}: QUERY_TIMEOUT inside a transaction rolls it back and releases its connection`, { skip: d.skip }, () =>
+    withDb(d, { acquire_timeout_ms: 60_000 }, {}, async ({ w1, table, stats, rows }) => {
+      const t = await begin(w1);
+      await insert(w1, t, table, 'lost');
+      const det = await rejectsWith(
+        w1('database::transactionQuery', { transaction_id: t, sql: SLOW[d.name], timeout_ms: 50 }),
+        'QUERY_TIMEOUT',
+      );
+      assert.equal(det.timeout_ms, 50);
+      await waitFor(() => stats().transactions === 0 && stats().inUse === 0, { timeoutMs: 30_000, what: 'the rollback' });
+      await rejectsWith(w1('database::commitTransaction', { transaction_id: t }), 'TRANSACTION_NOT_FOUND');
+      assert.deepEqual(await rows(), []);
+      await w1('database::execute', { db: 'primary', sql: `INSERT INTO ${table} (k, v) VALUES ('after', 'v')` });
+      assert.deepEqual(await rows(), ['after']);
     }),
   );
 
