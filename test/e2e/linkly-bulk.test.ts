@@ -92,20 +92,50 @@ describe('Linkly ch. 6: bulk import through a channel', () => {
     assert.equal((await follow(app, `${prefix}-js`)).status, 404);
   });
 
-  it('the client script (src/upload.ts) uploads a file and prints the result', async () => {
+  /** Run src/upload.ts on a file; `tty`: under `script`, so its stderr is a pseudo-terminal. */
+  function upload(file: string, tty = false): Promise<{ stdout: string; stderr: string }> {
+    const node = [process.execPath, '--import', 'tsx', join(app.dir, 'bulk-importer/src/upload.ts'), file];
+    const [cmd, args] = tty ? ['script', ['-qefc', node.map((a) => `'${a}'`).join(' '), '/dev/null']] : [node[0] as string, node.slice(1)];
+    return new Promise((resolve, reject) => {
+      execFile(
+        cmd,
+        args as string[],
+        { cwd: REPO, env: { ...process.env, III_URL: app.engineUrl, OTEL_ENABLED: 'false' }, timeout: 60_000 },
+        (err, stdout, stderr) =>
+          err ? reject(new Error(`upload.ts failed: ${stderr || stdout || err.message}`)) : resolve({ stdout, stderr }),
+      );
+    });
+  }
+
+  it('the client script (src/upload.ts) uploads a file, shows progress as plain lines off a terminal, and prints the result', async () => {
     const prefix = uniqueName('upload');
     const file = join(app.dir, `${prefix}.csv`);
     writeFileSync(file, `code,url\n${prefix}-a,https://a.example\n${prefix}-b,https://b.example\n`);
-    const out = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['--import', 'tsx', join(app.dir, 'bulk-importer/src/upload.ts'), file],
-        { cwd: REPO, env: { ...process.env, III_URL: app.engineUrl, OTEL_ENABLED: 'false' }, timeout: 60_000 },
-        (err, stdout, stderr) => (err ? reject(new Error(`upload.ts failed: ${stderr || err.message}`)) : resolve(stdout)),
-      );
-    });
+    const { stdout, stderr } = await upload(file);
     // The SDK logs its own lines ([iii] …, [OTel] …) to stdout too: the result is the JSON block.
-    assert.deepEqual(JSON.parse(out.slice(out.search(/^\{/m))), { imported: 2, failed: [], failed_count: 0 });
+    assert.deepEqual(JSON.parse(stdout.slice(stdout.search(/^\{/m))), { imported: 2, failed: [], failed_count: 0 });
+    assert.match(stderr, /^rows sent 2 · imported 2 · refused 0 · [\d,]+ rows\/s \(done\)$/m);
+    assert.ok(!stderr.includes('\r') && !stderr.includes('\x1b['), stderr);
     assert.deepEqual(await follow(app, `${prefix}-b`), { status: 302, location: 'https://b.example' });
+  });
+
+  it('on a terminal the upload progress is one live line (rows sent, imported, refused, rate)', async () => {
+    const prefix = uniqueName('tty');
+    const file = join(app.dir, `${prefix}.csv`);
+    const rows = Array.from({ length: 300 }, (_, i) => `${prefix}-${i},https://t.example/${i}`);
+    writeFileSync(file, `code,url\n${rows.join('\n')}\n${prefix}-bad,ftp://no\n`);
+    await upload(file, true).then(
+      () => assert.fail('one row was refused: exit 1 expected'),
+      (err: Error) => {
+        const out = err.message;
+        const frames = out.split('\r\x1b[2K');
+        assert.ok(frames.length > 2 && frames.slice(1).every((f) => f.startsWith('rows sent ')), out);
+        assert.ok(
+          frames.some((f) => /^rows sent 301 · imported 300 · refused 1 · [\d,]+ rows\/s \(done\)/.test(f)),
+          out,
+        );
+      },
+    );
+    assert.deepEqual(await follow(app, `${prefix}-299`), { status: 302, location: 'https://t.example/299' });
   });
 });

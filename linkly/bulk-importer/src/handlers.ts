@@ -20,6 +20,20 @@ export interface ImportResult {
   failed_count: number;
 }
 
+/** Counts so far, sent on the optional progress channel while an import runs. */
+export interface ImportProgress {
+  /** Rows read from the CSV (after the header). */
+  rows: number;
+  imported: number;
+  refused: number;
+}
+
+/** The write end of a progress channel as the SDK hands it to the handler (`{progress: channel.writerRef}`). */
+export interface ProgressWriter {
+  sendMessage(text: string): void;
+  close(): void;
+}
+
 export interface ImporterDeps {
   /** link::create {url, code?}: resolves with the link, rejects when the row is refused. */
   createLink(row: { url: string; code?: string }): Promise<unknown>;
@@ -47,6 +61,33 @@ export function readerChunks(input: unknown): AsyncIterable<Buffer | string> {
   return stream as AsyncIterable<Buffer | string>;
 }
 
+/** The optional `progress` writer of the input; anything else there is refused (a typo should not pass silently). */
+export function progressWriter(input: unknown): ProgressWriter | undefined {
+  const w = typeof input === 'object' && input !== null ? (input as Record<string, unknown>).progress : undefined;
+  if (w === undefined || w === null) return undefined;
+  const ok =
+    typeof w === 'object' && typeof (w as ProgressWriter).sendMessage === 'function' && typeof (w as ProgressWriter).close === 'function';
+  if (!ok) throw new ImportError('E_BULK_BAD_PROGRESS', 'progress must be a channel writer ref ({progress: channel.writerRef})');
+  return w as ProgressWriter;
+}
+
+/** Reports at most every `everyMs`, plus once at the end: the counts are cheap, the frames are not. */
+export function throttled(
+  send: (p: ImportProgress) => void,
+  everyMs = 200,
+): { tick(p: ImportProgress): void; end(p: ImportProgress): void } {
+  let last = 0;
+  return {
+    tick(p) {
+      const now = Date.now();
+      if (now - last < everyMs) return;
+      last = now;
+      send(p);
+    },
+    end: send,
+  };
+}
+
 /** Column positions from the header; a header that does not name them means the tutorial's `code,url`. */
 export function columns(header: string[]): { code: number; url: number } {
   const names = header.map((h) => h.trim().toLowerCase());
@@ -67,8 +108,15 @@ export function refusal(err: unknown): string {
  * code still run in file order (the later one waits for the earlier), so the first row wins, as it would
  * sequentially.
  */
-export async function importRecords(records: AsyncIterable<CsvRecord>, deps: ImporterDeps, concurrency = 16): Promise<ImportResult> {
+export async function importRecords(
+  records: AsyncIterable<CsvRecord>,
+  deps: ImporterDeps,
+  concurrency = 16,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportResult> {
   const result: ImportResult = { imported: 0, failed: [], failed_count: 0 };
+  let rows = 0;
+  const report = (): void => onProgress?.({ rows, imported: result.imported, refused: result.failed_count });
   const failures: ImportFailure[] = [];
   const inFlight = new Set<Promise<void>>();
   const lastByCode = new Map<string, Promise<void>>();
@@ -86,6 +134,7 @@ export async function importRecords(records: AsyncIterable<CsvRecord>, deps: Imp
       // Rows finish out of order: keep the earliest lines, bounded.
       if (failures.length >= 2 * MAX_REPORTED_FAILURES) keepEarliest(failures);
     }
+    report();
   };
 
   for await (const record of records) {
@@ -93,6 +142,7 @@ export async function importRecords(records: AsyncIterable<CsvRecord>, deps: Imp
       cols = columns(record.fields);
       continue;
     }
+    rows++;
     const code = (record.fields[cols.code] ?? '').trim();
     const url = (record.fields[cols.url] ?? '').trim();
     while (inFlight.size >= concurrency) await Promise.race(inFlight);
@@ -116,9 +166,26 @@ function keepEarliest(failures: ImportFailure[]): void {
 
 export function createHandlers(deps: ImporterDeps) {
   return {
-    /** bulk-importer::import_csv {reader} → {imported, failed, failed_count} */
+    /**
+     * bulk-importer::import_csv {reader, progress?} → {imported, failed, failed_count}. With `progress` (a
+     * channel writer ref), `{"rows","imported","refused"}` text messages follow the import, the last one
+     * once it is done; then that channel closes.
+     */
     async importCsv(input: unknown): Promise<ImportResult> {
-      return importRecords(csvRecords(readerChunks(input)), deps);
+      const chunks = readerChunks(input);
+      const writer = progressWriter(input);
+      const progress = writer ? throttled((p) => writer.sendMessage(JSON.stringify(p))) : undefined;
+      let latest: ImportProgress = { rows: 0, imported: 0, refused: 0 };
+      try {
+        const result = await importRecords(csvRecords(chunks), deps, 16, (p) => {
+          latest = p;
+          progress?.tick(p);
+        });
+        progress?.end({ ...latest, imported: result.imported, refused: result.failed_count });
+        return result;
+      } finally {
+        writer?.close();
+      }
     },
   };
 }

@@ -117,3 +117,26 @@ it('import_csv runs rows side by side, but a repeated code waits for its first r
   assert.deepEqual(result.failed, [{ line: 4, code: 'a', error: '[E_LINK_CODE_TAKEN] code "a" is already taken' }]);
   assert.equal(fake.links.get('a'), 'https://first.example');
 });
+
+it('import_csv sends {rows, imported, refused} on the progress channel, the final counts last, then closes it', async () => {
+  const messages: string[] = [];
+  let closed = false;
+  const progress = {
+    sendMessage: (text: string) => messages.push(text),
+    close: () => {
+      closed = true;
+    },
+  };
+  const result = await createHandlers(fakeLinks()).importCsv({
+    ...reader(['code,url\na,https://a.example\nb,ftp://no\n\nc,https://c.example']),
+    progress,
+  });
+  assert.equal(result.imported, 2);
+  assert.ok(messages.length >= 2, 'the first rows and the end');
+  assert.deepEqual(JSON.parse(messages.at(-1) ?? ''), { rows: 3, imported: 2, refused: 1 });
+  assert.equal(closed, true);
+  await assert.rejects(
+    createHandlers(fakeLinks()).importCsv({ ...reader(['code,url\n']), progress: 'yes' }),
+    /^Error: \[E_BULK_BAD_PROGRESS\]/,
+  );
+});
