@@ -14,9 +14,7 @@ import { parse } from 'yaml';
 const root = new URL('../..', import.meta.url).pathname;
 
 it('committed config/<id>.yaml descriptions match the modules, so starting leaves the tree clean', () => {
-  const files = execFileSync('git', ['ls-files', '*config/*.yaml'], { cwd: root, encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '*config/*.yaml'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean);
   assert.ok(files.length > 0, 'expected committed config/*.yaml files');
   const stale: string[] = [];
   for (const file of files) {
