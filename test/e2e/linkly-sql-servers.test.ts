@@ -1,8 +1,8 @@
 /**
  * Linkly with `primary` and `analytics` on PostgreSQL, then on MariaDB, instead of SQLite: the only change is
  * config/database.yaml (as the README shows). Each run gets a fresh database on the server, dropped afterwards,
- * so runs never collide. Covers chapters 3-6's SQL paths: create (409 on a taken code), redirect, the click
- * recorded in SQL through the queue, GET /links stats, the analytics count, PUT, bulk import, delete.
+ * so runs never collide. Covers chapters 3-7's SQL paths: create (409 on a taken code), redirect, the click
+ * recorded in SQL through the queue, GET /links stats, the analytics count, PUT, bulk import, delete, link::list.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -156,6 +156,17 @@ for (const server of servers) {
         assert.deepEqual(await worker.trigger({ function_id: 'link::delete', payload: { code: 'bulk-a' } }), {
           code: 'bulk-a',
           deleted: true,
+        });
+        // Chapter 7's dashboard view reads the totals through link::list (the same SQL as GET /links); the redirects
+        // that waited for the PUT above were clicks too, so compare with the server's own count.
+        const listedClicks = async () =>
+          ((await worker.trigger({ function_id: 'link::list', payload: {} })) as { links: { code: string; clicks: number }[] }).links.find(
+            (l) => l.code === code,
+          )?.clicks;
+        const sqlClicks = async () => Number((await server.sql(url, `SELECT COUNT(*) AS n FROM clicks WHERE code = '${code}'`))[0]?.n);
+        await waitFor(async () => (await listedClicks()) === (await sqlClicks()) && (await sqlClicks()) >= 3, {
+          timeoutMs: 30_000,
+          what: 'link::list to report the clicks in SQL',
         });
       } finally {
         await worker.shutdown();
