@@ -4,6 +4,36 @@ import type { ChannelItem } from '../modules/module.ts';
 import { ChannelHub } from './channels.ts';
 
 describe('channels (engine-held ends)', () => {
+  it('onActivity fires once at the first item or the end, at once when already active, never after destroy', async () => {
+    const hub = new ChannelHub();
+    try {
+      const fired: string[] = [];
+      const a = hub.create();
+      a.onActivity(() => fired.push('a'));
+      assert.equal(fired.length, 0);
+      await a.write({ kind: 'text', data: 'x' });
+      await a.write({ kind: 'text', data: 'y' });
+      const b = hub.create();
+      b.onActivity(() => fired.push('b'));
+      b.end();
+      const c = hub.create();
+      c.onActivity(() => fired.push('c'));
+      c.destroy();
+      const d = hub.create();
+      d.end();
+      d.onActivity(() => fired.push('d'));
+      assert.deepEqual(fired, ['a', 'b', 'd']);
+      const got: string[] = [];
+      for await (const item of a.read()) {
+        got.push(String(item.data));
+        if (got.length === 2) a.end();
+      }
+      assert.deepEqual(got, ['x', 'y'], 'items written before anyone read are all delivered');
+    } finally {
+      hub.close();
+    }
+  });
+
   it('delivers items in order with back-pressure, then ends and frees the channel', async () => {
     const hub = new ChannelHub();
     try {

@@ -32,6 +32,7 @@ export class Channel implements EngineChannel, ChannelEnd {
   private inFlight = 0;
   private readonly spaceWaiters: Array<() => void> = [];
   private itemWaiter: (() => void) | undefined;
+  private activityWaiter: (() => void) | undefined;
 
   constructor(
     readonly bufferSize: number,
@@ -87,6 +88,16 @@ export class Channel implements EngineChannel, ChannelEnd {
     return true;
   }
 
+  /**
+   * Engine as the reader-to-be: `fn` runs once, when the first item arrives or the writer ends (not when the
+   * channel is destroyed). Lets the HTTP module start reading a response channel only if a handler uses it,
+   * instead of parking an async reader on every request's channel.
+   */
+  onActivity(fn: () => void): void {
+    if (this.items.length > 0 || this.ended) fn();
+    else this.activityWaiter = fn;
+  }
+
   async *read(): AsyncIterable<ChannelItem> {
     if (this.reader !== 'open') throw new Error('channel reader already taken');
     this.reader = 'taken';
@@ -118,6 +129,7 @@ export class Channel implements EngineChannel, ChannelEnd {
   }
 
   destroy(): void {
+    this.activityWaiter = undefined;
     this.ended = true;
     const waiter = this.itemWaiter;
     this.itemWaiter = undefined;
@@ -129,6 +141,11 @@ export class Channel implements EngineChannel, ChannelEnd {
   }
 
   private flush(): void {
+    if (this.activityWaiter) {
+      const w = this.activityWaiter;
+      this.activityWaiter = undefined;
+      w();
+    }
     if (this.itemWaiter) {
       const w = this.itemWaiter;
       this.itemWaiter = undefined;

@@ -175,6 +175,8 @@ export interface EngineChannel {
   end(): void;
   /** Engine acting as the reader: items in order until the writer ends. */
   read(): AsyncIterable<ChannelItem>;
+  /** Engine as the reader-to-be: `fn` runs once, at the first item or the writer's end (never after `destroy`). */
+  onActivity(fn: () => void): void;
   /** Drop the channel (both sides closed, map entry removed). */
   destroy(): void;
 }

@@ -57,12 +57,14 @@ export async function awaitOutcome(invocation: Promise<unknown>, response: Engin
     (value): Settled => ({ src: 'result', value }),
     (error: unknown): Settled => ({ src: 'error', error }),
   );
-  // A channel that fails (destroyed mid-read) counts as ended: the head is sent with what we have.
-  const fromStream = streamHead(response, log).then(
+  // Read only once the handler writes to (or ends) the channel: most handlers just return a result. A channel
+  // that fails (destroyed mid-read) counts as ended: the head is sent with what we have.
+  const fromStream = new Promise<void>((resolve) => response.onActivity(resolve)).then(() => streamHead(response, log));
+  const fromStreamSettled = fromStream.then(
     (stream): Settled => ({ src: 'stream', stream }),
     (): Settled => ({ src: 'stream', stream: { status: 200, headers: [], first: undefined, rest: ended() } }),
   );
-  const first = await Promise.race([fromInvoke, fromStream]);
+  const first = await Promise.race([fromInvoke, fromStreamSettled]);
   if (first.src === 'stream') {
     // The handler may still fail later; the head is already decided, so that is only logged.
     void fromInvoke.then((s) => {
@@ -76,7 +78,7 @@ export async function awaitOutcome(invocation: Promise<unknown>, response: Engin
   }
   if (first.value !== null && first.value !== undefined) return { kind: 'buffered', reply: replyFromResult(first.value, log) };
   // No result: the handler answers through the response channel (e.g. the `http()` helper).
-  const streamed = await fromStream;
+  const streamed = await fromStreamSettled;
   if (streamed.src !== 'stream') throw new Error('unreachable');
   return { kind: 'stream', stream: streamed.stream };
 }
