@@ -5,27 +5,41 @@
  * of the source it has, and there is no dev server: the engine process serves the one script.
  */
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-export interface UiBundle {
+export interface UiAsset {
   js: string;
   /** The same, gzipped once, for browsers that accept it (every one does). */
   gzip: Buffer;
   /** Content hash, sent as the ETag. */
   etag: string;
+}
+
+export interface UiBundle {
+  /** By file name under /assets/: `app.js` (the entry) and the chunks pages load on demand. */
+  assets: ReadonlyMap<string, UiAsset>;
   /** How long esbuild took, for the startup log line. */
   ms: number;
 }
 
 let pending: Promise<UiBundle> | undefined;
 
+function asset(js: string): UiAsset {
+  return { js, gzip: gzipSync(js, { level: 9 }), etag: `"${createHash('sha1').update(js).digest('base64url')}"` };
+}
+
 async function bundle(): Promise<UiBundle> {
   const started = performance.now();
   const out = await build({
-    entryPoints: [fileURLToPath(new URL('./ui/main.tsx', import.meta.url))],
+    entryPoints: { app: fileURLToPath(new URL('./ui/main.tsx', import.meta.url)) },
     bundle: true,
+    // Code only one page needs (the YAML parser of the Configuration page) is a chunk loaded on demand.
+    splitting: true,
+    outdir: '/assets',
+    chunkNames: 'chunk-[hash]',
     format: 'esm',
     minify: true,
     write: false,
@@ -35,9 +49,8 @@ async function bundle(): Promise<UiBundle> {
     legalComments: 'none',
     logLevel: 'silent',
   });
-  const js = out.outputFiles[0]?.text ?? '';
-  const etag = `"${createHash('sha1').update(js).digest('base64url')}"`;
-  return { js, gzip: gzipSync(js, { level: 9 }), etag, ms: Math.round(performance.now() - started) };
+  const assets = new Map(out.outputFiles.map((f) => [basename(f.path), asset(f.text)]));
+  return { assets, ms: Math.round(performance.now() - started) };
 }
 
 /** The bundle, built on first use and shared by every console server in this process. */

@@ -88,7 +88,13 @@ describe('console live views (/api/events)', () => {
       }
       const js = await fetch(`${base}/assets/app.js`, { headers: { 'accept-encoding': 'gzip' } });
       assert.equal(js.headers.get('content-encoding'), 'gzip');
-      assert.match(await js.text(), /iii console/);
+      const app = await js.text();
+      assert.match(app, /iii console/);
+      // The YAML parser is a chunk of its own, fetched by the Configuration page only.
+      const chunk = /"\.\/(chunk-[\w-]+\.js)"/.exec(app)?.[1];
+      assert.ok(chunk, 'app.js imports a chunk on demand');
+      assert.equal((await fetch(`${base}/assets/${chunk}`)).status, 200);
+      assert.equal((await fetch(`${base}/assets/nope.js`)).status, 404);
     } finally {
       await engine.stop();
     }

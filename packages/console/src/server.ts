@@ -6,7 +6,7 @@
  *   GET  /api/status   → {version, engine_url, http_port, traces}
  *   POST /api/call     {function_id, payload?, trace?} → api.ts
  *   GET  /api/events   ?kind=logs|stream&… → Server-Sent Events (events.ts)
- *   GET  /assets/app.js → the UI bundle (bundle.ts)
+ *   GET  /assets/app.js → the UI bundle, and the chunks it loads on demand (bundle.ts)
  *   GET  /, /functions, /traces/<id>, … → the UI shell (routes are resolved in the browser)
  */
 import { readFileSync } from 'node:fs';
@@ -56,8 +56,8 @@ export async function startConsoleServer(opts: ConsoleServerOptions): Promise<Co
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
   opts.link.info(`console listening on ${url}`, {
-    ui_bundle_bytes: ui.js.length,
-    ui_bundle_gzip_bytes: ui.gzip.length,
+    ui_bundle_bytes: ui.assets.get('app.js')?.js.length,
+    ui_bundle_gzip_bytes: ui.assets.get('app.js')?.gzip.length,
     ui_bundle_ms: ui.ms,
   });
   return {
@@ -89,17 +89,18 @@ async function handle(
     return send(res, 200, { version: opts.version, engine_url: opts.engineUrl, http_port: port, traces: opts.link.traces });
   }
   if (path === '/api/events') return serveEvents(req, res, url, opts.link);
-  if (path === '/assets/app.js') {
-    if (req.headers['if-none-match'] === ui.etag) return void res.writeHead(304).end();
+  const asset = path.startsWith('/assets/') ? ui.assets.get(path.slice('/assets/'.length)) : undefined;
+  if (asset) {
+    if (req.headers['if-none-match'] === asset.etag) return void res.writeHead(304).end();
     const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
     const headers = {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'no-cache',
-      etag: ui.etag,
+      etag: asset.etag,
       vary: 'accept-encoding',
     };
     res.writeHead(200, gzip ? { ...headers, 'content-encoding': 'gzip' } : headers);
-    return void res.end(gzip ? ui.gzip : ui.js);
+    return void res.end(gzip ? asset.gzip : asset.js);
   }
   if (PAGE_ROUTES.test(path)) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache' });

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLogger, type RunningProject, startProject } from '@triad/engine';
 import { type IIIClient, TriggerAction } from 'iii-sdk';
 import type { Page } from 'playwright-core';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { type Chromium, chromiumMissing, launchChromium } from '../../../test/helpers/chromium.ts';
 import { connectWorker } from '../../../test/helpers/engine.ts';
 import { uniqueName } from '../../../test/helpers/names.ts';
@@ -267,9 +267,12 @@ describe('console pages in Chromium', { skip }, () => {
   it('configuration: edit config/queue.yaml from the page, applied live; an invalid value is refused', async () => {
     await page.goto(`${base}/config/queue`);
     await page.waitForSelector('textarea[name=config]', WAIT);
-    const current = JSON.parse(await page.inputValue('textarea[name=config]')) as { queue_configs: Record<string, unknown> };
+    // The editor holds YAML, keys sorted as in the file.
+    const yamlText = await page.inputValue('textarea[name=config]');
+    assert.match(yamlText, /^adapter:\n/);
+    const current = parseYaml(yamlText) as { queue_configs: Record<string, unknown> };
     current.queue_configs['from-console'] = { max_retries: 2, concurrency: 1 };
-    await page.fill('textarea[name=config]', JSON.stringify(current, null, 2));
+    await page.fill('textarea[name=config]', stringifyYaml(current));
     await page.click('button[name=save]');
     await page.waitForSelector('text=saved and applied', WAIT);
     await waitFor(
@@ -284,7 +287,7 @@ describe('console pages in Chromium', { skip }, () => {
 
     const before = readFileSync(join(dir, 'config', 'queue.yaml'), 'utf8');
     current.queue_configs['from-console'] = { max_retries: 'many' };
-    await page.fill('textarea[name=config]', JSON.stringify(current, null, 2));
+    await page.fill('textarea[name=config]', stringifyYaml(current));
     await page.click('button[name=save]');
     await page.waitForSelector('.error-box', WAIT);
     const text = (await page.textContent('.error-box')) ?? '';

@@ -1,12 +1,12 @@
 /**
  * Configuration: every `config/<id>.yaml` entry of the configuration worker (`configuration::list`);
- * one entry's page (`/config/<id>`) edits its value as JSON next to its JSON Schema. Save calls
+ * one entry's page (`/config/<id>`) edits its value as YAML (sorted keys, as in the file) next to its JSON Schema. Save calls
  * `configuration::set`, which validates against the schema (a violation comes back as `SCHEMA_INVALID`
  * listing each problem, and nothing is written) and applies the value to the running worker.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { fetchResult, useLoad } from '../api.ts';
-import { ActionButton, ErrorBox, Json, JsonEditor, Loading, parseJson, Table } from '../components.tsx';
+import { ActionButton, ErrorBox, Json, Loading, type Parsed, Table } from '../components.tsx';
 import type { Route } from '../router.ts';
 
 interface ConfigEntry {
@@ -63,10 +63,35 @@ function ConfigView({ id }: { id: string }) {
   );
 }
 
+type Yaml = typeof import('yaml');
+
+/** The YAML library, loaded when this page first needs it (a chunk of its own: other pages never pay for it). */
+function useYaml(): Yaml | undefined {
+  const [yaml, setYaml] = useState<Yaml>();
+  useEffect(() => {
+    void import('yaml').then((m) => setYaml(() => m));
+  }, []);
+  return yaml;
+}
+
+function parseYaml(yaml: Yaml, text: string): Parsed {
+  try {
+    return { ok: true, value: yaml.parse(text) };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/** The value as YAML with sorted keys, as the file holds it; JSON is YAML too, so either can be typed. */
 function Editor({ id, initial }: { id: string; initial: unknown }) {
-  const [text, setText] = useState(JSON.stringify(initial ?? {}, null, 2));
+  const yaml = useYaml();
+  return yaml ? <YamlEditor yaml={yaml} id={id} initial={initial} /> : <Loading when />;
+}
+
+function YamlEditor({ yaml, id, initial }: { yaml: Yaml; id: string; initial: unknown }) {
+  const [text, setText] = useState(() => yaml.stringify(initial ?? {}, { sortMapEntries: true }));
   const [saved, setSaved] = useState<string>();
-  const parsed = parseJson(text);
+  const parsed = parseYaml(yaml, text);
   const save = async (): Promise<void> => {
     if (!parsed.ok) return;
     setSaved(undefined);
@@ -75,7 +100,8 @@ function Editor({ id, initial }: { id: string; initial: unknown }) {
   };
   return (
     <section>
-      <JsonEditor name="config" value={text} onInput={setText} rows={20} />
+      <textarea name="config" spellcheck={false} rows={20} value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+      {parsed.ok ? null : <div class="hint error">not YAML: {parsed.message}</div>}
       <div class="bar">
         <ActionButton name="save" label="Save and apply" run={save} disabled={!parsed.ok} />
         {saved ? <span class="ok">{saved}</span> : null}
