@@ -1,7 +1,8 @@
 /**
  * `iii worker add <NAME|PATH>...` (workers.md §19.1). Built-ins come from the engine itself (bare
- * entry + `type: engine` lock entry, nothing downloaded); local paths append `name` + absolute
- * `worker_path`. A running `iii` sees the config.yaml change and starts the worker.
+ * entry, nothing downloaded); local paths append `name` + `worker_path` as typed (relative to the
+ * project). iii.lock is rewritten to list every worker. A running `iii` sees the config.yaml change and
+ * starts the worker; `add` then waits for it to connect, or reports why it failed.
  */
 import { BUILTINS } from '../../project/catalog.ts';
 import { registerCommand } from '../../registry.ts';

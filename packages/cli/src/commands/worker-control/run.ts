@@ -56,7 +56,6 @@ export async function run(verb: Verb, ctx: CommandContext): Promise<void> {
 /** The status as a two-column block on stdout; exit 1 (E_CLI_WORKER_NOT_READY) unless running, so it can be a probe. */
 function report(ctx: CommandContext, s: WorkerStatus): void {
   const rows: string[][] = [
-    ['name', s.name],
     ['status', `${s.status}${s.held ? ' (iii worker stop)' : ''}`],
     ['pid', s.pid === null ? '-' : String(s.pid)],
     ['connected', s.connected ? 'yes' : 'no'],
@@ -66,7 +65,7 @@ function report(ctx: CommandContext, s: WorkerStatus): void {
   ];
   if (s.error) rows.push(['error', s.error.message], ...(s.error.line ? [['', s.error.line]] : []));
   if (s.last_line) rows.push(['last line', s.last_line]);
-  ctx.io.out(formatTable(['WORKER', s.name], rows.slice(1)));
+  ctx.io.out(formatTable(['worker', s.name], rows));
   if (s.status === 'running') return;
   if (s.status === 'failed') throw new CliError('E_CLI_WORKER_NOT_READY', failureMessage(s), failureHint(s));
   throw new CliError('E_CLI_WORKER_NOT_READY', `${s.name} is ${s.status}`, `see \`iii worker logs ${s.name}\``);
