@@ -33,6 +33,8 @@ export class SqliteThread {
   private inFlight: InFlight | undefined;
   private nextId = 1;
   private gone = false;
+  /** Set by close(): from then on the thread stays ref'd until it exits. */
+  private closing = false;
   /** False until the thread's first reply: it is still loading. */
   started = false;
   /** Resolves when the thread has ended (closed, crashed or terminated). */
@@ -87,7 +89,10 @@ export class SqliteThread {
     const f = this.inFlight;
     this.inFlight = undefined;
     if (f) clearTimeout(f.timer);
-    this.worker.unref();
+    // After close() the process must stay alive until the thread has exited: a reply to a request still in
+    // flight when close() was called would otherwise unref it while the close is awaited, and a process with
+    // nothing else to do would end with that close (and whoever awaits it) pending.
+    if (!this.closing) this.worker.unref();
     return f;
   }
 
@@ -132,6 +137,7 @@ export class SqliteThread {
   async close(): Promise<void> {
     if (this.gone) return;
     this.gone = true;
+    this.closing = true;
     this.worker.ref();
     this.worker.postMessage('close');
     await this.exited;
