@@ -31,12 +31,11 @@ const ROUNDS = arg('rounds', 2);
 const LOCATION = 'https://example.com/target';
 const SELF = new URL(import.meta.url).pathname;
 
-/** The bare baseline: the same 302 a Linkly redirect produces (location, JSON content type, `{}`). */
+/** The bare baseline: the same 302 a Linkly redirect produces (a location, no body since the handler gives none). */
 async function startBaseline(): Promise<Target> {
   const server = createServer((_req, res) => {
-    const body = '{}';
-    res.writeHead(302, { location: LOCATION, 'content-type': 'application/json', 'content-length': body.length });
-    res.end(body);
+    res.writeHead(302, { location: LOCATION });
+    res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

@@ -74,7 +74,8 @@ function serveBaseline(): void {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"link not found"}');
       return;
     }
-    res.writeHead(302, { location: url, 'content-type': 'application/json' }).end('{}');
+    // As Triad answers a handler's bodiless 302: no body, no content type.
+    res.writeHead(302, { location: url }).end();
     if (wss.clients.size === 0) return;
     const frame = JSON.stringify({
       type: 'stream',
