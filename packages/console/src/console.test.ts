@@ -35,7 +35,7 @@ describe('console module (in-process)', () => {
     try {
       const base = engine.addresses.console;
       assert.ok(base, 'console address published');
-      for (const path of ['/', '/traces', '/traces/abc', '/logs?severity_min=9']) {
+      for (const path of ['/', '/traces', '/traces/abc', '/logs?severity_min=9', '/queues/link.updated']) {
         const r: Response = await fetch(`${base}${path}`);
         assert.equal(r.status, 200, path);
         assert.match(await r.text(), /<title>iii console<\/title>/);

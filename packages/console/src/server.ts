@@ -37,7 +37,8 @@ export interface ConsoleServer {
 
 const SHELL = readFileSync(new URL('./ui/index.html', import.meta.url));
 const PAGES = 'dashboard|workers|functions|triggers|state|streams|queues|config|traces|logs';
-const PAGE_ROUTES = new RegExp(`^/(|${PAGES})(/[^.]*)?$`);
+// Any path below a page is that page (queue, topic and stream names hold dots: /queues/link.updated).
+const PAGE_ROUTES = new RegExp(`^/(|${PAGES})(/.*)?$`);
 
 export async function startConsoleServer(opts: ConsoleServerOptions): Promise<ConsoleServer> {
   const token = resolveToken(opts.host, opts.token, process.env);

@@ -303,6 +303,10 @@ describe('console pages in Chromium', { skip }, () => {
     await page.goto(`${base}/traces?function=${uniqueName('no-such-fn')}`);
     await page.waitForSelector('text=0 traces', WAIT);
 
+    // The link worker's Logger records (Node SDK) carry only a severity number: the column still names the level.
+    await page.goto(`${base}/logs?text=link+worker+ready`);
+    const ready = await page.waitForSelector('tbody tr:has-text("link worker ready")', WAIT);
+    assert.equal(await ready.$eval('td:nth-child(2)', (td) => td.textContent), 'INFO');
     await page.goto(`${base}/logs?text=console+action`);
     await page.waitForSelector('tbody tr:has-text("console action: link::create")', WAIT);
     await page.check('input[name=tail]');

@@ -25,6 +25,16 @@ const LEVELS: Array<[string, string]> = [
   ['13', 'warn+'],
   ['17', 'error'],
 ];
+/**
+ * The level shown: `severity_text`, or, for Node SDK records (which carry only a severity number), the OTel
+ * level that number falls in (as the engine's `log` trigger derives it; the UI bundle cannot import the engine).
+ */
+function levelName(l: Pick<LogRecord, 'severity_number' | 'severity_text'>): string {
+  if (l.severity_text) return l.severity_text;
+  const n = l.severity_number;
+  return n >= 17 ? 'ERROR' : n >= 13 ? 'WARN' : n >= 9 ? 'INFO' : n >= 5 ? 'DEBUG' : 'TRACE';
+}
+
 /** Records kept on screen while tailing. */
 const TAIL_MAX = 500;
 
@@ -100,7 +110,7 @@ export function LogsPage({ route }: { route: Route }) {
         {rows.map((l, n) => (
           <tr key={`${l.timestamp_unix_nano}-${n}`}>
             <td class="mono">{clock(l.timestamp_unix_nano)}</td>
-            <td class={`sev-${l.severity_number}`}>{l.severity_text || l.severity_number}</td>
+            <td class={`sev-${l.severity_number}`}>{levelName(l)}</td>
             <td>{l.service_name}</td>
             <td>{typeof l.body === 'string' ? l.body : short(l.body)}</td>
             <td class="mono dim">{short(l.attributes['log.data'] ?? l.attributes, 200)}</td>
