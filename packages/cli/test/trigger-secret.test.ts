@@ -29,6 +29,6 @@ describe('iii trigger with the engine secret', () => {
     assert.deepEqual(JSON.parse(ok.stdout), { pong: true });
     const refused = await iii(cwd, ['trigger', `${ns}::ping`, '--url', engine.workerUrl, '--timeout-ms', '10000']);
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /AUTH_ERROR/);
+    assert.match(refused.stderr, /^error\[AUTH_ERROR\]: this listener requires the engine secret\n {2}hint: set III_ENGINE_SECRET/);
   });
 });

@@ -77,6 +77,12 @@ export function toTriggerError(err: unknown, fn: string, timeoutMs: number): Cli
       `no response from ${fn} within ${timeoutMs} ms`,
       'raise --timeout-ms, or check the worker that owns the function',
     );
+  if (remote.code === 'AUTH_ERROR')
+    return new CliError(
+      remote.code,
+      remote.message,
+      'set III_ENGINE_SECRET to the engine secret (`npm run start:cluster` prints it; docs/security.md)',
+    );
   return new CliError(remote.code, remote.message);
 }
 
