@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { networkInterfaces } from 'node:os';
 import { describe, it } from 'node:test';
-import { startEngine } from '@triad/engine';
+import { createLogger, startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
 import { createChannel } from 'iii-sdk/helpers';
 import { WebSocket } from 'ws';
@@ -37,6 +37,21 @@ function externalIPv4(): string | undefined {
 }
 
 describe('trusted worker port', () => {
+  it('says in its ready line that it is bound to every interface and needs the secret', async () => {
+    const lines: string[] = [];
+    const logger = createLogger('iii', { level: 'info', sink: (line) => lines.push(line) });
+    const engine = await startEngine({
+      logger,
+      workers: [{ name: 'iii-worker-manager', config: { host: '0.0.0.0', port: 0, secret: SECRET } }],
+    });
+    try {
+      const ready = lines.find((l) => l.includes('listening for workers on'));
+      assert.match(ready ?? '', /listening for workers on ws:\/\/127\.0\.0\.1:\d+ \(bound to 0\.0\.0\.0, secret required\)/);
+    } finally {
+      await engine.stop();
+    }
+  });
+
   it('binds 127.0.0.1 by default: another interface of the same machine is refused', async (t) => {
     const engine = await startEngine({ logLevel: 'warn', workers: [{ name: 'iii-worker-manager', config: { port: 0 } }] });
     try {

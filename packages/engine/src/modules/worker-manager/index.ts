@@ -53,7 +53,13 @@ export const workerManagerModule: EngineModule<WorkerManagerConfig> = {
         const url = await listener.listen();
         ctx.publishAddress('worker', url);
         ctx.publishAddress(ctx.instanceName, url);
-        ctx.log.info(`listening for workers on ${url}${secret === undefined ? '' : ' (secret required)'}`);
+        // The URL is where a local client connects; say so when the socket is bound to every interface.
+        const notes = [
+          config.host === '0.0.0.0' || config.host === '::' ? `bound to ${config.host}` : '',
+          secret === undefined ? '' : 'secret required',
+        ];
+        const note = notes.filter(Boolean).join(', ');
+        ctx.log.info(`listening for workers on ${url}${note ? ` (${note})` : ''}`);
       },
       stop() {
         unprovide();
