@@ -15,6 +15,7 @@ import { checkStatement, firstKeyword, isInsert } from '../../sql-text.ts';
 import type { ExecResult, QueryResult, SqlColumn, SqlParam, SqlRow, SqlStatement } from '../sql-driver.ts';
 import { mapSqliteError } from './errors.ts';
 import { MEMORY } from './path.ts';
+import type { GroupItem, GroupOutcome } from './protocol.ts';
 import type { SqliteDatabase, SqliteStatement } from './types.ts';
 import { fromSqliteCell, toSqliteParam } from './values.ts';
 
@@ -194,6 +195,44 @@ export class SqliteConnection {
     } catch (err) {
       if (db.inTransaction) db.exec('ROLLBACK');
       throw mapSqliteError(err);
+    }
+  }
+
+  /**
+   * Group commit: independent writes in one `BEGIN IMMEDIATE … COMMIT`, so they share one WAL fsync
+   * instead of paying one each. Each runs in its own SAVEPOINT: a failing statement rolls back to it and
+   * gets its own error, the others are unaffected. COMMIT only if the gate settles; nothing is answered
+   * before it. Throws (nothing committed) when SQLite ended the whole transaction or the gate was
+   * cancelled: the lane then runs each statement alone.
+   */
+  group(items: readonly GroupItem[], gate: CommitGate = ALWAYS_COMMIT): GroupOutcome<unknown>[] {
+    this.begin();
+    const db = this.conn();
+    try {
+      const outcomes = items.map((it) => this.savepoint(it));
+      if (!gate.settle()) throw cancelled();
+      db.exec('COMMIT');
+      return outcomes;
+    } catch (err) {
+      throw mapSqliteError(err);
+    } finally {
+      if (db.inTransaction) db.exec('ROLLBACK');
+    }
+  }
+
+  private savepoint(it: GroupItem): GroupOutcome<unknown> {
+    const db = this.conn();
+    db.exec('SAVEPOINT grouped');
+    try {
+      const value = this.runOne(this.prepare(it.sql), it.sql, it.params);
+      db.exec('RELEASE grouped');
+      return { ok: true, value };
+    } catch (err) {
+      // Some errors (SQLITE_FULL, I/O) end the whole transaction: the group as a whole fails then.
+      if (!db.inTransaction) throw err;
+      db.exec('ROLLBACK TO grouped');
+      db.exec('RELEASE grouped');
+      return { ok: false, error: mapSqliteError(err) };
     }
   }
 

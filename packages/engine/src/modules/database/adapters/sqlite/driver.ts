@@ -53,7 +53,7 @@ class SqliteDriver implements SqlDriver {
     const file = sqlitePath(opts.url, opts.baseDir);
     const base = { db: opts.name, file, busyTimeoutMs: opts.pool.acquire_timeout_ms };
     const acquireTimeoutMs = opts.pool.acquire_timeout_ms;
-    this.writer = new Lane({ spec: { ...base, reader: false }, max: 1, acquireTimeoutMs });
+    this.writer = new Lane({ spec: { ...base, reader: false }, max: 1, acquireTimeoutMs, group: true });
     const readers = file === MEMORY ? 0 : Math.min(opts.pool.max - 1, MAX_READERS);
     this.readers = readers > 0 ? new Lane({ spec: { ...base, reader: true }, max: readers, acquireTimeoutMs }) : undefined;
   }

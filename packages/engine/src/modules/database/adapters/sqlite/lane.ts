@@ -9,11 +9,14 @@
 import type { EngineError } from '../../../../core/errors/index.ts';
 import { dbError, driverError } from '../../errors.ts';
 import type { ThreadOp, ThreadReply } from './protocol.ts';
+import { groupOp, groupOutcomes, isTimeout, takeGroup } from './group.ts';
 import { SqliteThread, type ThreadSpec } from './thread-client.ts';
 import { loadThreadSource, threadSource } from './thread-source.ts';
 
-interface Job {
+export interface Job {
   op: ThreadOp;
+  /** Run alone, never grouped (set when the group it was in did not commit). */
+  solo?: boolean;
   timeoutMs: number | undefined;
   owner: string | undefined;
   enqueuedAt: number;
@@ -28,6 +31,8 @@ export interface LaneOptions {
   acquireTimeoutMs: number;
   /** Told when the thread serving a lease is lost (QUERY_TIMEOUT, crash): the lease is void. */
   onLeaseLost?(owner: string): void;
+  /** Group commit (the writer): independent writes waiting together share one transaction (group.ts). */
+  group?: boolean;
 }
 
 export class Lane {
@@ -37,6 +42,8 @@ export class Lane {
   /** The thread a lease is bound to (its connection holds the open transaction). */
   private leaseThread: SqliteThread | undefined;
   private closed = false;
+  /** Groups committed (for tests and stats). */
+  groupsCommitted = 0;
 
   constructor(private readonly opts: LaneOptions) {}
 
@@ -122,6 +129,11 @@ export class Lane {
         job.reject(leaseLost(this.opts.spec.db));
         continue;
       }
+      const group = this.opts.group && this.owner === undefined ? takeGroup(job, this.queue) : [job];
+      if (group.length > 1) {
+        this.runGroup(thread, group);
+        continue;
+      }
       thread.run(job.op, job.timeoutMs).then(
         (reply) => {
           if (job.op.op === 'begin' && 'ok' in reply && reply.ok && job.owner) this.lease(job.owner, thread);
@@ -134,6 +146,41 @@ export class Lane {
         },
       );
     }
+  }
+
+  /** Run `jobs` as one group; each gets its own reply, or goes back to the front to run alone (group.ts). */
+  private runGroup(thread: SqliteThread, jobs: Job[]): void {
+    const timeouts = jobs.map((j) => j.timeoutMs).filter((t): t is number => t !== undefined);
+    const timeoutMs = timeouts.length > 0 ? Math.min(...timeouts) : undefined;
+    for (const j of jobs) clearTimeout(j.timer);
+    thread.run(groupOp(jobs), timeoutMs).then(
+      (reply) => {
+        const outcomes = groupOutcomes(reply, jobs.length);
+        if (outcomes) {
+          this.groupsCommitted++;
+          jobs.forEach((j, i) => j.resolve(outcomes[i] as ThreadReply));
+        } else this.retrySolo(jobs);
+        this.pump();
+      },
+      (err: unknown) => {
+        // QUERY_TIMEOUT means the gate was still open: nothing committed. The members whose own timeout
+        // it was fail with it; the rest run again, alone, with their own timeouts.
+        if (isTimeout(err)) {
+          this.retrySolo(jobs.filter((j) => j.timeoutMs !== timeoutMs));
+          for (const j of jobs) if (j.timeoutMs === timeoutMs) j.reject(err);
+        } else for (const j of jobs) j.reject(err);
+        this.pump();
+      },
+    );
+  }
+
+  private retrySolo(jobs: Job[]): void {
+    const waited = this.opts.acquireTimeoutMs;
+    for (const j of jobs) {
+      j.solo = true;
+      j.timer = setTimeout(() => this.expire(j, waited), waited);
+    }
+    this.queue.unshift(...jobs);
   }
 
   /** A thread can take no more work: drop it (a new one starts on demand); a lease on it is void. */

@@ -9,9 +9,19 @@ export type ThreadOp =
   | { op: 'query'; sql: string; params: readonly SqlParam[] }
   | { op: 'execute'; sql: string; params: readonly SqlParam[] }
   | { op: 'batch'; statements: readonly SqlStatement[] }
+  /** Group commit: independent writes, a SAVEPOINT each, one COMMIT (see lane.ts). */
+  | { op: 'group'; items: readonly GroupItem[] }
   | { op: 'begin' }
   | { op: 'commit' }
   | { op: 'rollback' };
+
+export interface GroupItem {
+  sql: string;
+  params: readonly SqlParam[];
+}
+
+/** One grouped write's own outcome: its result, or its own error (its savepoint was rolled back). */
+export type GroupOutcome<E = WireError> = { ok: true; value: unknown } | { ok: false; error: E };
 
 export type ThreadRequest = ThreadOp & { id: number };
 

@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { SqlParam } from '../sql-driver.ts';
 import { type CommitGate, SqliteConnection } from './connection.ts';
 import { mapSqliteError } from './errors.ts';
-import { GATE_OPEN, GATE_SETTLED, type ThreadData, type ThreadReply, type ThreadRequest } from './protocol.ts';
+import { GATE_OPEN, GATE_SETTLED, type ThreadData, type ThreadReply, type ThreadRequest, type WireError } from './protocol.ts';
 
 const data = workerData as ThreadData;
 const port = parentPort;
@@ -23,6 +23,8 @@ function run(req: ThreadRequest): unknown {
       return conn.execute(req.sql, req.params as SqlParam[], gate);
     case 'batch':
       return conn.batch(req.statements, gate);
+    case 'group':
+      return conn.group(req.items, gate).map((o) => (o.ok ? o : { ok: false, error: toWire(o.error) }));
     case 'begin':
       return conn.begin();
     case 'commit':
@@ -39,9 +41,13 @@ function handle(req: ThreadRequest): ThreadReply {
     gate.settle();
     return { id: req.id, ok: true, value };
   } catch (err) {
-    const e = mapSqliteError(err);
-    return { id: req.id, ok: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } };
+    return { id: req.id, ok: false, error: toWire(err) };
   }
+}
+
+function toWire(err: unknown): WireError {
+  const e = mapSqliteError(err);
+  return { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) };
 }
 
 port.on('message', (req: ThreadRequest | 'close') => {
