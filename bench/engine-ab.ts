@@ -3,14 +3,19 @@
  * on, click processing included) against the engine of this checkout ("after") and of another git ref
  * ("before", checked out into a temporary worktree that shares this checkout's node_modules), in one run
  * with alternating rounds, so both sides see the same machine. The workers are this checkout's in both.
- * Prints req/s and CPU µs per redirect (engine, link worker, all workers) per side and after/before.
+ * Prints req/s and CPU µs per redirect (engine, link worker, all workers) per side and after/before, and
+ * whether click processing kept up on each side: after every run the bench waits until each redirect's
+ * click is in SQL and on the `clicks` stream (catch-up time, click → subscriber latency), and reports the
+ * drain rate (clicks in SQL ÷ (run + catch-up)).
  *
  *   node --import tsx bench/engine-ab.ts [--base main] [--duration 10] [--rounds 3] [--connections 64]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
+import type { IIIClient } from 'iii-sdk';
+import { connect, createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
 import { checkout, shortSha } from './lib/checkout.ts';
 import { descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
@@ -23,7 +28,15 @@ const DURATION_S = Number(arg('duration', '10'));
 const ROUNDS = Number(arg('rounds', '3'));
 const CONNECTIONS = Number(arg('connections', '64'));
 
-type Run = WrkResult & { cpuUsPerRequest: Record<string, number> };
+type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; catchUp?: CatchUp };
+
+/** Clicks per second landing in SQL over the run and its catch-up (the redirect rate when it keeps up). */
+function drainRate(run: Run): number {
+  const c = run.catchUp;
+  if (!c) return Number.NaN;
+  const ms = Number.isNaN(c.sqlMs) ? Number.NaN : c.sqlMs;
+  return c.expected / (DURATION_S + ms / 1000);
+}
 
 function pidsOf(app: Linkly): Record<string, number[]> {
   const engine = app.pid ?? 0;
@@ -64,28 +77,63 @@ async function main(): Promise<void> {
   );
   const base = checkout(BASE);
   const apps: Linkly[] = [];
+  const watchers: ClickWatcher[] = [];
+  const clients: IIIClient[] = [];
   try {
     const before = await boot(base.cli);
     apps.push(before);
     const after = await boot(join(REPO, 'packages/cli/bin/iii.js'));
     apps.push(after);
-    const sides = [
-      { app: before, pids: pidsOf(before), runs: [] as Run[] },
-      { app: after, pids: pidsOf(after), runs: [] as Run[] },
-    ];
-    for (const s of sides) await wrkWithCpu(`${s.app.api}/s/bench`, s.pids, { connections: CONNECTIONS, durationS: 2 });
+    const sides = await Promise.all(
+      [before, after].map(async (app) => {
+        const client = connect(app);
+        clients.push(client);
+        const watcher = await ClickWatcher.start(app.streamUrl, client, 'bench');
+        watchers.push(watcher);
+        return { app, pids: pidsOf(app), runs: [] as Run[], watcher };
+      }),
+    );
+    // Each run is followed by waiting for its clicks, so the next run (either side) starts with no backlog.
+    const run = async (s: (typeof sides)[number], durationS: number): Promise<Run> => {
+      const mark = await s.watcher.mark();
+      const r: Run = await wrkWithCpu(`${s.app.api}/s/bench`, s.pids, { connections: CONNECTIONS, durationS });
+      r.catchUp = await s.watcher.catchUp(mark, r.requests - r.errors, performance.now());
+      return r;
+    };
+    for (const s of sides) await run(s, 2);
     for (let r = 0; r < ROUNDS; r++) {
-      // Alternate which side goes first, so neither always runs right after the other's click backlog.
-      for (const s of r % 2 === 0 ? sides : [...sides].reverse())
-        s.runs.push(await wrkWithCpu(`${s.app.api}/s/bench`, s.pids, { connections: CONNECTIONS, durationS: DURATION_S }));
+      // Alternate which side goes first.
+      for (const s of r % 2 === 0 ? sides : [...sides].reverse()) {
+        const res = await run(s, DURATION_S);
+        s.runs.push(res);
+        if (res.catchUp) console.log(`round ${r + 1} ${s === sides[0] ? 'before' : 'after'}: ${res.throughput.toFixed(0)} req/s, drain ${drainRate(res).toFixed(0)} clicks/s\n${catchUpLine(res.catchUp)}`);
+      }
     }
     console.log(`\nGET /s/:code under wrk, medians of ${ROUNDS} rounds`);
     const b = line('before', sides[0]?.runs ?? []);
     const a = line('after', sides[1]?.runs ?? []);
+    const clicks = (runs: Run[]) => ({
+      drain: median(runs.map(drainRate)),
+      sql: median(runs.map((r) => r.catchUp?.sqlMs ?? Number.NaN)),
+      stream: median(runs.map((r) => r.catchUp?.streamMs ?? Number.NaN)),
+      p99: median(runs.map((r) => r.catchUp?.p99 ?? Number.NaN)),
+    });
+    const cb = clicks(sides[0]?.runs ?? []);
+    const ca = clicks(sides[1]?.runs ?? []);
+    const secs = (ms: number) => (Number.isNaN(ms) ? 'not within 60 s' : `${(ms / 1000).toFixed(2)} s`);
+    for (const [label, c] of [['before', cb], ['after', ca]] as const)
+      console.log(
+        `  ${label.padEnd(8)} clicks: drain ${c.drain.toFixed(0)}/s, all in SQL ${secs(c.sql)} and on the stream ${secs(c.stream)} after the run, click → subscriber p99 ${c.p99.toFixed(0)} ms`,
+      );
+    console.log(
+      `  after/before: click drain rate ${(ca.drain / cb.drain).toFixed(2)}×, catch-up (stream) ${(ca.stream / cb.stream).toFixed(2)}×, p99 ${(ca.p99 / cb.p99).toFixed(2)}×`,
+    );
     console.log(
       `  after/before: throughput ${(a.rps / b.rps).toFixed(2)}×, engine CPU/redirect ${(a.engine / b.engine).toFixed(2)}×, link worker ${(a.link / b.link).toFixed(2)}×, all workers ${(a.workers / b.workers).toFixed(2)}×`,
     );
   } finally {
+    for (const w of watchers) w.stop();
+    for (const c of clients) await c.shutdown();
     for (const app of apps) {
       await app.stop();
       app.remove();

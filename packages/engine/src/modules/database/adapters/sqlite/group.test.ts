@@ -49,7 +49,7 @@ test('a failing statement inside a group gets its own error and the others commi
       exec(lane, "UPDATE t SET v = 'c' WHERE v = 'a'"),
     ]);
     assert.equal(lane.groupsCommitted, 1, 'the five queued writes went as one group');
-    const [first, a, dup, b, missing, upd] = replies.map((r) => r as ThreadReply & { ok: boolean; value?: unknown; error?: { code: string; details?: Record<string, unknown> } });
+    const [first, a, dup, b, missing, upd] = replies.map((r) => r as ThreadReply & { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } });
     for (const r of [first, a, b, upd]) assert.equal(r?.ok, true, JSON.stringify(r));
     assert.equal(dup?.ok, false);
     assert.match(String(dup?.error?.details?.inner_code ?? dup?.error?.message), /CONSTRAINT/);
