@@ -15,8 +15,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IIIClient } from 'iii-sdk';
 import { connect, createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
-import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
 import { checkout, shortSha } from './lib/checkout.ts';
+import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
 import { descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {
@@ -106,7 +106,10 @@ async function main(): Promise<void> {
       for (const s of r % 2 === 0 ? sides : [...sides].reverse()) {
         const res = await run(s, DURATION_S);
         s.runs.push(res);
-        if (res.catchUp) console.log(`round ${r + 1} ${s === sides[0] ? 'before' : 'after'}: ${res.throughput.toFixed(0)} req/s, drain ${drainRate(res).toFixed(0)} clicks/s\n${catchUpLine(res.catchUp)}`);
+        if (res.catchUp)
+          console.log(
+            `round ${r + 1} ${s === sides[0] ? 'before' : 'after'}: ${res.throughput.toFixed(0)} req/s, drain ${drainRate(res).toFixed(0)} clicks/s\n${catchUpLine(res.catchUp)}`,
+          );
       }
     }
     console.log(`\nGET /s/:code under wrk, medians of ${ROUNDS} rounds`);
@@ -121,7 +124,10 @@ async function main(): Promise<void> {
     const cb = clicks(sides[0]?.runs ?? []);
     const ca = clicks(sides[1]?.runs ?? []);
     const secs = (ms: number) => (Number.isNaN(ms) ? 'not within 60 s' : `${(ms / 1000).toFixed(2)} s`);
-    for (const [label, c] of [['before', cb], ['after', ca]] as const)
+    for (const [label, c] of [
+      ['before', cb],
+      ['after', ca],
+    ] as const)
       console.log(
         `  ${label.padEnd(8)} clicks: drain ${c.drain.toFixed(0)}/s, all in SQL ${secs(c.sql)} and on the stream ${secs(c.stream)} after the run, click → subscriber p99 ${c.p99.toFixed(0)} ms`,
       );

@@ -49,14 +49,17 @@ test('a failing statement inside a group gets its own error and the others commi
       exec(lane, "UPDATE t SET v = 'c' WHERE v = 'a'"),
     ]);
     assert.equal(lane.groupsCommitted, 1, 'the five queued writes went as one group');
-    const [first, a, dup, b, missing, upd] = replies.map((r) => r as ThreadReply & { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } });
+    const [first, a, dup, b, missing, upd] = replies.map(
+      (r) =>
+        r as ThreadReply & { ok: boolean; value?: unknown; error?: { code: string; message: string; details?: Record<string, unknown> } },
+    );
     for (const r of [first, a, b, upd]) assert.equal(r?.ok, true, JSON.stringify(r));
     assert.equal(dup?.ok, false);
     assert.match(String(dup?.error?.details?.inner_code ?? dup?.error?.message), /CONSTRAINT/);
     assert.equal(missing?.ok, false);
     assert.match(String(missing?.error?.message), /no such table: missing/);
-    assert.deepEqual((a?.value as { affectedRows: number; lastInsertId: string }).lastInsertId, '2');
-    assert.equal((upd?.value as { affectedRows: number }).affectedRows, 1);
+    assert.deepEqual((a?.value as { lastInsertId?: string } | undefined)?.lastInsertId, '2');
+    assert.equal((upd?.value as { affectedRows?: number } | undefined)?.affectedRows, 1);
     assert.deepEqual(rows(tmp.file, 'SELECT v FROM t ORDER BY id'), [{ v: 'first' }, { v: 'c' }, { v: 'b' }]);
   } finally {
     await lane.close();

@@ -14,7 +14,6 @@
  */
 import { EngineError } from '../../../../core/errors/index.ts';
 import { firstKeyword } from '../../sql-text.ts';
-import type { Job } from './lane.ts';
 import type { GroupOutcome, ThreadOp, ThreadReply } from './protocol.ts';
 
 /** Statements per group at most: bounds the time one group holds the writer and the reply size. */
@@ -22,19 +21,27 @@ export const MAX_GROUP = 64;
 /** Plain row writes only: DDL clears the statement cache and PRAGMA/VACUUM cannot run in a transaction. */
 const GROUPABLE = new Set(['INSERT', 'UPDATE', 'DELETE', 'REPLACE']);
 
-function groupable(job: Job): boolean {
+/** What grouping needs to know of a queued request (lane.ts's Job). */
+export interface Queued {
+  op: ThreadOp;
+  owner: string | undefined;
+  /** Run alone, never grouped (set when the group it was in did not commit). */
+  solo?: boolean;
+}
+
+function groupable(job: Queued): boolean {
   return job.op.op === 'execute' && job.owner === undefined && !job.solo && GROUPABLE.has(firstKeyword(job.op.sql));
 }
 
 /** `first` (already taken off the queue) plus the groupable jobs right behind it, in order. */
-export function takeGroup(first: Job, queue: Job[]): Job[] {
+export function takeGroup<J extends Queued>(first: J, queue: J[]): J[] {
   if (!groupable(first)) return [first];
   let n = 0;
-  while (n < queue.length && n < MAX_GROUP - 1 && groupable(queue[n] as Job)) n++;
+  while (n < queue.length && n < MAX_GROUP - 1 && groupable(queue[n] as J)) n++;
   return [first, ...queue.splice(0, n)];
 }
 
-export function groupOp(jobs: readonly Job[]): ThreadOp {
+export function groupOp(jobs: readonly Queued[]): ThreadOp {
   return {
     op: 'group',
     items: jobs.map((j) => (j.op.op === 'execute' ? { sql: j.op.sql, params: j.op.params } : { sql: '', params: [] })),

@@ -8,17 +8,13 @@
  */
 import type { EngineError } from '../../../../core/errors/index.ts';
 import { dbError, driverError } from '../../errors.ts';
+import { groupOp, groupOutcomes, isTimeout, type Queued, takeGroup } from './group.ts';
 import type { ThreadOp, ThreadReply } from './protocol.ts';
-import { groupOp, groupOutcomes, isTimeout, takeGroup } from './group.ts';
 import { SqliteThread, type ThreadSpec } from './thread-client.ts';
 import { loadThreadSource, threadSource } from './thread-source.ts';
 
-export interface Job {
-  op: ThreadOp;
-  /** Run alone, never grouped (set when the group it was in did not commit). */
-  solo?: boolean;
+interface Job extends Queued {
   timeoutMs: number | undefined;
-  owner: string | undefined;
   enqueuedAt: number;
   resolve(reply: ThreadReply): void;
   reject(err: unknown): void;
@@ -158,7 +154,7 @@ export class Lane {
         const outcomes = groupOutcomes(reply, jobs.length);
         if (outcomes) {
           this.groupsCommitted++;
-          jobs.forEach((j, i) => j.resolve(outcomes[i] as ThreadReply));
+          for (const [i, j] of jobs.entries()) j.resolve(outcomes[i] as ThreadReply);
         } else this.retrySolo(jobs);
         this.pump();
       },
