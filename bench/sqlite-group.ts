@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Lane } from '../packages/engine/src/modules/database/adapters/sqlite/lane.ts';
+import { SqliteLane as Lane } from '@triad/engine/internal';
 import { loadLine } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {

@@ -16,6 +16,7 @@ export { type CronSchedule, nextAfter, parseCron } from './modules/cron/expressi
 export { CronJobs } from './modules/cron/jobs.ts';
 export { createDriver } from './modules/database/adapters/index.ts';
 export type { SqlDialect, SqlDriver } from './modules/database/adapters/sql-driver.ts';
+export { Lane as SqliteLane } from './modules/database/adapters/sqlite/lane.ts';
 export { DEFAULT_POOL, parseDatabaseConfig } from './modules/database/config.ts';
 export { databaseFunctions } from './modules/database/functions.ts';
 export { DatabasePools } from './modules/database/pools.ts';
