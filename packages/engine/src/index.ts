@@ -22,6 +22,7 @@ export { EngineError, type ErrorBody, type ErrorCode, ErrorCodes, toErrorBody } 
 export { ENGINE_VERSION } from './core/version.ts';
 export { defineFunction, type FunctionDefinition, noInput } from './modules/define-function.ts';
 export type * from './modules/module.ts';
+export type { DlqMessage } from './modules/queue/job.ts';
 export type { ConfigErrorEvent, RunningProject, StartProjectOptions } from './project/start-project.ts';
 export type { RunningEngine, StartEngineOptions } from './start-engine.ts';
 export {

@@ -3,19 +3,12 @@
  * counts; one queue's page (`/queues/<name>`) lists its dead letters with their errors and redrives
  * one or all (`iii::queue::redrive_message`, `iii::queue::redrive`) or discards one.
  */
+// A type import: the dead-letter shape `engine::queue::dlq_messages` returns; no engine code reaches the bundle.
+import type { DlqMessage } from '@triad/engine';
 import { fetchResult, useLoad } from '../api.ts';
 import { ActionButton, clock, ErrorBox, Json, Loading, Table } from '../components.tsx';
 import type { Route } from '../router.ts';
 import { queueStats } from './queue-stats.ts';
-
-interface DeadLetter {
-  id: string;
-  payload: unknown;
-  error: string;
-  failed_at: number;
-  function_id: string;
-  attempts: number;
-}
 
 export function QueuesPage({ route }: { route: Route }) {
   return route.rest ? <QueueView name={route.rest} /> : <QueueList />;
@@ -58,7 +51,7 @@ function QueueView({ name }: { name: string }) {
     [name],
     2000,
   );
-  const dlq = useLoad(() => fetchResult<DeadLetter[]>('engine::queue::dlq_messages', { queue: name, limit: 200 }), [name], 2000);
+  const dlq = useLoad(() => fetchResult<DlqMessage[]>('engine::queue::dlq_messages', { queue: name, limit: 200 }), [name], 2000);
   const reload = (): void => {
     stats.reload();
     dlq.reload();
