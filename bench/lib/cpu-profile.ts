@@ -1,5 +1,7 @@
 /** Reading V8 CPU profiles (.cpuprofile) written by bench/lib/cpu-profile-preload.mjs: self time by area and by function. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const PRELOAD = new URL('./cpu-profile-preload.mjs', import.meta.url).pathname;
 
@@ -10,7 +12,7 @@ export function profiledEnv(dir: string): Record<string, string> {
 
 interface Node {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
   children?: number[];
 }
@@ -70,6 +72,27 @@ export function summarise(p: Profile, top: number): string[] {
   ];
 }
 
+/** A profile with frames of bundled code (the `iii` bundle, packages/cli/bin/bundle.js) mapped back to the .ts sources. */
 export function readProfile(file: string): Profile {
-  return JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  const maps = new Map<string, SourceMap | undefined>();
+  for (const n of p.nodes) {
+    const f = n.callFrame;
+    if (!f.url.startsWith('file://') || !f.url.endsWith('.js')) continue;
+    if (!maps.has(f.url)) maps.set(f.url, sourceMapOf(fileURLToPath(f.url)));
+    const entry = maps.get(f.url)?.findEntry(f.lineNumber, f.columnNumber);
+    if (!entry || !('originalSource' in entry)) continue;
+    f.url = entry.originalSource.startsWith('file:') ? entry.originalSource : pathToFileURL(entry.originalSource).href;
+    f.lineNumber = entry.originalLine;
+  }
+  return p;
+}
+
+function sourceMapOf(js: string): SourceMap | undefined {
+  const map = `${js}.map`;
+  if (!existsSync(map)) return undefined;
+  const payload = JSON.parse(readFileSync(map, 'utf8'));
+  // Sources are relative to the map's folder.
+  payload.sources = payload.sources.map((s: string) => new URL(s, pathToFileURL(map)).href);
+  return new SourceMap(payload);
 }

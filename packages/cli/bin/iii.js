@@ -1,6 +1,15 @@
 #!/usr/bin/env node
-// The `iii` binary. Sources are TypeScript run through tsx's loader, so no build step is needed.
-import { register } from 'tsx/esm/api';
+// The `iii` binary. Sources are TypeScript: they run as a cached esbuild bundle (bundle.js, rebuilt when a
+// source changed), or through tsx's loader when that is not possible. Either way no build step is needed.
+import { bundledEntry } from './bundle.js';
 
-register();
-await import('../src/main.ts');
+const entry = await bundledEntry();
+if (entry) {
+  // Stack traces point at the .ts sources (as they do under tsx).
+  process.setSourceMapsEnabled(true);
+  await import(entry);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}
