@@ -74,4 +74,37 @@ describe('observability: tracer service', () => {
     assert.match(span.traceId, /^[0-9a-f]{32}$/);
     span.end();
   });
+
+  it('call span attributes: function ids, then baggage (a baggage entry named like one replaces it in place), on every call', async () => {
+    const fn = uniqueName('state::get');
+    const baggage = 'tenant=acme%20corp;prop=1, iii.function.id=overridden ,empty';
+    const traceIds = [hex(16), hex(16)];
+    // The same baggage twice: the second call reads the first one's parsed entries.
+    for (const traceId of traceIds)
+      tracer()
+        .startCallSpan(fn, { traceparent: `00-${traceId}-${hex(8)}-01`, baggage })!
+        .end();
+    for (const traceId of traceIds) {
+      const [root] = await treeOf(engine, traceId);
+      assert.deepEqual(root!.attributes, [
+        ['function_id', fn],
+        ['iii.function.id', 'overridden'],
+        ['tenant', 'acme corp'],
+      ]);
+    }
+  });
+
+  it('parents sent upper-case or padded are normalised; all-zero ids and version ff are not parents', () => {
+    const traceId = hex(16);
+    const spanId = hex(8);
+    const padded = tracer().startSpan('normalised', { parent: `  00-${traceId.toUpperCase()}-${spanId.toUpperCase()}-01 ` });
+    assert.equal(padded.traceId, traceId);
+    padded.end();
+    for (const parent of [`00-${'0'.repeat(32)}-${spanId}-01`, `00-${traceId}-${'0'.repeat(16)}-01`, `ff-${traceId}-${spanId}-01`]) {
+      const span = tracer().startSpan('not a parent', { parent });
+      assert.notEqual(span.traceId, traceId, parent);
+      assert.equal(tracer().startCallSpan('state::get', { traceparent: parent }), undefined, parent);
+      span.end();
+    }
+  });
 });

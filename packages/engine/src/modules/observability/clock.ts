@@ -43,10 +43,15 @@ export interface TraceContext {
 
 const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
 /** Parse a `traceparent` header value; undefined for malformed, all-zero or version `ff` values. */
 export function parseTraceparent(value: string | undefined): TraceContext | undefined {
-  const m = value === undefined ? null : TRACEPARENT.exec(value.trim().toLowerCase());
-  if (!m || m[1] === 'ff' || /^0+$/.test(m[2]!) || /^0+$/.test(m[3]!)) return undefined;
+  if (value === undefined) return undefined;
+  // SDKs send it trimmed and lower-case: normalised only when the value as sent does not match.
+  const m = TRACEPARENT.exec(value) ?? TRACEPARENT.exec(value.trim().toLowerCase());
+  if (!m || m[1] === 'ff' || m[2] === ZERO_TRACE || m[3] === ZERO_SPAN) return undefined;
   return { traceId: m[2]!, spanId: m[3]!, sampled: (Number.parseInt(m[4]!, 16) & 1) === 1 };
 }
 

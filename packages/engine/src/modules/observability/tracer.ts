@@ -1,11 +1,11 @@
 /** The `tracer` service: engine-made spans, stored in the same span store as SDK spans. */
 
-import type { SpanHandle, SpanKind, StartSpanOptions, Tracer } from '../../core/telemetry.ts';
+import type { SpanHandle, SpanKind, Tracer } from '../../core/telemetry.ts';
 import type { AttrValue } from '../../protocol/otel-frames.ts';
-import { formatTraceparent, newSpanId, newTraceId, nowNanos, parseBaggage, parseTraceparent } from './clock.ts';
+import { formatTraceparent, newSpanId, newTraceId, nowNanos, parseBaggage, parseTraceparent, type TraceContext } from './clock.ts';
 import type { ObservabilityConfig } from './config.ts';
 import type { ObservabilityHub } from './hub.ts';
-import { attrString, type SpanRecord } from './records.ts';
+import { attrString, type SpanRecord, type StringPairs } from './records.ts';
 
 const KINDS: Record<SpanKind, number> = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 
@@ -13,20 +13,18 @@ const KINDS: Record<SpanKind, number> = { internal: 1, server: 2, client: 3, pro
 const UNTRACED = /^engine::(log|logs|traces|metrics|health|baggage|sampling|alerts|rollups)::/;
 
 export function createTracer(hub: ObservabilityHub, engineVersion: string): Tracer {
-  const startSpan = (name: string, opts: StartSpanOptions = {}): SpanHandle => {
-    const parent = parseTraceparent(opts.parent);
-    const traceId = parent?.traceId ?? newTraceId();
+  const open = (name: string, parent: TraceContext | undefined, attributes: StringPairs, kind: SpanKind | undefined): SpanHandle => {
     const sampled = decideSampled(hub.config, name, parent?.sampled);
     const span: SpanRecord = {
-      traceId,
+      traceId: parent?.traceId ?? newTraceId(),
       spanId: newSpanId(),
       parentSpanId: parent?.spanId ?? null,
       name,
-      kind: KINDS[opts.kind ?? 'internal'],
+      kind: KINDS[kind ?? 'internal'],
       start: nowNanos(),
       end: 0n,
       status: 'unset',
-      attributes: Object.entries(opts.attributes ?? {}).map(([k, v]) => [k, attrString(v)]),
+      attributes,
       serviceName: hub.config.service_name,
       events: [],
       links: [],
@@ -35,46 +33,87 @@ export function createTracer(hub: ObservabilityHub, engineVersion: string): Trac
       flags: sampled ? 1 : 0,
     };
     if (sampled && hub.config.live_spans) hub.addSpans([{ ...span, pending: true }]);
-    return handle(hub, span, sampled);
+    return new EngineSpan(hub, span, sampled);
   };
   return {
-    startSpan,
+    startSpan: (name, opts = {}) => open(name, parseTraceparent(opts.parent), pairsOf(opts.attributes), opts.kind),
     startCallSpan(functionId, call) {
-      if (!parseTraceparent(call.traceparent) || UNTRACED.test(functionId)) return undefined;
-      const attributes: Record<string, AttrValue> = { function_id: functionId, 'iii.function.id': functionId };
-      for (const [k, v] of Object.entries(parseBaggage(call.baggage))) attributes[k] = v;
-      return startSpan(`call ${functionId}`, { parent: call.traceparent, attributes, kind: 'internal' });
+      const parent = parseTraceparent(call.traceparent);
+      if (!parent || UNTRACED.test(functionId)) return undefined;
+      const attributes: StringPairs = [
+        ['function_id', functionId],
+        ['iii.function.id', functionId],
+      ];
+      // Baggage entries become attributes; one named like ours replaces it in place (as keys of one object would).
+      for (const [k, v] of baggageEntries(call.baggage)) {
+        const at = attributes.findIndex(([ak]) => ak === k);
+        if (at >= 0) attributes[at] = [k, v];
+        else attributes.push([k, v]);
+      }
+      return open(`call ${functionId}`, parent, attributes, 'internal');
     },
   };
 }
 
-function handle(hub: ObservabilityHub, span: SpanRecord, sampled: boolean): SpanHandle {
-  let ended = false;
-  return {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    traceparent: formatTraceparent(span.traceId, span.spanId, sampled),
-    sampled,
-    setAttribute(k: string, v: AttrValue) {
-      const s = attrString(v);
-      const at = span.attributes.findIndex(([ak]) => ak === k);
-      if (at >= 0) span.attributes[at] = [k, s];
-      else span.attributes.push([k, s]);
-    },
-    setStatus(status, description) {
-      span.status = status;
-      span.statusDescription = description;
-    },
-    addEvent(name, attributes = {}) {
-      span.events.push({ name, time: nowNanos(), attributes: Object.entries(attributes).map(([k, v]) => [k, attrString(v)]) });
-    },
-    end() {
-      if (ended) return;
-      ended = true;
-      span.end = nowNanos();
-      if (sampled) hub.addSpans([{ ...span }]);
-    },
-  };
+function pairsOf(attributes: Record<string, AttrValue> | undefined): StringPairs {
+  const out: StringPairs = [];
+  if (attributes) for (const k in attributes) out.push([k, attrString(attributes[k] as AttrValue)]);
+  return out;
+}
+
+// Callers send the same baggage on call after call: its entries are parsed once per distinct value.
+let lastBaggage: string | undefined;
+let lastEntries: Array<[string, string]> = [];
+
+function baggageEntries(value: string | undefined): Array<[string, string]> {
+  if (value === undefined || value === '') return [];
+  if (value !== lastBaggage) {
+    lastEntries = Object.entries(parseBaggage(value));
+    lastBaggage = value;
+  }
+  return lastEntries;
+}
+
+/** A class rather than an object of closures: one allocation per span instead of six. */
+class EngineSpan implements SpanHandle {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceparent: string;
+  private ended = false;
+
+  constructor(
+    private readonly hub: ObservabilityHub,
+    private readonly span: SpanRecord,
+    readonly sampled: boolean,
+  ) {
+    this.traceId = span.traceId;
+    this.spanId = span.spanId;
+    this.traceparent = formatTraceparent(span.traceId, span.spanId, sampled);
+  }
+
+  setAttribute(k: string, v: AttrValue): void {
+    const s = attrString(v);
+    const attributes = this.span.attributes;
+    const at = attributes.findIndex(([ak]) => ak === k);
+    if (at >= 0) attributes[at] = [k, s];
+    else attributes.push([k, s]);
+  }
+
+  setStatus(status: 'ok' | 'error', description?: string): void {
+    this.span.status = status;
+    this.span.statusDescription = description;
+  }
+
+  addEvent(name: string, attributes: Record<string, AttrValue> = {}): void {
+    this.span.events.push({ name, time: nowNanos(), attributes: pairsOf(attributes) });
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.span.end = nowNanos();
+    if (this.sampled) this.hub.addSpans([{ ...this.span }]);
+  }
 }
 
 /**
