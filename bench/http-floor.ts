@@ -8,7 +8,8 @@
  *
  *   node --import tsx bench/http-floor.ts [--duration 10] [--connections 64] [--rounds 3] [--profile] [--base main]
  *
- * `--profile` also prints where the engine's CPU went over its first measured round (V8 CPU profile).
+ * `--profile` also prints where the engine's and the bridge's CPU went over one more round each (V8 CPU profiles); with
+ * `KEEP_PROFILE=1` the .cpuprofile files are kept (its path is printed) for a closer look.
  * `--base <git ref>` adds that ref's engine as a third side (before/after in the same run).
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -87,7 +88,12 @@ async function startEngineProcess(cli: string, dir: string): Promise<{ child: Ch
   return { child, worker: `ws://127.0.0.1:${wsPort}`, http: `http://127.0.0.1:${httpPort}` };
 }
 
-/** The minimal bridge: one WebSocket (the worker connects to it), one frame per request, no tracing, no checks. */
+/**
+ * The minimal bridge: one WebSocket (the worker connects to it), one frame per request, no tracing, no checks.
+ * The frame carries the request object a function is given (workers.md §1.3: query params, path params,
+ * headers, registered path, method, body, trigger) so the worker sees the same request on both sides; only
+ * the two channel refs are left out (streaming is Triad's own work, and counted against it).
+ */
 function bridgeProcess(): void {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
   const pending = new Map<string, ServerResponse>();
@@ -103,17 +109,21 @@ function bridgeProcess(): void {
       res.writeHead(m.result?.status_code ?? 200, m.result?.headers ?? {}).end();
     });
   });
+  const trigger = { type: 'http', path: '/s/:code', method: 'GET' };
   const http = createServer((req, res) => {
     if (!worker) return void res.writeHead(503).end();
     const id = String(++seq);
     pending.set(id, res);
-    const code = /^\/s\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const code = /^\/s\/([^/?]+)/.exec(url)?.[1] ?? '';
+    const query_params = q < 0 ? {} : Object.fromEntries(new URLSearchParams(url.slice(q + 1)));
     worker.send(
       JSON.stringify({
         type: 'invokefunction',
         invocation_id: id,
         function_id: FUNCTION_ID,
-        data: { path_params: { code }, method: req.method, headers: req.headers },
+        data: { query_params, path_params: { code }, headers: req.headers, path: trigger.path, method: req.method, body: null, trigger },
       }),
     );
   });
@@ -136,19 +146,21 @@ interface Side {
 }
 
 function spawnRole(role: string, ...args: string[]): ChildProcess {
-  return fork(SELF, [role, ...args], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const env = { ...process.env, ...(PROFILE && role === '--bridge' ? profiledEnv(PROFILE) : {}) };
+  return fork(SELF, [role, ...args], { execArgv: ['--import', 'tsx'], stdio: 'inherit', env });
 }
 
-/** One wrk run on the engine with its CPU profile on; prints the summary. */
-async function profileEngine(side: Side, dir: string): Promise<void> {
-  const pid = side.pids.engine?.[0] ?? 0;
+/** One wrk run on a side with the CPU profile of its engine (or bridge) on; prints the summary. */
+async function profileSide(side: Side, dir: string): Promise<void> {
+  const role = side.pids.engine ? 'engine' : 'bridge';
+  const pid = side.pids[role]?.[0] ?? 0;
   process.kill(pid, 'SIGUSR2');
   const run = await wrkWithCpu(side.url, side.pids, { connections: CONNECTIONS, durationS: DURATION_S });
   process.kill(pid, 'SIGUSR2');
   const file = join(dir, `${pid}.cpuprofile`);
   for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 100));
   console.log(`
-engine profile over one round (${run.throughput.toFixed(0)} req/s, engine ${run.cpuUsPerRequest.engine?.toFixed(0)} µs/request):`);
+${side.name} ${role} profile over one round (${run.throughput.toFixed(0)} req/s, ${role} ${run.cpuUsPerRequest[role]?.toFixed(0)} µs/request):`);
   for (const l of summarise(readProfile(file), 25)) console.log(l);
 }
 
@@ -234,7 +246,7 @@ async function main(): Promise<void> {
         runs.get(s.name)?.push(run);
       }
     }
-    if (PROFILE) await profileEngine(sides[0] as Side, PROFILE);
+    if (PROFILE) for (const s of sides.slice(0, 2)) await profileSide(s, PROFILE);
     const t = median(runs.get('triad') ?? []);
     const b = median(runs.get('bridge') ?? []);
     report(`GET /s/:code → raw worker → 302, median of ${ROUNDS} rounds (goal: ≥ 0.8× the bridge)`, t, b, {
@@ -261,7 +273,8 @@ async function main(): Promise<void> {
       if (s.dir) rmSync(s.dir, { recursive: true, force: true });
     }
     base?.remove();
-    if (PROFILE) rmSync(PROFILE, { recursive: true, force: true });
+    if (PROFILE && !process.env.KEEP_PROFILE) rmSync(PROFILE, { recursive: true, force: true });
+    else if (PROFILE) console.log(`profile kept in ${PROFILE}`);
   }
   console.log(loadLine());
 }

@@ -72,6 +72,34 @@ describe('channels (engine-held ends)', () => {
     }
   });
 
+  it('gives UUID v4 shaped ids and keys, unique ids, keys that differ per channel', () => {
+    const hub = new ChannelHub();
+    const other = new ChannelHub();
+    try {
+      const v4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+      const made = Array.from({ length: 600 }, () => hub.create());
+      for (const ch of made) {
+        assert.match(ch.id, v4);
+        assert.match(ch.key, v4);
+        assert.deepEqual(ch.readerRef, { channel_id: ch.id, access_key: ch.key, direction: 'read' });
+        assert.deepEqual(ch.writerRef, { channel_id: ch.id, access_key: ch.key, direction: 'write' });
+      }
+      assert.equal(new Set(made.map((c) => c.id)).size, made.length);
+      assert.equal(new Set(made.map((c) => c.key)).size, made.length, 'keys come from the random pool, refilled as it runs out');
+      const foreign = other.create();
+      assert.notEqual(foreign.id.slice(0, 24), made[0]?.id.slice(0, 24), 'each engine has its own id prefix');
+      foreign.destroy();
+      assert.equal(hub.recentlyClosed(foreign.id, foreign.key), false, "another hub's finished channel is unknown here");
+      const live = made[1] as (typeof made)[number];
+      assert.equal(hub.recentlyClosed(live.id, live.key), false, 'a live channel is not a tombstone');
+      live.destroy();
+      assert.equal(hub.recentlyClosed(live.id, live.key), true);
+    } finally {
+      hub.close();
+      other.close();
+    }
+  });
+
   it('wakes an engine-side reader when the channel is destroyed', async () => {
     const hub = new ChannelHub();
     try {

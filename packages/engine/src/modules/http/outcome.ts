@@ -50,35 +50,39 @@ function ended(): AsyncIterator<ChannelItem> {
   return { next: async () => ({ done: true, value: undefined }) };
 }
 
-type Settled = { src: 'result'; value: unknown } | { src: 'error'; error: unknown } | { src: 'stream'; stream: StreamedReply };
-
-export async function awaitOutcome(invocation: Promise<unknown>, response: EngineChannel, log: Logger): Promise<Outcome> {
-  const fromInvoke = invocation.then(
-    (value): Settled => ({ src: 'result', value }),
-    (error: unknown): Settled => ({ src: 'error', error }),
-  );
-  // Read only once the handler writes to (or ends) the channel: most handlers just return a result. A channel
-  // that fails (destroyed mid-read) counts as ended: the head is sent with what we have.
-  const fromStream = new Promise<void>((resolve) => response.onActivity(resolve)).then(() => streamHead(response, log));
-  const fromStreamSettled = fromStream.then(
-    (stream): Settled => ({ src: 'stream', stream }),
-    (): Settled => ({ src: 'stream', stream: { status: 200, headers: [], first: undefined, rest: ended() } }),
-  );
-  const first = await Promise.race([fromInvoke, fromStreamSettled]);
-  if (first.src === 'stream') {
-    // The handler may still fail later; the head is already decided, so that is only logged.
-    void fromInvoke.then((s) => {
-      if (s.src === 'error') log.debug('http handler failed after its streamed response began', { error: toErrorBody(s.error) });
+/**
+ * One promise and a few callbacks per request (the hot path of every HTTP trigger): the result settles it
+ * unless the stream's head was decided first; the channel is read only once the handler writes to (or
+ * ends) it, since most handlers just return a result.
+ */
+export function awaitOutcome(invocation: Promise<unknown>, response: EngineChannel, log: Logger): Promise<Outcome> {
+  return new Promise<Outcome>((resolve) => {
+    let decided = false;
+    const decide = (o: Outcome): void => {
+      decided = true;
+      resolve(o);
+    };
+    invocation.then(
+      (value) => {
+        // A null result: the handler answers through the response channel (e.g. the `http()` helper).
+        if (!decided && value !== null && value !== undefined) decide({ kind: 'buffered', reply: replyFromResult(value, log) });
+      },
+      (error: unknown) => {
+        if (decided) {
+          // Only a streamed head can be decided before the invocation settles; it is out, so this is only logged.
+          log.debug('http handler failed after its streamed response began', { error: toErrorBody(error) });
+          return;
+        }
+        const body = toErrorBody(error);
+        decide({ kind: 'buffered', reply: errorReply(500, body.code, body.message) });
+      },
+    );
+    response.onActivity(() => {
+      // A channel that fails (destroyed mid-read) counts as ended: the head is sent with what we have.
+      streamHead(response, log).then(
+        (stream) => decided || decide({ kind: 'stream', stream }),
+        () => decided || decide({ kind: 'stream', stream: { status: 200, headers: [], first: undefined, rest: ended() } }),
+      );
     });
-    return { kind: 'stream', stream: first.stream };
-  }
-  if (first.src === 'error') {
-    const body = toErrorBody(first.error);
-    return { kind: 'buffered', reply: errorReply(500, body.code, body.message) };
-  }
-  if (first.value !== null && first.value !== undefined) return { kind: 'buffered', reply: replyFromResult(first.value, log) };
-  // No result: the handler answers through the response channel (e.g. the `http()` helper).
-  const streamed = await fromStreamSettled;
-  if (streamed.src !== 'stream') throw new Error('unreachable');
-  return { kind: 'stream', stream: streamed.stream };
+  });
 }

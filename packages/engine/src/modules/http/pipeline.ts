@@ -7,17 +7,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, toErrorBody } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
-import type { EngineApi, EngineChannel } from '../module.ts';
+import type { EngineApi, EngineChannel, InvokeOptions } from '../module.ts';
 import { bodyModeOf, type ParsedBody, parseBody, readBody } from './body.ts';
 import type { HttpConfig } from './config.ts';
 import type { CorsPolicy } from './cors.ts';
 import { middlewareTimeoutReply, runCondition, runMiddleware } from './gates.ts';
 import { awaitOutcome } from './outcome.ts';
-import { conditionPayloadOf, headersOf, queryParamsOf, type RequestBase, type RouteTarget, splitTarget } from './request.ts';
+import { conditionPayloadOf, handlerPayloadOf, headersOf, queryParamsOf, type RequestBase, type RouteTarget } from './request.ts';
 import { errorReply, type HttpReply } from './response.ts';
 import type { Router } from './router.ts';
 import { sendReply, sendStream } from './send.ts';
-import { startRequestSpan } from './tracing.ts';
+import { type RequestSpan, startRequestSpan } from './tracing.ts';
 
 /** Everything a request needs from its module instance; `config` may change between requests. */
 export interface PipelineDeps {
@@ -32,19 +32,37 @@ export interface PipelineDeps {
 
 const CHUNK = 64 * 1024;
 
-/** Per-request state shared with the timeout. */
+/**
+ * Per-request state shared with the timeout and the response's `close`: one listener per request ends
+ * the timer, the channels and the span together (a `once` listener each cost a wrapper and a closure).
+ */
 class RequestState {
   phase: 'middleware' | 'other' = 'other';
   finished = false;
   readonly deadline: number;
-  readonly channels: EngineChannel[] = [];
+  requestChannel: EngineChannel | undefined;
+  responseChannel: EngineChannel | undefined;
+  timer: NodeJS.Timeout | undefined;
+  span: RequestSpan | undefined;
   /** Trace context handed to every function this request invokes. */
-  trace: { traceparent?: string; baggage?: string } = {};
-  constructor(timeoutMs: number) {
+  trace: InvokeOptions = {};
+  constructor(
+    timeoutMs: number,
+    readonly res: ServerResponse,
+    readonly corsHeaders: Array<[string, string]>,
+  ) {
     this.deadline = Date.now() + timeoutMs;
   }
   remaining(): number {
     return this.deadline - Date.now();
+  }
+  /** The response closed (sent, or the client went away). */
+  closed(): void {
+    clearTimeout(this.timer);
+    this.finished = true;
+    this.requestChannel?.destroy();
+    this.responseChannel?.destroy();
+    this.span?.end(this.res.statusCode);
   }
 }
 
@@ -54,7 +72,10 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   if (cors.isPreflight(method, req.headers))
     return sendReply(res, { status: 200, headers: [], body: Buffer.alloc(0) }, cors.preflight(req.headers));
   const corsHeaders = cors.actual(req.headers);
-  const { path, query } = splitTarget(req.url ?? '/');
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q + 1);
   const match = deps.router.match(method, path);
   if (match.kind === 'not_found') return sendReply(res, errorReply(404, 'NOT_FOUND', 'Not Found'), corsHeaders);
   if (match.kind === 'method_not_allowed') {
@@ -65,18 +86,14 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
     );
     return sendReply(res, reply, [...corsHeaders, ['allow', match.allowed.join(', ')]]);
   }
-  const state = new RequestState(deps.config().default_timeout);
-  const timer = setTimeout(() => onTimeout(state, res, corsHeaders), state.remaining());
-  res.once('close', () => {
-    clearTimeout(timer);
-    state.finished = true;
-    for (const ch of state.channels) ch.destroy();
-  });
+  const state = new RequestState(deps.config().default_timeout, res, corsHeaders);
+  state.timer = setTimeout(() => onTimeout(state), state.remaining());
+  res.on('close', () => state.closed());
   const base: RequestBase = { path_params: match.params, query_params: queryParamsOf(query), headers: headersOf(req.headers), method };
-  const span = startRequestSpan(deps.engine, req, res, match.route.value, path, query);
-  state.trace = traceOf(base.headers, span?.traceparent);
+  state.span = startRequestSpan(deps.engine, req, match.route.value, path, query);
+  state.trace = traceOf(base.headers, state.span?.traceparent);
   try {
-    await serveRoute(deps, state, match.route.value, base, req, res, corsHeaders);
+    await serveRoute(deps, state, match.route.value, base, req);
   } catch (err) {
     // Usually the client went away (aborted upload, closed tab): nobody is left to answer.
     if (state.finished || res.headersSent) return deps.log.debug('http request ended early', { error: toErrorBody(err) });
@@ -85,11 +102,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   }
 }
 
-function onTimeout(state: RequestState, res: ServerResponse, corsHeaders: Array<[string, string]>): void {
-  if (res.headersSent) return;
+function onTimeout(state: RequestState): void {
+  if (state.res.headersSent) return;
   // Middleware has its own coded answer; the whole-request timeout answers with an empty body, as the reference does.
   const reply: HttpReply = state.phase === 'middleware' ? middlewareTimeoutReply() : { status: 504, headers: [], body: Buffer.alloc(0) };
-  sendReply(res, reply, corsHeaders);
+  sendReply(state.res, reply, state.corsHeaders);
   state.finished = true;
 }
 
@@ -99,17 +116,14 @@ async function serveRoute(
   target: RouteTarget,
   base: RequestBase,
   req: IncomingMessage,
-  res: ServerResponse,
-  corsHeaders: Array<[string, string]>,
 ): Promise<void> {
   // Each gate is awaited only when configured: an `await` per empty gate is a microtask per request.
-  const reply = replier(deps, state, target, res, corsHeaders);
   const globalMw = deps.globalMiddleware();
   if (globalMw.length > 0) {
     state.phase = 'middleware';
     const early = await runMiddleware(deps.engine, globalMw, base, () => state.remaining(), state.trace);
     state.phase = 'other';
-    if (early) return reply(early);
+    if (early) return reply(deps, state, target, early);
     if (state.finished) return;
   }
 
@@ -125,61 +139,57 @@ async function serveRoute(
       // Discard the rest rather than close: closing a socket with unread input sends a TCP reset,
       // which can destroy the 413 before the client reads it.
       req.resume();
-      return reply(errorReply(413, err.code, err.message));
+      return reply(deps, state, target, errorReply(413, err.code, err.message));
     }
-    if (err instanceof EngineError && err.code === 'E_HTTP_FORM_LIMIT') return reply(errorReply(413, err.code, err.message));
-    if (err instanceof EngineError) return reply(errorReply(400, err.code, err.message));
+    if (err instanceof EngineError && err.code === 'E_HTTP_FORM_LIMIT')
+      return reply(deps, state, target, errorReply(413, err.code, err.message));
+    if (err instanceof EngineError) return reply(deps, state, target, errorReply(400, err.code, err.message));
     throw err;
   }
   if (state.finished) return;
 
-  const payload = conditionPayloadOf(base, target, parsed);
   if (target.conditionFunctionId !== undefined) {
+    const payload = conditionPayloadOf(base, target, parsed);
     const condition = await runCondition(deps.engine, target.conditionFunctionId, payload, () => state.remaining(), state.trace);
-    if (condition) return reply(condition);
+    if (condition) return reply(deps, state, target, condition);
   }
   if (target.middlewareFunctionIds.length > 0) {
     state.phase = 'middleware';
     const routeEarly = await runMiddleware(deps.engine, target.middlewareFunctionIds, base, () => state.remaining(), state.trace);
     state.phase = 'other';
-    if (routeEarly) return reply(routeEarly);
+    if (routeEarly) return reply(deps, state, target, routeEarly);
     if (state.finished) return;
   }
 
   const requestChannel = deps.engine.channels.create();
   const responseChannel = deps.engine.channels.create();
-  state.channels.push(requestChannel, responseChannel);
+  state.requestChannel = requestChannel;
+  state.responseChannel = responseChannel;
   if (mode === 'none') requestChannel.end();
   else void feedRequestChannel(requestChannel, mode === 'stream' ? req : raw);
-  const invocation = deps.engine.invoke(
-    target.functionId,
-    { ...payload, request_body: requestChannel.readerRef, response: responseChannel.writerRef },
+  const payload = handlerPayloadOf(base, target, parsed, requestChannel.readerRef, responseChannel.writerRef);
+  const invocation = deps.engine.invoke(target.functionId, payload, {
+    metadata: target.metadata,
     // The outer timer answers 504 first; this later bound only frees the engine's waiter.
-    { metadata: target.metadata, timeoutMs: state.remaining() + 1000, ...state.trace },
-  );
+    timeoutMs: state.remaining() + 1000,
+    traceparent: state.trace.traceparent,
+    baggage: state.trace.baggage,
+  });
   const outcome = await awaitOutcome(invocation, responseChannel, deps.log);
   if (state.finished) return;
-  if (outcome.kind === 'buffered') return reply(outcome.reply);
+  if (outcome.kind === 'buffered') return reply(deps, state, target, outcome.reply);
   // Not awaited: the request is done (and its concurrency permit freed) once the head is out, as in
   // the reference; long streams such as server-sent events must not starve other requests.
-  void sendStream(res, outcome.stream, corsHeaders).catch((err: unknown) => {
+  void sendStream(state.res, outcome.stream, state.corsHeaders).catch((err: unknown) => {
     deps.log.warn('streamed http response failed', { error: toErrorBody(err) });
-    res.destroy();
+    state.res.destroy();
   });
 }
 
-/** Sends a buffered reply unless the request already finished (a returned arrow: no per-request `__name`). */
-function replier(
-  deps: PipelineDeps,
-  state: RequestState,
-  target: RouteTarget,
-  res: ServerResponse,
-  corsHeaders: Array<[string, string]>,
-): (r: HttpReply) => void {
-  return (r) => {
-    if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
-    if (!state.finished) sendReply(res, r, corsHeaders);
-  };
+/** Sends a buffered reply unless the request already finished. */
+function reply(deps: PipelineDeps, state: RequestState, target: RouteTarget, r: HttpReply): void {
+  if (r.errorId) deps.log.warn('http request answered with an error', { status: r.status, error_id: r.errorId, path: target.path });
+  if (!state.finished) sendReply(state.res, r, state.corsHeaders);
 }
 
 /** The raw body goes to the `request_body` channel: buffered bytes in ≤64 KiB items, or the live request stream. */
@@ -198,10 +208,10 @@ async function feedRequestChannel(channel: EngineChannel, source: Buffer | Incom
 }
 
 /** Our request span is the parent when tracing is on; otherwise the caller's own context passes through. */
-function traceOf(headers: Record<string, string>, spanParent: string | undefined): { traceparent?: string; baggage?: string } {
+function traceOf(headers: Record<string, string>, spanParent: string | undefined): InvokeOptions {
+  const trace: InvokeOptions = {};
   const traceparent = spanParent ?? headers.traceparent;
-  return {
-    ...(traceparent ? { traceparent } : {}),
-    ...(headers.baggage ? { baggage: headers.baggage } : {}),
-  };
+  if (traceparent) trace.traceparent = traceparent;
+  if (headers.baggage) trace.baggage = headers.baggage;
+  return trace;
 }

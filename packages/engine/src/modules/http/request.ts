@@ -19,12 +19,6 @@ export interface RouteTarget {
   metadata?: unknown;
 }
 
-/** `/s/abc?x=1` → `{ path: '/s/abc', query: 'x=1' }` without building a URL object. */
-export function splitTarget(url: string): { path: string; query: string } {
-  const q = url.indexOf('?');
-  return q < 0 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q + 1) };
-}
-
 /** Single string per key; a repeated key keeps the last value. */
 export function queryParamsOf(query: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -36,7 +30,9 @@ export function queryParamsOf(query: string): Record<string, string> {
 /** Node already lower-cases names; repeated headers (set-cookie) are joined with `, `. */
 export function headersOf(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
+  // for…in rather than Object.entries: no array of pairs per request (Node's headers object is plain).
+  for (const k in headers) {
+    const v = headers[k];
     if (typeof v === 'string') out[k] = utf8Value(v);
     else if (Array.isArray(v)) out[k] = utf8Value(v.join(', '));
   }
@@ -83,6 +79,21 @@ export function conditionPayloadOf(base: RequestBase, target: RouteTarget, parse
     ...parsed,
     trigger: { type: 'http', path: target.path, method: target.method },
   };
+}
+
+/** The handler's payload: the condition's, with the two channel refs added last (key order as in workers.md §1.3). */
+export function handlerPayloadOf(
+  base: RequestBase,
+  target: RouteTarget,
+  parsed: ParsedBody,
+  requestBody: ChannelRef,
+  response: ChannelRef,
+): HandlerPayload {
+  // Added in place rather than spread into a copy: one object per request.
+  const payload = conditionPayloadOf(base, target, parsed) as HandlerPayload;
+  payload.request_body = requestBody;
+  payload.response = response;
+  return payload;
 }
 
 export function middlewarePayloadOf(base: RequestBase): { phase: 'preHandler'; request: RequestBase; context: Record<string, never> } {

@@ -31,23 +31,26 @@ export function headersOf(raw: unknown, log?: Logger): Array<[string, string]> {
     for (const line of raw) {
       if (typeof line !== 'string') continue;
       const i = line.indexOf(':');
-      if (i > 0) pairs.push([line.slice(0, i).trim(), line.slice(i + 1).trim()]);
+      if (i > 0) addValid(pairs, line.slice(0, i).trim(), line.slice(i + 1).trim(), log);
     }
   } else if (isRecord(raw)) {
-    for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') pairs.push([k, v]);
+    for (const k in raw) {
+      const v = raw[k];
+      if (typeof v === 'string') addValid(pairs, k, v, log);
+    }
   }
-  return pairs
-    .filter(([name, value]) => {
-      try {
-        validateHeaderName(name);
-        validateHeaderValue(name, value);
-        return true;
-      } catch {
-        log?.warn('skipping an invalid response header from the handler', { name });
-        return false;
-      }
-    })
-    .map(([name, value]) => [name.toLowerCase(), value]);
+  return pairs;
+}
+
+function addValid(pairs: Array<[string, string]>, name: string, value: string, log: Logger | undefined): void {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  } catch {
+    log?.warn('skipping an invalid response header from the handler', { name });
+    return;
+  }
+  pairs.push([name.toLowerCase(), value]);
 }
 
 /**

@@ -4,11 +4,11 @@
  * (Linkly's trace view: `GET /s/:code` → `execute http::redirect` → ...). The `tracer` service comes
  * from the observability module; without it requests are simply not traced.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { EngineApi } from '../module.ts';
 import type { RouteTarget } from './request.ts';
 
-/** What the pipeline keeps of a request span: the context to hand on, and its end (on response close). */
+/** What the pipeline keeps of a request span: the context to hand on, and its end (the pipeline calls it on response close). */
 export interface RequestSpan {
   readonly traceparent: string;
   end(statusCode: number): void;
@@ -17,7 +17,6 @@ export interface RequestSpan {
 export function startRequestSpan(
   engine: EngineApi,
   req: IncomingMessage,
-  res: ServerResponse,
   target: RouteTarget,
   path: string,
   query: string,
@@ -45,7 +44,7 @@ export function startRequestSpan(
       'iii.function.id': target.functionId,
     },
   });
-  const handle: RequestSpan = {
+  return {
     traceparent: span.traceparent,
     end(statusCode) {
       const failed = statusCode >= 400;
@@ -55,6 +54,4 @@ export function startRequestSpan(
       span.end();
     },
   };
-  res.once('close', () => handle.end(res.statusCode));
-  return handle;
 }
