@@ -54,10 +54,10 @@ export class EngineCore {
 
   constructor(readonly log: Logger) {
     this.events.setMaxListeners(0);
-    this.router = new Router(this.functions, this.table, this.connections, log.child('router'), () => ({
-      tracer: this.services.get('tracer'),
-      telemetry: this.services.get('telemetry'),
-    }));
+    this.router = new Router(this.functions, this.table, this.connections, log.child('router'), {
+      tracer: () => this.services.get('tracer'),
+      telemetry: () => this.services.get('telemetry'),
+    });
     this.triggers = new TriggerRegistry(log.child('triggers'), (t, err) => this.tellRefused(t, err));
     const services = this.serviceMap;
     this.services = {

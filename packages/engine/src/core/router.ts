@@ -25,14 +25,24 @@ export interface RoutablePeer {
 
 export const ENQUEUE_PROVIDER = 'engine::queue::enqueue';
 
+export interface ObserverLookup {
+  tracer(): Tracer | undefined;
+  telemetry(): TelemetrySink | undefined;
+}
+
+const NO_OBSERVERS: ObserverLookup = { tracer: () => undefined, telemetry: () => undefined };
+
 export class Router {
   constructor(
     private readonly functions: FunctionRegistry,
     private readonly table: InvocationTable,
     private readonly peers: ReadonlyMap<string, RoutablePeer>,
     private readonly log: Logger,
-    /** Observability hooks (core/telemetry.ts), looked up per call: the module providing them comes and goes. */
-    private readonly observe: () => { tracer?: Tracer; telemetry?: TelemetrySink } = () => ({}),
+    /**
+     * Observability hooks (core/telemetry.ts), looked up per call: the module providing them comes and goes.
+     * Two lookups rather than one returning both: no object per call.
+     */
+    private readonly observe: ObserverLookup = NO_OBSERVERS,
   ) {}
 
   /** A worker's `invokefunction`. Never throws; every failure is answered on the wire (unless Void). */
@@ -94,13 +104,13 @@ export class Router {
     });
   }
 
-  /** A worker's `invocationresult`. Late or unknown ids are ignored. */
+  /**
+   * A worker's `invocationresult`. Late or unknown ids are ignored. The decoded frame is the completion
+   * itself (its `result`, `error`, `traceparent`, `baggage` are what a Completion carries; the decoder
+   * sets `result` only when there is no `error`): no copy per result.
+   */
   onResult(msg: InvocationResultMsg): void {
-    this.table.complete(msg.invocation_id, {
-      ...(msg.error ? { error: msg.error } : { result: msg.result }),
-      ...(msg.traceparent ? { traceparent: msg.traceparent } : {}),
-      ...(msg.baggage ? { baggage: msg.baggage } : {}),
-    });
+    this.table.complete(msg.invocation_id, msg);
   }
 
   private dispatch(
@@ -117,7 +127,8 @@ export class Router {
       settle({ error: { code: 'function_not_found', message: `Function ${call.functionId} not found` } });
       return;
     }
-    const { tracer, telemetry } = this.observe();
+    const tracer = this.observe.tracer();
+    const telemetry = this.observe.telemetry();
     const started = performance.now();
     // workers.md §0.2: built-ins get a `call <id>` span when the caller sent trace context; SDK functions
     // do not (their own `execute <id>` span is canonical).
@@ -178,7 +189,7 @@ export class Router {
     };
     this.invoke(ENQUEUE_PROVIDER, input, { traceparent: msg.traceparent, baggage: msg.baggage }).then(
       () => {
-        this.observe().telemetry?.recordInvocation(msg.function_id, 'deferred');
+        this.observe.telemetry()?.recordInvocation(msg.function_id, 'deferred');
         if (msg.invocation_id !== undefined)
           caller.send(resultFrame(msg.invocation_id, msg.function_id, { result: { messageReceiptId: receipt } }));
       },

@@ -91,7 +91,9 @@ class EngineSpan implements SpanHandle {
     this.traceparent = formatTraceparent(span.traceId, span.spanId, sampled);
   }
 
+  // Changes after end() are ignored (as OpenTelemetry's spans do): the ended record is the stored one.
   setAttribute(k: string, v: AttrValue): void {
+    if (this.ended) return;
     const s = attrString(v);
     const attributes = this.span.attributes;
     const at = attributes.findIndex(([ak]) => ak === k);
@@ -100,11 +102,13 @@ class EngineSpan implements SpanHandle {
   }
 
   setStatus(status: 'ok' | 'error', description?: string): void {
+    if (this.ended) return;
     this.span.status = status;
     this.span.statusDescription = description;
   }
 
   addEvent(name: string, attributes: Record<string, AttrValue> = {}): void {
+    if (this.ended) return;
     this.span.events.push({ name, time: nowNanos(), attributes: pairsOf(attributes) });
   }
 
@@ -112,7 +116,7 @@ class EngineSpan implements SpanHandle {
     if (this.ended) return;
     this.ended = true;
     this.span.end = nowNanos();
-    if (this.sampled) this.hub.addSpans([{ ...this.span }]);
+    if (this.sampled) this.hub.addSpans([this.span]);
   }
 }
 
