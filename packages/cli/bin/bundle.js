@@ -9,7 +9,7 @@
 // edit is picked up by the next start (a rebuild takes about a second). TRIAD_NO_BUNDLE=1 runs the sources
 // through tsx instead; so does any failure here.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -90,12 +90,13 @@ async function build(dir) {
     const abs = join(ROOT, file);
     inputs[abs] = stampOf(abs);
   }
-  const manifest = { format: FORMAT, node: process.version, build: id, inputs };
+  const manifest = { format: FORMAT, node: process.version, root: ROOT, build: id, inputs };
   // Written under a temporary name and renamed: a concurrent start reads the old manifest or the new one.
   const tmp = join(dir, `manifest.${id}.json`);
   writeFileSync(tmp, JSON.stringify(manifest));
   renameSync(tmp, join(dir, 'manifest.json'));
   prune(dir, id);
+  pruneCheckouts(dir);
   return id;
 }
 
@@ -127,6 +128,23 @@ function prune(dir, keep) {
       if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true });
     } catch {
       // Removed by a concurrent start.
+    }
+  }
+}
+
+/** Caches of checkouts that no longer exist (a bench's temporary second checkout) are removed. */
+function pruneCheckouts(dir) {
+  const parent = join(dir, '..');
+  for (const key of readdirSync(parent)) {
+    const other = join(parent, key);
+    if (other === dir) continue;
+    try {
+      const manifest = join(other, 'manifest.json');
+      const { root } = JSON.parse(readFileSync(manifest, 'utf8'));
+      const gone = typeof root === 'string' ? !existsSync(root) : Date.now() - statSync(manifest).mtimeMs > STALE_MS;
+      if (gone) rmSync(other, { recursive: true, force: true });
+    } catch {
+      // No manifest yet (being built), or removed concurrently.
     }
   }
 }

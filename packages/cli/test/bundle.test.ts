@@ -1,10 +1,11 @@
 /**
  * `bin/iii.js` runs the CLI and engine as a cached esbuild bundle (bin/bundle.js): reused while the sources
- * are unchanged, rebuilt after an edit, and TRIAD_NO_BUNDLE=1 still runs the sources through tsx.
+ * are unchanged, rebuilt after an edit (removing caches of checkouts that are gone), and TRIAD_NO_BUNDLE=1 still
+ * runs the sources through tsx.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -34,12 +35,18 @@ test('iii runs from a cached bundle, rebuilt when a source changes; TRIAD_NO_BUN
   assert.equal(again.stdout, first.stdout);
   assert.equal(manifest().build, built.build, 'unchanged sources: the build is reused');
 
+  // A cache left by a checkout that no longer exists (a bench's temporary second checkout) goes at the next build.
+  const orphan = join(CACHE, '..', `orphan-${process.pid}-${Date.now()}`);
+  mkdirSync(orphan, { recursive: true });
+  writeFileSync(join(orphan, 'manifest.json'), JSON.stringify({ root: join(tempDir(), 'removed-checkout') }));
+
   // An edit (here: a newer mtime on an input) is picked up by the next start.
   const st = statSync(version);
   utimesSync(version, st.atime, new Date(st.mtimeMs + 1000));
   const edited = await iiiProcess(cwd, ['--version']);
   assert.equal(edited.stdout, first.stdout);
   assert.notEqual(manifest().build, built.build, 'a changed input: rebuilt');
+  assert.equal(existsSync(orphan), false, "the removed checkout's cache is gone");
 
   const viaTsx = await iiiProcess(cwd, ['--version'], { TRIAD_NO_BUNDLE: '1' });
   assert.equal(viaTsx.code, 0, viaTsx.stderr);
