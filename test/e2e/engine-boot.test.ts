@@ -3,25 +3,12 @@
  * once, never gets `function_not_found` (the worker listener opens after every other module has started).
  */
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, it } from 'node:test';
 import { type EngineModule, startEngine, z } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
 import { uniqueName } from '../helpers/names.ts';
-import { freePort } from '../helpers/ports.ts';
+import { accepts, freePort } from '../helpers/ports.ts';
 import { deferred } from '../helpers/wait.ts';
-
-/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('engine boot order', () => {
   it('lets no worker in before the built-in functions exist', async () => {

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 
 /**
  * A port that was free a moment ago (bound to 0 on 127.0.0.1, then released). Only for code that must be
@@ -13,5 +13,17 @@ export function freePort(): Promise<number> {
       const port = typeof addr === 'object' && addr ? addr.port : 0;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** Whether something accepts connections right now on 127.0.0.1:<port>, or on a Unix socket path. */
+export function accepts(target: number | string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = typeof target === 'number' ? createConnection(target, '127.0.0.1') : createConnection(target);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }

@@ -25,6 +25,7 @@ export type * from './modules/module.ts';
 export type { DlqMessage } from './modules/queue/job.ts';
 export type { ConfigErrorEvent, RunningProject, StartProjectOptions } from './project/start-project.ts';
 export type { RunningEngine, StartEngineOptions } from './start-engine.ts';
+export { UNIX_SOCKET_PATH_MAX, unixSocketPathProblem, unixSocketUrl } from './transport/unix-socket.ts';
 export {
   createLogger,
   formatLogLine,

@@ -15,6 +15,11 @@ export interface StartEngineOptions {
   /** `text` (default: $III_LOG_FORMAT, else text) or `json` (one JSON object per line). */
   logFormat?: LogFormat;
   logger?: Logger;
+  /**
+   * Also open this Unix socket (absolute path) on the main worker listener when it has no `rbac` and no
+   * `unix_socket` of its own; published as `addresses['worker-unix']` (`ws+unix://<path>:/`).
+   */
+  localWorkerSocket?: string;
 }
 
 export interface RunningEngine {
@@ -31,7 +36,11 @@ export interface RunningEngine {
 
 export async function startEngine(opts: StartEngineOptions = {}): Promise<RunningEngine> {
   const log = opts.logger ?? createLogger('iii', { level: opts.logLevel ?? 'info', ...(opts.logFormat ? { format: opts.logFormat } : {}) });
-  const engine = new Engine([...builtinModules, ...(opts.modules ?? [])], { projectDir: opts.projectDir, log });
+  const engine = new Engine([...builtinModules, ...(opts.modules ?? [])], {
+    projectDir: opts.projectDir,
+    log,
+    localWorkerSocket: opts.localWorkerSocket,
+  });
   await engine.start(opts.workers ?? []);
   const api = engine.core.apiFor('embedder', []);
   let stopped: Promise<void> | undefined;

@@ -50,12 +50,13 @@ export class Engine {
 
   constructor(
     modules: readonly EngineModule[],
-    opts: { projectDir?: string; log: Logger },
+    opts: { projectDir?: string; log: Logger; localWorkerSocket?: string | undefined },
     private readonly log = opts.log,
   ) {
     this.projectDir = resolve(opts.projectDir ?? process.cwd());
     this.core = new EngineCore(opts.log.child('core'));
-    this.workerHost = workerHostFor(this.core);
+    const host = workerHostFor(this.core);
+    this.workerHost = opts.localWorkerSocket === undefined ? host : { ...host, localSocket: opts.localWorkerSocket };
     installIntrospection(this.core, () => this.running.map((r) => r.instanceName));
     for (const m of modules) this.use(m);
   }

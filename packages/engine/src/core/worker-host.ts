@@ -65,4 +65,9 @@ export interface WorkerHost {
   channelRecentlyClosed(id: string, key: string): boolean;
   /** A binary telemetry frame (protocol.md §7.1) for the `telemetry` service, if one is provided. Never throws. */
   ingestTelemetry(frame: Buffer, source: { workerId?: string }): void;
+  /**
+   * A Unix socket path the embedder asks the main trusted listener to listen on as well
+   * (`startEngine({ localWorkerSocket })`; the `iii` CLI's local workers connect through it).
+   */
+  readonly localSocket?: string;
 }

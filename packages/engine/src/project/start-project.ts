@@ -40,6 +40,8 @@ export interface StartProjectOptions {
   modules?: EngineModule[];
   /** Quiet time before a config.yaml edit is applied. */
   debounceMs?: number;
+  /** See StartEngineOptions.localWorkerSocket. */
+  localWorkerSocket?: string;
 }
 
 export interface ConfigErrorEvent {
@@ -72,6 +74,7 @@ export async function startProject(opts: StartProjectOptions): Promise<RunningPr
     projectDir,
     ...(opts.modules ? { modules: opts.modules } : {}),
     ...(opts.logLevel ? { logLevel: opts.logLevel } : {}),
+    ...(opts.localWorkerSocket !== undefined ? { localWorkerSocket: opts.localWorkerSocket } : {}),
     logger: log,
   });
   const project = new Project(engine, configPath, projectDir, modules, log);

@@ -1,6 +1,7 @@
 /**
  * A worker listener (default 127.0.0.1:49134): `/` worker protocol, `/otel` telemetry, `/ws/channels/{id}`.
- * Anything else is a JSON 404. Sessions (RBAC) are decided by `sessionFor` after the upgrade, as the
+ * Anything else is a JSON 404. With `unixSocket` the same HTTP server also takes connections from a Unix
+ * domain socket (unix-socket.ts), so both doors behave alike. Sessions (RBAC) are decided by `sessionFor` after the upgrade, as the
  * reference does: a refusal is one `error` frame and a close.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -14,12 +15,15 @@ import { bindChannelSocket } from './channel-socket.ts';
 import { sendCoalesced } from './coalesce.ts';
 import { refuseSocket } from './refuse-socket.ts';
 import { stripSecretPrefix } from './secret-path.ts';
+import { listenUnixSocket, type UnixSocketListener, unixSocketUrl } from './unix-socket.ts';
 import { bindWorkerSocket } from './worker-socket.ts';
 
 export interface ListenerOptions {
   name: string;
   host: string;
   port: number;
+  /** Also listen on this Unix socket path (absolute). */
+  unixSocket?: string;
   handshakeTimeoutMs: number;
   maxFrameBytes: number;
   /** Bytes queued towards one worker before further frames are refused (a stuck or slow reader). */
@@ -31,6 +35,7 @@ export interface ListenerOptions {
 
 export class WorkerListener {
   private server: Server | undefined;
+  private unix: UnixSocketListener | undefined;
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<WebSocket>();
 
@@ -60,15 +65,30 @@ export class WorkerListener {
         resolve();
       });
     });
+    // Connections from the socket file go through the same HTTP server (timeouts, upgrades, 404s).
+    if (this.opts.unixSocket !== undefined) {
+      try {
+        this.unix = await listenUnixSocket(this.opts.unixSocket, (s) => server.emit('connection', s));
+      } catch (err) {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        throw err;
+      }
+    }
     const addr = server.address() as AddressInfo;
     const host = this.opts.host === '0.0.0.0' || this.opts.host === '::' ? '127.0.0.1' : this.opts.host;
     return `ws://${host}:${addr.port}`;
   }
 
+  /** `ws+unix:///path.sock:/` while listening on a Unix socket. */
+  get unixUrl(): string | undefined {
+    return this.unix ? unixSocketUrl(this.unix.path) : undefined;
+  }
+
   async close(): Promise<void> {
     for (const ws of this.sockets) ws.terminate();
     this.wss.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await Promise.all([new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve())), this.unix?.close()]);
+    this.unix = undefined;
     this.server?.closeAllConnections();
   }
 

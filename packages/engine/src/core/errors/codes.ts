@@ -100,6 +100,10 @@ export const ErrorCodes = {
   E_MODULE_DEPENDENCY: 'a module depends on a module that is not configured',
   E_MODULE_START: 'a module failed to start',
   E_LISTENER_NO_SECRET: 'a trusted worker listener is bound beyond loopback without a secret (set secret or III_ENGINE_SECRET)',
+  E_LISTENER_SOCKET_PATH_TOO_LONG:
+    'a worker listener unix_socket path is longer than a Unix socket address holds (107 bytes on Linux, 103 on macOS)',
+  E_LISTENER_SOCKET_IN_USE:
+    'a worker listener unix_socket path is taken: another engine answers on it, or it is not a socket (never removed)',
   E_CHANNEL_NOT_FOUND: 'unknown channel id or wrong key',
   E_OTEL_BAD_FRAME: 'a telemetry frame had an unknown prefix, bad JSON or a malformed OTLP body',
   E_CONSOLE_BAD_REQUEST: 'console API: wrong method, body not JSON, too large, or missing function_id',

@@ -15,6 +15,11 @@ export const workerManagerConfig = z.strictObject({
   port: z.int().min(0).max(65535).default(49134).describe('listen port (0 = any free port)'),
   /** Triad: 127.0.0.1 (the reference binds 0.0.0.0); anything else needs `secret` (see trusted-secret.ts). */
   host: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Triad: also listen on this Unix domain socket (relative paths resolve against the project folder), as
+   * `ws+unix:///abs/path.sock:/` for clients; file mode 0600, so only this user's processes can connect.
+   */
+  unix_socket: z.string().min(1).optional(),
   /** Triad: shared secret workers present (`Authorization: Bearer …`); default $III_ENGINE_SECRET. */
   secret: z.string().optional(),
   /** Triad: bind beyond loopback without a secret anyway (a trusted network you fully control). */
