@@ -19,6 +19,8 @@ export interface EngineTarget {
   url: string;
   host: string;
   port: number;
+  /** `ws+unix:///path.sock:/…` (what `iii` gives its local workers): the socket file; host and port are unused. */
+  socketPath?: string;
   /** $III_ENGINE_SECRET: sent as `Authorization: Bearer …` (an engine bound beyond loopback requires it). */
   secret?: string;
 }
@@ -42,11 +44,28 @@ function parseTarget(url: string): EngineTarget {
   } catch {
     throw new CliError('E_CLI_BAD_ARGS', `not a valid engine URL: \`${url}\``, 'use e.g. ws://127.0.0.1:49134');
   }
+  if (parsed.protocol === 'ws+unix:') return unixTarget(url, parsed);
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
-    throw new CliError('E_CLI_BAD_ARGS', `engine URL must be ws:// or wss://, got \`${url}\``);
+    throw new CliError('E_CLI_BAD_ARGS', `engine URL must be ws://, wss:// or ws+unix://, got \`${url}\``);
   const port = parsed.port === '' ? (parsed.protocol === 'wss:' ? 443 : 80) : Number(parsed.port);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliError('E_CLI_BAD_ARGS', `invalid engine port in \`${url}\``);
   return { url, host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+/** `ws+unix:///abs/path.sock:/route` → the socket file before the first `:`, as `ws` splits it. */
+function unixTarget(url: string, parsed: URL): EngineTarget {
+  const socketPath = parsed.pathname.split(':')[0] ?? '';
+  if (socketPath === '' || socketPath === '/')
+    throw new CliError('E_CLI_BAD_ARGS', `no socket path in \`${url}\``, 'use e.g. ws+unix:///tmp/iii.sock:/');
+  return { url, host: 'localhost', port: 0, socketPath };
+}
+
+/** The HTTP path of the upgrade: after the socket path's `:` for ws+unix, else the URL's path and query. */
+function upgradePath(target: EngineTarget): string {
+  const u = new URL(target.url);
+  if (target.socketPath === undefined) return u.pathname + u.search;
+  const colon = u.pathname.indexOf(':');
+  return (colon >= 0 ? u.pathname.slice(colon + 1) || '/' : '/') + u.search;
 }
 
 /**
@@ -58,9 +77,8 @@ export function probe(target: EngineTarget, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const secure = target.url.startsWith('wss:');
     const req = (secure ? httpsRequest : httpRequest)({
-      host: target.host,
-      port: target.port,
-      path: new URL(target.url).pathname + new URL(target.url).search,
+      ...(target.socketPath !== undefined ? { socketPath: target.socketPath } : { host: target.host, port: target.port }),
+      path: upgradePath(target),
       timeout: timeoutMs,
       headers: {
         Connection: 'Upgrade',

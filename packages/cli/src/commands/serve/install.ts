@@ -48,7 +48,7 @@ export function installReason(dir: string, manifest: Manifest, env: NodeJS.Proce
 }
 
 /** Runtime dependency names from package.json; undefined when there is no package.json. */
-function packageDeps(dir: string): string[] | undefined {
+export function packageDeps(dir: string): string[] | undefined {
   const file = join(dir, 'package.json');
   if (!existsSync(file)) return undefined;
   try {

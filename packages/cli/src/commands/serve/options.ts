@@ -10,4 +10,12 @@ export const options: OptionSpec[] = [
     description: 'text, or json: one JSON object per line (engine logs, status, worker output); also $III_LOG_FORMAT',
     defaultText: 'text',
   },
+  {
+    name: 'worker-transport',
+    type: 'string',
+    value: '<unix|tcp>',
+    description:
+      'how local workers on the Node iii-sdk reach the engine: a Unix socket (III_URL=ws+unix://…) or the TCP port; also $III_WORKER_TRANSPORT',
+    defaultText: 'unix',
+  },
 ];

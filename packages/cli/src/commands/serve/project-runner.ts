@@ -10,7 +10,7 @@ import type { LocalEntry } from './supervisor.ts';
 export interface ProjectHandle {
   /** Names of entries Triad cannot run (OCI `image:` workers), current list. */
   imageWorkers(): string[];
-  /** Listener addresses: `worker` (ws://…), `http`, `stream`, `console`, … */
+  /** Listener addresses: `worker` (ws://…), `worker-unix` (ws+unix://…:/), `http`, `stream`, `console`, … */
   addresses(): Readonly<Record<string, string>>;
   /** Current local workers, then every change. */
   localWorkers(): LocalEntry[];
@@ -29,10 +29,17 @@ export async function startProjectHandle(
   configPath: string,
   logLevel: LogLevel | 'silent',
   logFormat: LogFormat = 'text',
+  localWorkerSocket?: string,
 ): Promise<ProjectHandle> {
   // The console lives in its own package (the engine does not depend on it): the CLI adds it, so
   // `- name: console` in config.yaml starts it with the engine.
-  const project = await startProject({ configPath, logLevel, logFormat, modules: [consoleModule] });
+  const project = await startProject({
+    configPath,
+    logLevel,
+    logFormat,
+    modules: [consoleModule],
+    ...(localWorkerSocket !== undefined ? { localWorkerSocket } : {}),
+  });
   return {
     addresses: () => project.engine.addresses,
     localWorkers: () => toEntries(project.localWorkers),

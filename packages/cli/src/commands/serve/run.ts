@@ -17,6 +17,7 @@ import { controlFunctions } from './control.ts';
 import { options } from './options.ts';
 import type { ProjectHandle } from './project-runner.ts';
 import { Supervisor } from './supervisor.ts';
+import { localSocketPath, type WorkerTransport, workerTransport } from './worker-socket.ts';
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 type Level = (typeof LEVELS)[number];
@@ -48,8 +49,9 @@ export async function run(ctx: CommandContext): Promise<void> {
   if (args.positionals.length > 0) throw new CliError('E_CLI_BAD_ARGS', `unknown command \`${args.positionals[0]}\``, 'see `iii --help`');
   const logLevel = checkLogLevel(str(args, 'log-level') ?? 'info');
   const logFormat = checkLogFormat(str(args, 'log-format'), ctx.env);
+  const transport = workerTransport(str(args, 'worker-transport'), ctx.env);
   try {
-    await serve(ctx, logLevel, logFormat);
+    await serve(ctx, logLevel, logFormat, transport);
   } catch (err) {
     // With --log-format json even the last word (e.g. a config error at start) is a JSON line.
     const cliErr = toCliError(err);
@@ -58,7 +60,7 @@ export async function run(ctx: CommandContext): Promise<void> {
   }
 }
 
-async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat): Promise<void> {
+async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat, transport: WorkerTransport): Promise<void> {
   const say: Say = (level, msg, fields, text) =>
     ctx.io.err(statusLine(logFormat, { level, scope: 'iii', msg, ...(fields ? { fields } : {}) }, text));
   await ensureConfig(ctx, say);
@@ -67,11 +69,23 @@ async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat)
   const signalled = untilSignal();
   // Loaded on demand: the engine is only needed by this command.
   const { startProjectHandle } = await import('./project-runner.ts');
-  const handle = await startProjectHandle(ctx.configPath, logLevel, logFormat);
+  const socket = transport === 'unix' ? localSocketPath(ctx.configPath, ctx.env) : undefined;
+  if (socket && 'reason' in socket) say('warn', `local workers connect over TCP: ${socket.reason}`);
+  const handle = await startProjectHandle(ctx.configPath, logLevel, logFormat, socket && 'path' in socket ? socket.path : undefined);
   const engineUrl = localUrl(handle.addresses().worker);
+  // The engine publishes the socket only when it opened it (not when the first listener has RBAC).
+  const unixUrl = transport === 'unix' ? handle.addresses()['worker-unix'] : undefined;
   const paths = projectPaths(ctx.configPath);
   const secret = handle.workerSecret();
-  const sup = new Supervisor({ paths, engineUrl, io: ctx.io, env: ctx.env, logFormat, ...(secret !== undefined ? { secret } : {}) });
+  const sup = new Supervisor({
+    paths,
+    engineUrl,
+    io: ctx.io,
+    env: ctx.env,
+    logFormat,
+    ...(unixUrl !== undefined ? { unixUrl } : {}),
+    ...(secret !== undefined ? { secret } : {}),
+  });
   writeRuntime(paths.runtime, { pid: process.pid, worker_url: engineUrl });
   refreshLock(paths, say);
   // Whatever ends this process, no worker outlives it (covers crashes and a second Ctrl-C).
@@ -82,7 +96,7 @@ async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat)
   for (const fn of controlFunctions(sup)) handle.registerFunction(fn);
   handle.onConnectionsChanged(() => sup.setConnected(handle.connectedNames()));
   await followLocalWorkers(handle, sup, say);
-  printReady(ctx, handle, engineUrl, logFormat);
+  printReady(ctx, handle, { tcp: engineUrl, unix: unixUrl }, logFormat);
   await signalled;
   say('info', 'Stopping…');
   await shutdown(sup, handle);
@@ -141,19 +155,21 @@ async function ensureConfig(ctx: CommandContext, say: Say): Promise<void> {
   say('info', `Created ${ctx.configPath}`);
 }
 
-function printReady(ctx: CommandContext, handle: ProjectHandle, engineUrl: string, format: LogFormat): void {
+function printReady(ctx: CommandContext, handle: ProjectHandle, urls: { tcp: string; unix: string | undefined }, format: LogFormat): void {
   const a = handle.addresses();
+  const engineUrl = urls.tcp;
   if (format === 'json') {
     const fields = { config: ctx.configPath, ...a, worker: engineUrl, logs: '.iii/logs/<worker>/' };
     ctx.io.err(statusLine(format, { level: 'info', scope: 'iii', msg: 'iii engine running', fields }));
     return;
   }
   const lines = [`✓ iii engine running (${ctx.configPath})`, `  worker socket  ${engineUrl}   (III_URL for workers, iii trigger --url)`];
+  if (urls.unix) lines.push(`  local workers  ${urls.unix}   (III_URL of the Node iii-sdk workers iii starts)`);
   if (a.http) lines.push(`  HTTP API       ${a.http}`);
   if (a.stream) lines.push(`  stream         ${a.stream}`);
   if (a.console) lines.push(`  console        ${a.console}`);
   // Other listeners (a second worker-manager, …), once per address.
-  const shown = new Set([a.worker, a.http, a.stream, a.console]);
+  const shown = new Set([a.worker, a['worker-unix'], a.http, a.stream, a.console]);
   for (const [label, url] of Object.entries(a)) if (!shown.has(url)) lines.push(`  ${label.padEnd(13)}  ${url}`);
   lines.push('  logs           .iii/logs/<worker>/ (iii worker logs <name>)', 'Press Ctrl-C to stop.');
   ctx.io.err(`${lines.join('\n')}\n`);

@@ -27,7 +27,7 @@ function project(): { dir: string; worker(name: string, manifest: string): strin
   };
 }
 
-function setup(graceMs = 2_000, secret?: string) {
+function setup(graceMs = 2_000, secret?: string, unixUrl?: string) {
   const p = project();
   const io = memoryIO();
   const workers: LocalWorker[] = [];
@@ -38,6 +38,7 @@ function setup(graceMs = 2_000, secret?: string) {
     env: { PATH: process.env.PATH ?? '' },
     graceMs,
     ...(secret !== undefined ? { secret } : {}),
+    ...(unixUrl !== undefined ? { unixUrl } : {}),
     backoff: FAST,
     onWorker: (w) => workers.push(w),
   });
@@ -54,6 +55,31 @@ test('with the engine secret, a worker gets it in III_URL and III_ENGINE_SECRET,
     await waitFor(() => io.stdout.includes('[ws] url='), { what: 'stdout line' });
     assert.match(io.stdout, /\[ws\] url=ws:\/\/127\.0\.0\.1:1\/secret\/\*\*\* s=\*\*\*\n/);
     assert.doesNotMatch(readFileSync(join(p.dir, '.iii', 'logs', 'ws', 'stdout.log'), 'utf8'), /secret\+1|secret%2B1/);
+  } finally {
+    await sup.stopAll();
+    rmSync(p.dir, { recursive: true, force: true });
+  }
+});
+
+test('with the engine socket, Node iii-sdk workers get it as III_URL (secret in its path), others keep TCP', async () => {
+  const { p, io, sup } = setup(2_000, 'top/secret+2', 'ws+unix:///tmp/x.sock:/');
+  const start = `scripts:\n  start: echo "url=$III_URL eng=$III_ENGINE_URL"; ${LONG}\n`;
+  const node = p.worker('node', `name: node\n${start}`);
+  writeFileSync(join(node, 'package.json'), JSON.stringify({ name: 'node', dependencies: { 'iii-sdk': '0.22.1' } }));
+  const other = p.worker('other', `name: other\n${start}`);
+  writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'other', dependencies: { ws: '8' } }));
+  const py = p.worker('py', `name: py\n${start}`);
+  writeFileSync(join(py, 'pyproject.toml'), '[project]\nname = "py"\ndependencies = ["iii-sdk"]\n');
+  try {
+    await sup.reconcile([
+      { name: 'node', worker_path: node },
+      { name: 'other', worker_path: other },
+      { name: 'py', worker_path: py },
+    ]);
+    await waitFor(() => ['node', 'other', 'py'].every((n) => io.stdout.includes(`[${n}] url=`)), { what: 'three url lines' });
+    assert.match(io.stdout, /\[node\] url=ws\+unix:\/\/\/tmp\/x\.sock:\/secret\/\*\*\* eng=ws\+unix:\/\/\/tmp\/x\.sock:\/secret\/\*\*\*\n/);
+    assert.match(io.stdout, /\[other\] url=ws:\/\/127\.0\.0\.1:1\/secret\/\*\*\* /);
+    assert.match(io.stdout, /\[py\] url=ws:\/\/127\.0\.0\.1:1\/secret\/\*\*\* /);
   } finally {
     await sup.stopAll();
     rmSync(p.dir, { recursive: true, force: true });

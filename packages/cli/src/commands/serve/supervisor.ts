@@ -9,6 +9,7 @@ import { statusLine } from '../../output/log-line.ts';
 import { type ProjectPaths, resolveWorkerPath } from '../../project/paths.ts';
 import type { BackoffPolicy } from './backoff.ts';
 import { type InputWatch, watchInputs } from './input-watch.ts';
+import { packageDeps } from './install.ts';
 import { LocalWorker } from './local-worker.ts';
 import { LogSink } from './log-sink.ts';
 import { type WorkerStatus, workerStatus } from './worker-status.ts';
@@ -22,7 +23,10 @@ export interface LocalEntry {
 
 export interface SupervisorOptions {
   paths: ProjectPaths;
+  /** The engine's TCP worker URL (ws://127.0.0.1:<port>). */
   engineUrl: string;
+  /** The engine's Unix socket for local workers (ws+unix://<path>:/), given to workers on the official Node SDK. */
+  unixUrl?: string;
   io: CliIO;
   env: NodeJS.ProcessEnv;
   /** The engine secret: handed to workers (III_ENGINE_SECRET, and inside III_URL) and masked in their logs. */
@@ -196,7 +200,7 @@ export class Supervisor {
     const worker = new LocalWorker(
       { name: entry.name, workerPath: entry.worker_path },
       {
-        engineUrl: workerUrl(this.opts.engineUrl, this.opts.secret),
+        engineUrl: workerUrl(this.urlFor(entry.worker_path), this.opts.secret),
         configPath: paths.config,
         env: this.opts.secret === undefined ? this.opts.env : { ...this.opts.env, III_ENGINE_SECRET: this.opts.secret },
         sink: new LogSink(entry.name, paths.logs(entry.name), this.opts.io, this.opts.secret, this.opts.logFormat),
@@ -219,6 +223,15 @@ export class Supervisor {
     );
     this.opts.onWorker?.(worker);
     void worker.start();
+  }
+
+  /**
+   * The Unix socket only for workers on the official Node iii-sdk (its `ws` client takes `ws+unix://`
+   * URLs); anything else (Python, Rust, another client) keeps the TCP URL it knows how to open.
+   */
+  private urlFor(workerPath: string): string {
+    if (this.opts.unixUrl === undefined) return this.opts.engineUrl;
+    return packageDeps(workerPath)?.includes('iii-sdk') ? this.opts.unixUrl : this.opts.engineUrl;
   }
 
   private async stopOne(name: string): Promise<void> {
