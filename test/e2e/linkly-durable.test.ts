@@ -7,7 +7,7 @@ import { it } from 'node:test';
 import type { IIIClient } from 'iii-sdk';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { connect, createLink, follow, type Linkly, startLinkly } from './linkly-harness.ts';
+import { connect, createLink, follow, type Linkly, startLinkly, workerTransports } from './linkly-harness.ts';
 
 async function clicksInSql(client: IIIClient, code: string): Promise<number> {
   const res = (await client.trigger({
@@ -48,12 +48,15 @@ it('ch. 3: links and clicks survive an engine restart', async () => {
   }
 });
 
-it('ch. 4: a redirect returns before a slow click write finishes', async () => {
+// With the workers on the TCP port (`iii --worker-transport tcp`), as before the Unix socket was the default.
+it('ch. 4: a redirect returns before a slow click write finishes (workers over TCP)', async () => {
   const slowMs = 5000;
-  const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: String(slowMs) } });
+  const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: String(slowMs) }, workerTransport: 'tcp' });
   // Connected before the redirect, so the check right after it costs one round trip, far below slowMs.
   const client = connect(app);
   try {
+    const transports = await workerTransports(client);
+    for (const name of ['link', 'analytics', 'click-streamer']) assert.equal(transports[name], 'tcp', name);
     const code = uniqueName('fast');
     assert.equal((await createLink(app, { url: 'https://fast.example', code })).status, 201);
     const started = Date.now();

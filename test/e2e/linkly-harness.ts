@@ -66,6 +66,8 @@ export interface StartOptions {
   ready?: { triggers: string[]; functions: string[] };
   /** The `iii` entry point to run (bench/engine-ab.ts runs another checkout's engine). @default this repo's */
   cli?: string;
+  /** How `iii` connects the workers it starts (III_WORKER_TRANSPORT). @default unix, as `iii` does */
+  workerTransport?: 'unix' | 'tcp';
 }
 
 export interface Linkly {
@@ -126,6 +128,7 @@ async function launch(dir: string, ports: LinklyPorts, opts: StartOptions): Prom
     LINKLY_BROWSER_PORT: String(ports.browser),
     OTEL_ENABLED: 'false',
     ...(opts.secret ? { III_ENGINE_SECRET: opts.secret } : {}),
+    ...(opts.workerTransport ? { III_WORKER_TRANSPORT: opts.workerTransport } : {}),
     ...opts.env,
   };
   // Own process group: if the CLI ever fails to stop, the whole tree can still be killed.
@@ -227,6 +230,17 @@ export function connect(app: Pick<Linkly, 'engineUrl' | 'secret'>, name = unique
     enableMetricsReporting: false,
     ...(app.secret ? { headers: { authorization: `Bearer ${app.secret}` } } : {}),
   });
+}
+
+/**
+ * How each connected worker reached the engine, by name: `tcp` (it has an IP address) or `unix` (the
+ * engine's socket file has none).
+ */
+export async function workerTransports(client: IIIClient): Promise<Record<string, 'tcp' | 'unix'>> {
+  const res = (await client.trigger({ function_id: 'engine::workers::list', payload: {} })) as {
+    workers: { name: string; runtime: string; ip_address: string | null }[];
+  };
+  return Object.fromEntries(res.workers.filter((w) => w.runtime !== 'engine').map((w) => [w.name, w.ip_address === null ? 'unix' : 'tcp']));
 }
 
 /** Run `iii trigger …` against the project's engine; resolves with stdout (rejects with stderr on failure). */

@@ -7,7 +7,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uniqueName } from '../helpers/names.ts';
 import { waitFor } from '../helpers/wait.ts';
-import { connect, createLink, follow, iiiTrigger, type Linkly, type StreamFrame, startLinkly, subscribeClicks } from './linkly-harness.ts';
+import {
+  connect,
+  createLink,
+  follow,
+  iiiTrigger,
+  type Linkly,
+  type StreamFrame,
+  startLinkly,
+  subscribeClicks,
+  workerTransports,
+} from './linkly-harness.ts';
 
 const createdClicks = (frames: StreamFrame[], code: string) =>
   frames.filter((f) => f.event?.type === 'create' && (f.event.data as { code?: string } | undefined)?.code === code);
@@ -43,6 +53,16 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
       for (const c of mine) assert.ok(!Number.isNaN(Date.parse(c.clicked_at)), c.clicked_at);
     } finally {
       sub.close();
+    }
+  });
+
+  it('the workers `iii` starts reach the engine through its Unix socket', async () => {
+    const client = connect(app);
+    try {
+      const transports = await workerTransports(client);
+      for (const name of ['link', 'analytics', 'click-streamer', 'bulk-importer']) assert.equal(transports[name], 'unix', name);
+    } finally {
+      await client.shutdown();
     }
   });
 
