@@ -8,7 +8,10 @@
  * click is in SQL and on the `clicks` stream (catch-up time, click → subscriber latency), and reports the
  * drain rate (clicks in SQL ÷ (run + catch-up)).
  *
- *   node --import tsx bench/engine-ab.ts [--base main] [--duration 10] [--rounds 3] [--connections 64]
+ * `--transports`: instead of two checkouts, this checkout twice, its workers connected by `iii` over TCP
+ * ("tcp", `III_WORKER_TRANSPORT=tcp`) and over the engine's Unix socket ("unix", the default), same run.
+ *
+ *   node --import tsx bench/engine-ab.ts [--base main | --transports] [--duration 10] [--rounds 3] [--connections 64]
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,6 +30,8 @@ const BASE = arg('base', 'main');
 const DURATION_S = Number(arg('duration', '10'));
 const ROUNDS = Number(arg('rounds', '3'));
 const CONNECTIONS = Number(arg('connections', '64'));
+const TRANSPORTS = process.argv.includes('--transports');
+const HEAD_CLI = join(REPO, 'packages/cli/bin/iii.js');
 
 type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; catchUp?: CatchUp };
 
@@ -45,8 +50,8 @@ function pidsOf(app: Linkly): Record<string, number[]> {
   return { engine: [engine], 'link worker': link, 'all workers': workers.map((w) => w.pid) };
 }
 
-async function boot(cli: string): Promise<Linkly> {
-  const app = await startLinkly({ cli, env: { OTEL_ENABLED: 'true' } });
+async function boot(cli: string, workerTransport?: 'tcp' | 'unix'): Promise<Linkly> {
+  const app = await startLinkly({ cli, env: { OTEL_ENABLED: 'true' }, ...(workerTransport ? { workerTransport } : {}) });
   const created = await createLink(app, { url: 'https://iii.dev', code: 'bench' });
   if (created.status !== 201) throw new Error(`POST /links answered ${created.status}`);
   return app;
@@ -71,18 +76,20 @@ function line(label: string, runs: Run[]): { rps: number; engine: number; link: 
 async function main(): Promise<void> {
   requireWrk();
   const head = execFileSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const baseSha = shortSha(BASE);
-  console.log(
-    `engine-ab: before ${BASE} (${baseSha}) vs after this checkout (${head}${dirty() ? ', uncommitted changes' : ''}); wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side, alternating\n${loadLine()}`,
-  );
-  const base = checkout(BASE);
+  const here = `this checkout (${head}${dirty() ? ', uncommitted changes' : ''})`;
+  const what = TRANSPORTS
+    ? `workers over TCP vs over the Unix socket, both ${here}`
+    : `before ${BASE} (${shortSha(BASE)}) vs after ${here}`;
+  console.log(`engine-ab: ${what}; wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side, alternating\n${loadLine()}`);
+  const [B, A] = TRANSPORTS ? ['tcp', 'unix'] : ['before', 'after'];
+  const base = TRANSPORTS ? undefined : checkout(BASE);
   const apps: Linkly[] = [];
   const watchers: ClickWatcher[] = [];
   const clients: IIIClient[] = [];
   try {
-    const before = await boot(base.cli);
+    const before = base ? await boot(base.cli) : await boot(HEAD_CLI, 'tcp');
     apps.push(before);
-    const after = await boot(join(REPO, 'packages/cli/bin/iii.js'));
+    const after = await boot(HEAD_CLI, TRANSPORTS ? 'unix' : undefined);
     apps.push(after);
     const sides = await Promise.all(
       [before, after].map(async (app) => {
@@ -108,13 +115,13 @@ async function main(): Promise<void> {
         s.runs.push(res);
         if (res.catchUp)
           console.log(
-            `round ${r + 1} ${s === sides[0] ? 'before' : 'after'}: ${res.throughput.toFixed(0)} req/s, drain ${drainRate(res).toFixed(0)} clicks/s\n${catchUpLine(res.catchUp)}`,
+            `round ${r + 1} ${s === sides[0] ? B : A}: ${res.throughput.toFixed(0)} req/s, drain ${drainRate(res).toFixed(0)} clicks/s\n${catchUpLine(res.catchUp)}`,
           );
       }
     }
     console.log(`\nGET /s/:code under wrk, medians of ${ROUNDS} rounds`);
-    const b = line('before', sides[0]?.runs ?? []);
-    const a = line('after', sides[1]?.runs ?? []);
+    const b = line(B, sides[0]?.runs ?? []);
+    const a = line(A, sides[1]?.runs ?? []);
     const clicks = (runs: Run[]) => ({
       drain: median(runs.map(drainRate)),
       sql: median(runs.map((r) => r.catchUp?.sqlMs ?? Number.NaN)),
@@ -125,17 +132,17 @@ async function main(): Promise<void> {
     const ca = clicks(sides[1]?.runs ?? []);
     const secs = (ms: number) => (Number.isNaN(ms) ? 'not within 60 s' : `${(ms / 1000).toFixed(2)} s`);
     for (const [label, c] of [
-      ['before', cb],
-      ['after', ca],
+      [B, cb],
+      [A, ca],
     ] as const)
       console.log(
         `  ${label.padEnd(8)} clicks: drain ${c.drain.toFixed(0)}/s, all in SQL ${secs(c.sql)} and on the stream ${secs(c.stream)} after the run, click → subscriber p99 ${c.p99.toFixed(0)} ms`,
       );
     console.log(
-      `  after/before: click drain rate ${(ca.drain / cb.drain).toFixed(2)}×, catch-up (stream) ${(ca.stream / cb.stream).toFixed(2)}×, p99 ${(ca.p99 / cb.p99).toFixed(2)}×`,
+      `  ${A}/${B}: click drain rate ${(ca.drain / cb.drain).toFixed(2)}×, catch-up (stream) ${(ca.stream / cb.stream).toFixed(2)}×, p99 ${(ca.p99 / cb.p99).toFixed(2)}×`,
     );
     console.log(
-      `  after/before: throughput ${(a.rps / b.rps).toFixed(2)}×, engine CPU/redirect ${(a.engine / b.engine).toFixed(2)}×, link worker ${(a.link / b.link).toFixed(2)}×, all workers ${(a.workers / b.workers).toFixed(2)}×`,
+      `  ${A}/${B}: throughput ${(a.rps / b.rps).toFixed(2)}×, engine CPU/redirect ${(a.engine / b.engine).toFixed(2)}×, link worker ${(a.link / b.link).toFixed(2)}×, all workers ${(a.workers / b.workers).toFixed(2)}×`,
     );
   } finally {
     for (const w of watchers) w.stop();
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
       await app.stop();
       app.remove();
     }
-    base.remove();
+    base?.remove();
   }
   console.log(loadLine());
 }
@@ -153,5 +160,5 @@ function dirty(): boolean {
   return execFileSync('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
 }
 
-if (!existsSync(join(REPO, 'packages/cli/bin/iii.js'))) throw new Error('run from a Triad checkout');
+if (!existsSync(HEAD_CLI)) throw new Error('run from a Triad checkout');
 await main();

@@ -8,13 +8,18 @@
  * and owner B, OpenTelemetry on as users run them) run in a child process. CPU per call is read from
  * /proc/<pid>/stat for the engine (this process) and the SDK process.
  * Goal (issue 10): Triad ≥ 0.9× the floor's throughput at 64 in flight, p50 ≤ 1.2×.
+ * `--transport unix`: the SDKs reach both engines through a Unix socket (`ws+unix://…:/`, as the workers
+ * `iii` starts do) instead of TCP loopback; both sides always use the same transport.
  *
- *   node --import tsx bench/floor-engine.ts [--calls 10000] [--rounds 3]
+ *   node --import tsx bench/floor-engine.ts [--calls 10000] [--rounds 3] [--transport tcp|unix]
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEngine } from '@triad/engine';
 import { registerWorker } from 'iii-sdk';
 import type WebSocket from 'ws';
@@ -29,9 +34,10 @@ function arg(name: string, fallback: number): number {
 const CALLS = arg('calls', 10_000);
 const ROUNDS = arg('rounds', 3);
 const SELF = new URL(import.meta.url).pathname;
+const UNIX = process.argv.includes('--transport') && process.argv[process.argv.indexOf('--transport') + 1] === 'unix';
 
-/** The floor engine: workers on `/`, telemetry on `/otel` (read by nobody). */
-export async function startFloorEngine(): Promise<{ url: string; close(): Promise<void> }> {
+/** The floor engine: workers on `/`, telemetry on `/otel` (read by nobody); on 127.0.0.1 or on the Unix socket `socketPath`. */
+export async function startFloorEngine(socketPath?: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer();
   const workers = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   const otel = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -67,9 +73,10 @@ export async function startFloorEngine(): Promise<{ url: string; close(): Promis
       for (const [id, owner] of owners) if (owner === ws) owners.delete(id);
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  if (socketPath) await new Promise<void>((r) => server.listen(socketPath, r));
+  else await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: socketPath ? `ws+unix://${socketPath}:/` : `ws://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
       for (const ws of [...workers.clients, ...otel.clients]) ws.terminate();
       server.closeAllConnections();
@@ -129,23 +136,31 @@ function measure(url: string, inFlight: number): Promise<PairResult & { engineUs
 }
 
 async function main(): Promise<void> {
-  console.log(`floor engine bench: ${CALLS} SDK calls per run (OpenTelemetry on), ${ROUNDS} rounds per side\n${loadLine()}`);
-  const floor = await startFloorEngine();
-  const triad = await startEngine({ logLevel: 'warn', workers: [{ name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0 } }] });
+  const how = UNIX ? 'over Unix sockets' : 'over TCP loopback';
+  console.log(`floor engine bench: ${CALLS} SDK calls per run (OpenTelemetry on), ${how}, ${ROUNDS} rounds per side\n${loadLine()}`);
+  const dir = mkdtempSync(join(tmpdir(), 'triad-floor-'));
+  const floor = await startFloorEngine(UNIX ? join(dir, 'floor.sock') : undefined);
+  const triad = await startEngine({
+    logLevel: 'warn',
+    workers: [
+      { name: 'iii-worker-manager', config: { host: '127.0.0.1', port: 0, ...(UNIX ? { unix_socket: join(dir, 'triad.sock') } : {}) } },
+    ],
+  });
+  const triadUrl = (UNIX ? triad.addresses['worker-unix'] : triad.addresses.worker) as string;
   try {
     for (const inFlight of [1, 64]) {
       const floors: Array<PairResult & { engineUs: number }> = [];
       const triads: Array<PairResult & { engineUs: number }> = [];
       for (let r = 0; r < ROUNDS; r++) {
         floors.push(await measure(floor.url, inFlight));
-        triads.push(await measure(triad.addresses.worker as string, inFlight));
+        triads.push(await measure(triadUrl, inFlight));
       }
       const med = (xs: Array<PairResult & { engineUs: number }>) =>
         [...xs].sort((p, q) => p.sample.throughput - q.sample.throughput)[Math.floor(xs.length / 2)] as PairResult & { engineUs: number };
       const f = med(floors);
       const t = med(triads);
       const goal = inFlight === 64 ? ' (goal: throughput ≥ 0.9×, p50 ≤ 1.2×)' : '';
-      report(`iii-sdk A → engine → iii-sdk B → A, ${inFlight} in flight, median of ${ROUNDS} rounds${goal}`, t.sample, f.sample, {
+      report(`iii-sdk A → engine → iii-sdk B → A ${how}, ${inFlight} in flight, median of ${ROUNDS} rounds${goal}`, t.sample, f.sample, {
         subject: 'triad engine',
         baseline: 'floor engine',
       });
@@ -155,6 +170,7 @@ async function main(): Promise<void> {
   } finally {
     await triad.stop();
     await floor.close();
+    rmSync(dir, { recursive: true, force: true });
   }
   console.log(loadLine());
 }

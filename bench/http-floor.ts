@@ -6,11 +6,13 @@
  * wrk in one run, alternating rounds; req/s and CPU per request (engine vs bridge, plus each side's worker)
  * from /proc. Goal (issue 10): Triad ≥ 0.8× the bridge's throughput.
  *
- *   node --import tsx bench/http-floor.ts [--duration 10] [--connections 64] [--rounds 3] [--profile] [--base main]
+ *   node --import tsx bench/http-floor.ts [--duration 10] [--connections 64] [--rounds 3] [--profile] [--base main] [--transport tcp|unix]
  *
  * `--profile` also prints where the engine's and the bridge's CPU went over one more round each (V8 CPU profiles); with
  * `KEEP_PROFILE=1` the .cpuprofile files are kept (its path is printed) for a closer look.
  * `--base <git ref>` adds that ref's engine as a third side (before/after in the same run).
+ * `--transport unix`: the raw worker reaches the engine (config `unix_socket`) and the bridge over a Unix
+ * socket instead of TCP loopback, as the workers `iii` starts do; both sides always use the same transport.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,6 +41,7 @@ const BASE = (() => {
   const i = process.argv.indexOf('--base');
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
+const UNIX = process.argv.includes('--transport') && process.argv[process.argv.indexOf('--transport') + 1] === 'unix';
 const PROFILE = process.argv.includes('--profile') ? mkdtempSync(join(tmpdir(), 'triad-http-floor-')) : undefined;
 
 // ---------------------------------------------------------------------------------------------
@@ -50,6 +53,7 @@ function rawWorker(url: string, register: boolean): void {
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const result = { status_code: 302, headers: { Location: LOCATION } };
   ws.on('open', () => {
+    // (a no-op on a Unix socket)
     (ws as unknown as { _socket: { setNoDelay(v: boolean): void } })._socket.setNoDelay(true);
     if (!register) return;
     ws.send(JSON.stringify({ type: 'registerfunction', id: FUNCTION_ID }));
@@ -74,10 +78,11 @@ function rawWorker(url: string, register: boolean): void {
 /** Triad as users run it: the `iii` CLI of a checkout with a worker listener and the http module. */
 async function startEngineProcess(cli: string, dir: string): Promise<{ child: ChildProcess; worker: string; http: string }> {
   const [wsPort, httpPort] = [await freePort(), await freePort()];
+  const socket = join(dir, 'engine.sock');
   const yaml = [
     'workers:',
     '  - name: iii-worker-manager',
-    `    config: { host: 127.0.0.1, port: ${wsPort} }`,
+    `    config: { host: 127.0.0.1, port: ${wsPort}${UNIX ? `, unix_socket: ${socket}` : ''} }`,
     '  - name: http',
     `    config: { host: 127.0.0.1, port: ${httpPort} }`,
     '',
@@ -85,17 +90,19 @@ async function startEngineProcess(cli: string, dir: string): Promise<{ child: Ch
   writeFileSync(join(dir, 'config.yaml'), yaml);
   const env = { ...process.env, ...(PROFILE ? profiledEnv(PROFILE) : {}) };
   const child = spawn(process.execPath, [cli, '-c', 'config.yaml', '--no-update-check'], { cwd: dir, env, stdio: 'ignore' });
-  return { child, worker: `ws://127.0.0.1:${wsPort}`, http: `http://127.0.0.1:${httpPort}` };
+  return { child, worker: UNIX ? `ws+unix://${socket}:/` : `ws://127.0.0.1:${wsPort}`, http: `http://127.0.0.1:${httpPort}` };
 }
 
 /**
- * The minimal bridge: one WebSocket (the worker connects to it), one frame per request, no tracing, no checks.
+ * The minimal bridge: one WebSocket (the worker connects to it, over TCP or `socketPath`), one frame per
+ * request, no tracing, no checks.
  * The frame carries the request object a function is given (workers.md §1.3: query params, path params,
  * headers, registered path, method, body, trigger) so the worker sees the same request on both sides; only
  * the two channel refs are left out (streaming is Triad's own work, and counted against it).
  */
-function bridgeProcess(): void {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: false });
+function bridgeProcess(socketPath: string | undefined): void {
+  const upgrades = createServer();
+  const wss = new WebSocketServer({ server: upgrades, perMessageDeflate: false });
   const pending = new Map<string, ServerResponse>();
   let worker: WebSocket | undefined;
   let seq = 0;
@@ -127,9 +134,13 @@ function bridgeProcess(): void {
       }),
     );
   });
-  http.listen(0, '127.0.0.1', () => {
+  const listening = new Promise<void>((resolve) =>
+    socketPath ? upgrades.listen(socketPath, resolve) : upgrades.listen(0, '127.0.0.1', resolve),
+  );
+  http.listen(0, '127.0.0.1', async () => {
+    await listening;
     process.send?.({
-      worker: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
+      worker: socketPath ? `ws+unix://${socketPath}:/` : `ws://127.0.0.1:${(upgrades.address() as AddressInfo).port}`,
       http: `http://127.0.0.1:${(http.address() as AddressInfo).port}`,
     });
   });
@@ -195,12 +206,13 @@ async function startTriad(name: string, cli: string): Promise<Side> {
 }
 
 async function startBridge(): Promise<Side> {
-  const bridge = spawnRole('--bridge');
+  const dir = mkdtempSync(join(tmpdir(), 'triad-http-floor-bridge-'));
+  const bridge = UNIX ? spawnRole('--bridge', join(dir, 'bridge.sock')) : spawnRole('--bridge');
   const { worker, http } = await addresses(bridge);
   const w = spawnRole('--raw-worker', worker, 'plain');
   const url = `${http}/s/abc123`;
   await untilRedirects(url);
-  return { name: 'bridge', url, pids: { bridge: [bridge.pid ?? 0], worker: [w.pid ?? 0] }, children: [w, bridge] };
+  return { name: 'bridge', url, pids: { bridge: [bridge.pid ?? 0], worker: [w.pid ?? 0] }, children: [w, bridge], dir };
 }
 
 /** Wait until the engine's worker listener accepts WebSocket connections. */
@@ -227,7 +239,9 @@ const median = (runs: Run[]): Run => [...runs].sort((a, b) => a.throughput - b.t
 
 async function main(): Promise<void> {
   requireWrk();
-  console.log(`http-floor bench: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side, alternating\n${loadLine()}`);
+  console.log(
+    `http-floor bench: workers over ${UNIX ? 'Unix sockets' : 'TCP loopback'}; wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side, alternating\n${loadLine()}`,
+  );
   const sides: Side[] = [];
   let base: ReturnType<typeof checkout> | undefined;
   try {
@@ -281,5 +295,5 @@ async function main(): Promise<void> {
 
 const role = process.argv[2];
 if (role === '--raw-worker') rawWorker(process.argv[3] ?? '', process.argv[4] === 'register');
-else if (role === '--bridge') bridgeProcess();
+else if (role === '--bridge') bridgeProcess(process.argv[3]);
 else await main();

@@ -21,7 +21,10 @@
  * The two sides alternate for `--rounds` rounds and each reports its median round, so a burst of
  * load from elsewhere on the machine does not land on one side only. Needs wrk (apt-get install wrk).
  *
- *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100] [--click-concurrency N]
+ * `--transport tcp` runs Linkly's workers over the engine's TCP port instead of its Unix socket (`iii`'s
+ * default); `bench/engine-ab.ts --transports` compares the two in one run.
+ *
+ *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100] [--click-concurrency N] [--transport unix|tcp]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -45,6 +48,11 @@ const CLICKS = arg('clicks', 200);
 const SUBSCRIBERS = arg('subscribers', 100);
 /** Diagnostic: run the `clicks` queue with this concurrency instead of the tutorial's 5. */
 const CLICK_CONCURRENCY = arg('click-concurrency', 0);
+const TRANSPORT = ((): 'unix' | 'tcp' => {
+  const v = process.argv.includes('--transport') ? process.argv[process.argv.indexOf('--transport') + 1] : 'unix';
+  if (v !== 'unix' && v !== 'tcp') throw new Error(`--transport must be unix or tcp, got ${v}`);
+  return v;
+})();
 
 /** A fresh Linkly copy, its `clicks` queue concurrency changed when --click-concurrency asks for it. */
 function project(): string {
@@ -214,11 +222,11 @@ async function clickLatency(api: string, streamUrl: string, join: boolean): Prom
 async function main(): Promise<void> {
   requireWrk();
   console.log(
-    `redirect bench: wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers${CLICK_CONCURRENCY ? `; clicks queue concurrency ${CLICK_CONCURRENCY} (diagnostic)` : ''}\n${loadLine()}`,
+    `redirect bench: workers over ${TRANSPORT === 'unix' ? 'the Unix socket' : 'TCP'}; wrk -t2 -c${CONNECTIONS} -d${DURATION_S}s × ${ROUNDS} rounds per side; ${CLICKS} clicks to ${SUBSCRIBERS} subscribers${CLICK_CONCURRENCY ? `; clicks queue concurrency ${CLICK_CONCURRENCY} (diagnostic)` : ''}\n${loadLine()}`,
   );
   const baseline = await startBaseline();
   const bareP = { server: [baseline.child.pid ?? 0] };
-  const app = await startLinkly({ dir: project(), env: { OTEL_ENABLED: 'true' } });
+  const app = await startLinkly({ dir: project(), env: { OTEL_ENABLED: 'true' }, workerTransport: TRANSPORT });
   try {
     const created = await createLink(app, { url: 'https://iii.dev', code: 'bench' });
     if (created.status !== 201) throw new Error(`POST /links answered ${created.status}`);
@@ -289,7 +297,7 @@ async function main(): Promise<void> {
  * whole path's cost is the asynchronous click work sharing the CPU.
  */
 async function redirectOnly(bareApi: string, bareP: Record<string, number[]>): Promise<void> {
-  const app = await startLinkly({ env: { OTEL_ENABLED: 'true', LINKLY_SLOW_CLICK_MS: '600000' } });
+  const app = await startLinkly({ env: { OTEL_ENABLED: 'true', LINKLY_SLOW_CLICK_MS: '600000' }, workerTransport: TRANSPORT });
   try {
     await createLink(app, { url: 'https://iii.dev', code: 'bench' });
     const pids = linklyPids(app);
