@@ -12,6 +12,7 @@
 import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
+import { RouteAdmission } from './admission.ts';
 import { type HttpConfig, httpConfigSchema } from './config.ts';
 import { type CorsPolicy, createCorsPolicy } from './cors.ts';
 import { handleRequest, type PipelineDeps } from './pipeline.ts';
@@ -35,10 +36,12 @@ class HttpModule implements ModuleInstance {
   private middleware: string[];
   private readonly router = new Router<RouteTarget>();
   private readonly gate: ConcurrencyGate;
+  private readonly admission: RouteAdmission;
   private listener: HttpListener | undefined;
   private url: string | undefined;
   private disposeType: (() => void) | undefined;
   private disposeRequest: (() => void) | undefined;
+  private disposeAdmission: (() => void) | undefined;
 
   constructor(
     private readonly ctx: ModuleContext,
@@ -48,6 +51,7 @@ class HttpModule implements ModuleInstance {
     this.cors = createCorsPolicy(config.cors, ctx.log);
     this.middleware = globalMiddlewareOf(config);
     this.gate = new ConcurrencyGate(() => this.config.concurrency_request_limit);
+    this.admission = new RouteAdmission(ctx.engine);
   }
 
   async start(): Promise<void> {
@@ -58,6 +62,7 @@ class HttpModule implements ModuleInstance {
     this.ctx.log.info(`HTTP triggers on ${url}`);
     this.disposeType = this.ctx.engine.registerTriggerType(createHttpTriggerType(this.router, this.ctx.log));
     this.disposeRequest = this.ctx.engine.registerFunction(httpRequestFunction(() => this.url));
+    this.disposeAdmission = this.ctx.engine.services.provide('http-admission', this.admission);
   }
 
   async stop(): Promise<void> {
@@ -65,7 +70,10 @@ class HttpModule implements ModuleInstance {
     this.disposeType = undefined;
     this.disposeRequest?.();
     this.disposeRequest = undefined;
+    this.disposeAdmission?.();
+    this.disposeAdmission = undefined;
     this.url = undefined;
+    this.admission.close();
     await this.listener?.close(1_000);
     this.listener = undefined;
   }
@@ -98,6 +106,7 @@ class HttpModule implements ModuleInstance {
       config: () => this.config,
       cors: () => this.cors,
       globalMiddleware: () => this.middleware,
+      admission: this.admission,
     };
     const listener = new HttpListener(
       (req, res) => handleRequest(deps, req, res),

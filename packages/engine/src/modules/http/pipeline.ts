@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EngineError, toErrorBody } from '../../core/errors/index.ts';
 import type { Logger } from '../../util/logger.ts';
 import type { EngineApi, EngineChannel, InvokeOptions } from '../module.ts';
+import type { RouteAdmission } from './admission.ts';
 import { bodyModeOf, type ParsedBody, parseBody, readBody } from './body.ts';
 import type { HttpConfig } from './config.ts';
 import type { CorsPolicy } from './cors.ts';
@@ -28,6 +29,8 @@ export interface PipelineDeps {
   cors: () => CorsPolicy;
   /** Global preHandler middleware ids, sorted by priority. */
   globalMiddleware: () => readonly string[];
+  /** Holds requests to a route whose worker's queued work falls behind (admission.ts). */
+  admission: RouteAdmission;
 }
 
 const CHUNK = 64 * 1024;
@@ -92,8 +95,11 @@ export async function handleRequest(deps: PipelineDeps, req: IncomingMessage, re
   const base: RequestBase = { path_params: match.params, query_params: queryParamsOf(query), headers: headersOf(req.headers), method };
   state.span = startRequestSpan(deps.engine, req, match.route.value, path, query);
   state.trace = traceOf(base.headers, state.span?.traceparent);
+  // Held (admission.ts) while the route's worker has queued work falling behind; a 504 may come first.
+  const held = deps.admission.acquire(match.route.value.functionId);
+  if (held) await held;
   try {
-    await serveRoute(deps, state, match.route.value, base, req);
+    if (!state.finished) await serveRoute(deps, state, match.route.value, base, req);
   } catch (err) {
     // Usually the client went away (aborted upload, closed tab): nobody is left to answer.
     if (state.finished || res.headersSent) return deps.log.debug('http request ended early', { error: toErrorBody(err) });

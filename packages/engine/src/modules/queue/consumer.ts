@@ -47,6 +47,8 @@ export class QueueConsumer {
   private retryAt = Number.POSITIVE_INFINITY;
   private pollTimer: NodeJS.Timeout | undefined;
   private pollDelay = 0;
+  /** The function of the job run last: whose worker this queue's backlog waits for. */
+  private lastFunctionId: string | undefined;
   private readonly now: () => number;
 
   constructor(private opts: ConsumerOptions) {
@@ -64,6 +66,11 @@ export class QueueConsumer {
 
   get concurrency(): number {
     return this.opts.concurrency;
+  }
+
+  /** Jobs ready to run that wait for a free slot, and the function they run (undefined before the first job). */
+  backlog(): { functionId: string | undefined; waiting: number } {
+    return { functionId: this.lastFunctionId, waiting: this.opts.store.depth(this.opts.queue).waiting };
   }
 
   start(): void {
@@ -145,6 +152,7 @@ export class QueueConsumer {
       return;
     }
     this.inflight++;
+    this.lastFunctionId = job.functionId;
     this.opts.handle(job).then(
       () => this.settle(job, undefined),
       (err: unknown) => this.settle(job, err ?? new EngineError('E_INTERNAL', 'job failed')),

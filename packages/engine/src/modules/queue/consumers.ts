@@ -47,6 +47,16 @@ export class ConsumerSet {
     this.consumers.delete(queue);
   }
 
+  /** Per running queue: the jobs waiting for a slot and the function they run. */
+  backlog(): Array<{ functionId: string; waiting: number }> {
+    const out: Array<{ functionId: string; waiting: number }> = [];
+    for (const c of this.consumers.values()) {
+      const { functionId, waiting } = c.backlog();
+      if (functionId !== undefined && waiting > 0) out.push({ functionId, waiting });
+    }
+    return out;
+  }
+
   get(queue: string): QueueConsumer | undefined {
     return this.consumers.get(queue);
   }

@@ -8,6 +8,7 @@
 import { check, formatIssues } from '../../core/config/schema.ts';
 import { EngineError } from '../../core/errors/index.ts';
 import type { EngineModule, ModuleContext, ModuleInstance } from '../module.ts';
+import { queueBacklog } from './backlog.ts';
 import { type NamedQueueConfig, type QueueConfig, queueConfigSchema, withDefaultQueue } from './config.ts';
 import { QueueRuntime } from './runtime.ts';
 
@@ -28,6 +29,10 @@ async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<Mod
   let rt = await QueueRuntime.open(ctx, config.adapter);
   rt.register();
   ctx.log.info('queue backend ready', { adapter: rt.backend.kind, location: rt.location, queues: [...named.keys()] });
+  const withdrawBacklog = ctx.engine.services.provide(
+    'queue-backlog',
+    queueBacklog(ctx.engine, () => rt.backend),
+  );
 
   /**
    * Hot-swap the backend. Two builtin stores may be the same file, so the old one is closed first and
@@ -62,7 +67,10 @@ async function createQueue(ctx: ModuleContext, config: QueueConfig): Promise<Mod
 
   return {
     start: () => rt.applyNamed(named),
-    stop: () => rt.close(),
+    stop: () => {
+      withdrawBacklog();
+      return rt.close();
+    },
     async reconfigure(raw) {
       const parsed = check(queueConfigSchema, raw);
       if (!parsed.ok) throw new EngineError('E_CONFIG_INVALID', formatIssues(parsed.issues));

@@ -107,6 +107,10 @@ export class BuiltinQueueBackend implements QueueBackend {
     return this.store.discardMessage(displayName(ref), messageId);
   }
 
+  backlog(): Array<{ functionId: string; waiting: number }> {
+    return this.consumers.backlog();
+  }
+
   async pendingCount(): Promise<number> {
     return this.store.queues().reduce((n, q) => {
       const d = this.store.depth(q);

@@ -92,6 +92,11 @@ export interface QueueBackend {
   redrive(ref: QueueRef): Promise<number>;
   redriveMessage(ref: QueueRef, messageId: string): Promise<0 | 1>;
   discardMessage(ref: QueueRef, messageId: string): Promise<0 | 1>;
+  /**
+   * Jobs ready to run that wait for a free slot of this engine's consumers, per function (the queue
+   * backlog service, backlog.ts). Optional: a broker holds its waiting jobs remotely.
+   */
+  backlog?(): Array<{ functionId: string; waiting: number }>;
   /** Jobs not yet done on queues this engine knows of (for the adapter-swap warning). */
   pendingCount(): Promise<number>;
   /** Stop every consumer and release the connection/file; running jobs are redelivered later. */

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { EngineApi } from '../module.ts';
+import { HIGH_WATER, LOW_WATER, MAX_HOLD_MS, RouteAdmission, TICK_MS } from './admission.ts';
+
+/** An engine whose route function `f` runs on worker `w1`, with a queue backlog the test sets per worker. */
+function fixture(opts: { service?: boolean } = {}) {
+  const backlog: Record<string, number> = { w1: 0, w2: 0 };
+  const clock = { now: 0 };
+  const engine = {
+    getFunction: (id: string) => (id === 'f' ? { id, workerName: 'link', workerId: 'w1' } : undefined),
+    services: {
+      get: (name: string) =>
+        name === 'queue-backlog' && opts.service !== false ? { waitingFor: (w: string) => backlog[w] ?? 0 } : undefined,
+      provide: () => () => {},
+    },
+  } as unknown as Pick<EngineApi, 'getFunction' | 'services'>;
+  const admission = new RouteAdmission(engine, () => clock.now);
+  return { admission, backlog, clock };
+}
+
+describe('http admission by queue backlog', () => {
+  it('never holds a request while no queue work waits, or without the queue worker', () => {
+    const { admission, clock } = fixture();
+    for (let i = 0; i < 1000; i++) {
+      clock.now += 1;
+      assert.equal(admission.acquire('f'), undefined);
+    }
+    const bare = fixture({ service: false });
+    bare.backlog.w1 = 10_000;
+    assert.equal(bare.admission.acquire('f'), undefined);
+  });
+
+  it('ignores a backlog on another worker', () => {
+    const { admission, backlog, clock } = fixture();
+    backlog.w2 = 10_000;
+    for (let i = 0; i < 100; i++) {
+      clock.now += TICK_MS;
+      assert.equal(admission.acquire('f'), undefined);
+    }
+  });
+
+  it('holds new requests from HIGH_WATER down to LOW_WATER, then lets them all go in arrival order', async () => {
+    const { admission, backlog, clock } = fixture();
+    backlog.w1 = HIGH_WATER;
+    assert.equal(admission.acquire('f'), undefined, 'at HIGH_WATER requests still go');
+    backlog.w1 = HIGH_WATER + 1;
+    clock.now += TICK_MS;
+    const order: number[] = [];
+    const held = Array.from({ length: 5 }, (_, i) => admission.acquire('f')?.then(() => order.push(i)));
+    assert.ok(held.every((p) => p !== undefined));
+    assert.equal(admission.heldOf('f'), 5);
+    // Draining, still above LOW_WATER: still holding.
+    backlog.w1 = LOW_WATER + 1;
+    clock.now += TICK_MS;
+    assert.ok(admission.acquire('f'));
+    assert.equal(admission.heldOf('f'), 6);
+    // Caught up: the next look releases everyone held, first come first served.
+    backlog.w1 = LOW_WATER;
+    clock.now += TICK_MS;
+    assert.equal(admission.acquire('f'), undefined);
+    assert.equal(admission.holding('f'), false);
+    await Promise.all(held);
+    assert.deepEqual(order, [0, 1, 2, 3, 4]);
+  });
+
+  it('lets a request go after MAX_HOLD_MS even when the queue does not catch up', async () => {
+    const { admission, backlog, clock } = fixture();
+    backlog.w1 = 10 * HIGH_WATER;
+    const first = admission.acquire('f');
+    assert.ok(first);
+    clock.now += MAX_HOLD_MS / 2;
+    const second = admission.acquire('f');
+    assert.ok(second);
+    let secondWent = false;
+    void second.then(() => {
+      secondWent = true;
+    });
+    clock.now += MAX_HOLD_MS / 2;
+    // The next timer tick sees the first one overdue (the clock is the test's; the timer is real).
+    await first;
+    assert.equal(secondWent, false, 'held for half of MAX_HOLD_MS only');
+    assert.equal(admission.holding('f'), true);
+    admission.close();
+    await second;
+  });
+
+  it('close lets every held request go', async () => {
+    const { admission, backlog } = fixture();
+    backlog.w1 = HIGH_WATER + 1;
+    const held = Array.from({ length: 3 }, () => admission.acquire('f'));
+    assert.equal(admission.heldOf('f'), 3);
+    admission.close();
+    await Promise.all(held);
+  });
+});
