@@ -23,8 +23,8 @@ const latin1 = (b: Buffer): string => (b as unknown as { latin1Slice(start: numb
 /** Where each of the 16 bytes of a UUID goes in its 36-character form. */
 const BYTE_AT = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
 
-/** A random UUID v4 (same format and entropy as `crypto.randomUUID()`). */
-export function randomKey(): string {
+/** A random UUID v4 (same format and entropy as `crypto.randomUUID()`, at less than half its cost). */
+export function randomUuid(): string {
   if (poolAt === pool.length) {
     randomFillSync(pool);
     poolAt = 0;

@@ -12,7 +12,7 @@
  */
 import type { ChannelApi, EngineChannel } from '../modules/module.ts';
 import type { ChannelItem, ChannelRef } from '../protocol/messages.ts';
-import { ChannelIds, keyCheck, randomKey } from './channel-ids.ts';
+import { ChannelIds, keyCheck, randomUuid } from './channel-ids.ts';
 import type { ChannelEnd, ChannelSocket } from './worker-host.ts';
 
 export const DEFAULT_BUFFER = 64;
@@ -25,7 +25,7 @@ export class Channel implements EngineChannel, ChannelEnd {
   readonly id: string;
   /** The id's counter (the hub's tombstone ring slot). */
   readonly seq: number;
-  readonly key = randomKey();
+  readonly key = randomUuid();
   readonly createdAt = Date.now();
   private readonly items: ChannelItem[] = [];
   private writer: Side = 'open';

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallInfo, InvokeOptions } from '../modules/module.ts';
 import type { InvocationResultMsg, InvokeFunctionMsg } from '../protocol/messages.ts';
 import type { Logger } from '../util/logger.ts';
+import { randomUuid } from './channel-ids.ts';
 import { EngineError, type ErrorBody, toErrorBody } from './errors/index.ts';
 import type { FunctionEntry, FunctionRegistry } from './functions.ts';
 import type { Completion, InvocationTable } from './invocations/table.ts';
@@ -84,7 +85,8 @@ export class Router {
     return new Promise((resolve, reject) => {
       const call: CallInfo = { functionId, metadata: opts.metadata, traceparent: opts.traceparent, baggage: opts.baggage };
       this.dispatch(
-        randomUUID(),
+        // Random, not a counter: a worker's `invocationresult` is matched by id alone.
+        randomUuid(),
         data,
         call,
         undefined,

@@ -50,7 +50,10 @@ class HttpModule implements ModuleInstance {
     this.config = config;
     this.cors = createCorsPolicy(config.cors, ctx.log);
     this.middleware = globalMiddlewareOf(config);
-    this.gate = new ConcurrencyGate(() => this.config.concurrency_request_limit);
+    this.gate = new ConcurrencyGate(
+      () => this.config.concurrency_request_limit,
+      (err) => this.ctx.log.error('http request crashed', { error: String(err) }),
+    );
     this.admission = new RouteAdmission(ctx.engine);
   }
 
@@ -108,11 +111,7 @@ class HttpModule implements ModuleInstance {
       globalMiddleware: () => this.middleware,
       admission: this.admission,
     };
-    const listener = new HttpListener(
-      (req, res) => handleRequest(deps, req, res),
-      this.gate,
-      (err) => this.ctx.log.error('http request crashed', { error: String(err) }),
-    );
+    const listener = new HttpListener((req, res) => handleRequest(deps, req, res), this.gate);
     const url = await listener.listen(cfg.host, cfg.port);
     return { listener, url };
   }

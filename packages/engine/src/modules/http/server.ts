@@ -8,38 +8,56 @@ import type { AddressInfo } from 'node:net';
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** A counting semaphore whose limit is read on every acquire, so a config change applies live. */
+/**
+ * A counting semaphore whose limit is read on every acquire, so a config change applies live. Not an async
+ * function and no closure per request: a free permit runs the handler at once.
+ */
 export class ConcurrencyGate {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
+  private readonly release = (): void => {
+    this.active--;
+    this.waiting.shift()?.();
+  };
+  private readonly failed = (err: unknown): void => {
+    this.release();
+    this.onError(err);
+  };
 
-  constructor(private readonly limit: () => number) {}
+  constructor(
+    private readonly limit: () => number,
+    /** A handler's rejection (the handlers answer every error themselves; this is the last resort). */
+    private readonly onError: (err: unknown) => void,
+  ) {}
 
   get inFlight(): number {
     return this.active;
   }
 
-  async run(task: () => Promise<void>): Promise<void> {
+  /** Run `task(a, b)` under a permit, held until its promise settles. */
+  run<A, B>(task: (a: A, b: B) => Promise<void>, a: A, b: B): void {
     // 0 is clamped to 1, as in the reference.
-    if (this.active >= Math.max(1, this.limit())) await new Promise<void>((r) => this.waiting.push(r));
-    this.active++;
-    try {
-      await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
+    if (this.active >= Math.max(1, this.limit())) {
+      this.waiting.push(() => this.run(task, a, b));
+      return;
     }
+    this.active++;
+    let done: Promise<void>;
+    try {
+      done = task(a, b);
+    } catch (err) {
+      done = Promise.reject(err);
+    }
+    done.then(this.release, this.failed);
   }
 }
 
 export class HttpListener {
   private readonly server: Server;
 
-  constructor(handler: RequestHandler, gate: ConcurrencyGate, onError: (err: unknown) => void) {
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => {
-      // The permit is held until the handler has answered (a streamed body continues without it).
-      void gate.run(() => handler(req, res)).catch(onError);
-    });
+  constructor(handler: RequestHandler, gate: ConcurrencyGate) {
+    // The permit is held until the handler has answered (a streamed body continues without it).
+    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => gate.run(handler, req, res));
   }
 
   /** Bind; resolves with the URL clients should use (`0.0.0.0` is reported as `127.0.0.1`). */
