@@ -20,7 +20,7 @@ import type { IIIClient } from 'iii-sdk';
 import { connect, createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
 import { checkout, shortSha } from './lib/checkout.ts';
 import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
-import { descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
+import { cpuUsOf, descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,7 +33,11 @@ const CONNECTIONS = Number(arg('connections', '64'));
 const TRANSPORTS = process.argv.includes('--transports');
 const HEAD_CLI = join(REPO, 'packages/cli/bin/iii.js');
 
-type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; catchUp?: CatchUp };
+/**
+ * `cpuUsPerRequest` covers the wrk run only; `cpuWithClicksUs` the run and the click catch-up after it, so a side
+ * that leaves its clicks for later is not credited with the CPU it spends on them once the run is over.
+ */
+type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; cpuWithClicksUs?: Record<string, number>; catchUp?: CatchUp };
 
 /** Clicks per second landing in SQL over the run and its catch-up (the redirect rate when it keeps up). */
 function drainRate(run: Run): number {
@@ -59,16 +63,22 @@ async function boot(cli: string, workerTransport?: 'tcp' | 'unix'): Promise<Link
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
-function line(label: string, runs: Run[]): { rps: number; engine: number; link: number; workers: number } {
+function line(
+  label: string,
+  runs: Run[],
+): { rps: number; engine: number; link: number; workers: number; engineAll: number; workersAll: number } {
   const m = {
     rps: median(runs.map((r) => r.throughput)),
     engine: median(runs.map((r) => r.cpuUsPerRequest.engine ?? Number.NaN)),
     link: median(runs.map((r) => r.cpuUsPerRequest['link worker'] ?? Number.NaN)),
     workers: median(runs.map((r) => r.cpuUsPerRequest['all workers'] ?? Number.NaN)),
+    engineAll: median(runs.map((r) => r.cpuWithClicksUs?.engine ?? Number.NaN)),
+    workersAll: median(runs.map((r) => r.cpuWithClicksUs?.['all workers'] ?? Number.NaN)),
   };
   const rounds = runs.map((r) => `${r.throughput.toFixed(0)}/s ${(r.cpuUsPerRequest.engine ?? 0).toFixed(0)} µs`).join(', ');
   console.log(
-    `  ${label.padEnd(8)} ${m.rps.toFixed(0).padStart(6)} req/s   CPU/redirect: engine ${m.engine.toFixed(0)} µs, link worker ${m.link.toFixed(0)} µs, all workers ${m.workers.toFixed(0)} µs   (rounds: ${rounds})`,
+    `  ${label.padEnd(8)} ${m.rps.toFixed(0).padStart(6)} req/s   CPU/redirect: engine ${m.engine.toFixed(0)} µs, link worker ${m.link.toFixed(0)} µs, all workers ${m.workers.toFixed(0)} µs   (rounds: ${rounds})\n` +
+      `  ${''.padEnd(8)} with the click catch-up after the run: engine ${m.engineAll.toFixed(0)} µs, all workers ${m.workersAll.toFixed(0)} µs per redirect`,
   );
   return m;
 }
@@ -103,8 +113,15 @@ async function main(): Promise<void> {
     // Each run is followed by waiting for its clicks, so the next run (either side) starts with no backlog.
     const run = async (s: (typeof sides)[number], durationS: number): Promise<Run> => {
       const mark = await s.watcher.mark();
+      const cpu = (): Record<string, number> =>
+        Object.fromEntries(Object.entries(s.pids).map(([k, list]) => [k, list.reduce((a, p) => a + cpuUsOf(p), 0)]));
+      const before = cpu();
       const r: Run = await wrkWithCpu(`${s.app.api}/s/bench`, s.pids, { connections: CONNECTIONS, durationS });
       r.catchUp = await s.watcher.catchUp(mark, r.requests - r.errors, performance.now());
+      const after = cpu();
+      r.cpuWithClicksUs = Object.fromEntries(
+        Object.keys(after).map((k) => [k, ((after[k] ?? 0) - (before[k] ?? 0)) / Math.max(1, r.requests)]),
+      );
       return r;
     };
     for (const s of sides) await run(s, 2);
@@ -143,6 +160,9 @@ async function main(): Promise<void> {
     );
     console.log(
       `  ${A}/${B}: throughput ${(a.rps / b.rps).toFixed(2)}×, engine CPU/redirect ${(a.engine / b.engine).toFixed(2)}×, link worker ${(a.link / b.link).toFixed(2)}×, all workers ${(a.workers / b.workers).toFixed(2)}×`,
+    );
+    console.log(
+      `  after/before, CPU with the click catch-up: engine ${(a.engineAll / b.engineAll).toFixed(2)}×, all workers ${(a.workersAll / b.workersAll).toFixed(2)}×; sustained redirects/s (clicks ÷ (run + catch-up)) ${(ca.drain / cb.drain).toFixed(2)}×`,
     );
   } finally {
     for (const w of watchers) w.stop();

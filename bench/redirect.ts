@@ -24,7 +24,7 @@
  * `--transport tcp` runs Linkly's workers over the engine's TCP port instead of its Unix socket (`iii`'s
  * default); `bench/engine-ab.ts --transports` compares the two in one run.
  *
- *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100] [--click-concurrency N] [--transport unix|tcp]
+ *   node --import tsx bench/redirect.ts [--duration 10] [--connections 64] [--rounds 3] [--clicks 200] [--subscribers 100] [--click-concurrency N] [--transport unix|tcp] [--http-limit N]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -53,6 +53,11 @@ const TRANSPORT = ((): 'unix' | 'tcp' => {
   if (v !== 'unix' && v !== 'tcp') throw new Error(`--transport must be unix or tcp, got ${v}`);
   return v;
 })();
+/**
+ * Diagnostic: the http worker's `concurrency_request_limit` instead of the tutorial's 1024 (a plain in-flight cap:
+ * at 8, clicks kept up but throughput halved under load, which is why admission.ts takes turns instead).
+ */
+const HTTP_LIMIT = arg('http-limit', 0);
 
 /** A fresh Linkly copy, its `clicks` queue concurrency changed when --click-concurrency asks for it. */
 function project(): string {
@@ -62,6 +67,13 @@ function project(): string {
     const yaml = readFileSync(file, 'utf8');
     const changed = yaml.replace(/(clicks:[\s\S]*?concurrency:\s*)\d+/, `$1${CLICK_CONCURRENCY}`);
     if (changed === yaml) throw new Error('could not find the clicks queue concurrency in config/queue.yaml');
+    writeFileSync(file, changed);
+  }
+  if (HTTP_LIMIT > 0) {
+    const file = join(dir, 'config/http.yaml');
+    const yaml = readFileSync(file, 'utf8');
+    const changed = yaml.replace(/concurrency_request_limit:\s*\d+/, `concurrency_request_limit: ${HTTP_LIMIT}`);
+    if (changed === yaml) throw new Error('could not find concurrency_request_limit in config/http.yaml');
     writeFileSync(file, changed);
   }
   return dir;
