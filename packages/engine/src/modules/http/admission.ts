@@ -21,7 +21,11 @@ import type { EngineApi } from '../module.ts';
 
 /** How often a held route looks at its worker's backlog again (and at most how often a free one does). */
 export const TICK_MS = 10;
-/** Jobs waiting for a slot above which new requests to the worker's routes are held. */
+/**
+ * Jobs waiting for a slot above which new requests to the worker's routes are held. Tuned on Linkly's redirect
+ * (engine-ab, same runs): 50 or 250 instead gave a 1.5× / 1.9× worse click → subscriber p99, 50 also 0.66× the
+ * throughput; letting 8 requests through while holding instead of none, 2.5× the p99 and 0.86× the throughput.
+ */
 export const HIGH_WATER = 100;
 /** Jobs waiting at or below which held requests go. */
 export const LOW_WATER = 10;
