@@ -122,6 +122,6 @@ export class RouteAdmission {
       this.tick(functionId, lane, this.now());
       if (lane.held.length > 0) this.arm(functionId, lane);
     }, TICK_MS);
-    lane.timer.unref();
+    // Not unref'd: it runs only while requests wait, and they are what the process is there for.
   }
 }
