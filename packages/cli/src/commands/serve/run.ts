@@ -73,8 +73,8 @@ async function serve(ctx: CommandContext, logLevel: Level, logFormat: LogFormat,
   if (socket && 'reason' in socket) say('warn', `local workers connect over TCP: ${socket.reason}`);
   const handle = await startProjectHandle(ctx.configPath, logLevel, logFormat, socket && 'path' in socket ? socket.path : undefined);
   const engineUrl = localUrl(handle.addresses().worker);
-  // The engine publishes the socket only when it opened it (not when the first listener has RBAC).
-  const unixUrl = transport === 'unix' ? handle.addresses()['worker-unix'] : undefined;
+  // The main listener's socket (the one `worker` names), published only when it opened one (not with RBAC).
+  const unixUrl = transport === 'unix' ? handle.addresses()['iii-worker-manager-unix'] : undefined;
   const paths = projectPaths(ctx.configPath);
   const secret = handle.workerSecret();
   const sup = new Supervisor({
@@ -169,7 +169,7 @@ function printReady(ctx: CommandContext, handle: ProjectHandle, urls: { tcp: str
   if (a.stream) lines.push(`  stream         ${a.stream}`);
   if (a.console) lines.push(`  console        ${a.console}`);
   // Other listeners (a second worker-manager, …), once per address.
-  const shown = new Set([a.worker, a['worker-unix'], a.http, a.stream, a.console]);
+  const shown = new Set([a.worker, urls.unix, a.http, a.stream, a.console]);
   for (const [label, url] of Object.entries(a)) if (!shown.has(url)) lines.push(`  ${label.padEnd(13)}  ${url}`);
   lines.push('  logs           .iii/logs/<worker>/ (iii worker logs <name>)', 'Press Ctrl-C to stop.');
   ctx.io.err(`${lines.join('\n')}\n`);
