@@ -10,8 +10,9 @@
  * Goal (issue 10): Triad ≥ 0.9× the floor's throughput at 64 in flight, p50 ≤ 1.2×.
  * `--transport unix`: the SDKs reach both engines through a Unix socket (`ws+unix://…:/`, as the workers
  * `iii` starts do) instead of TCP loopback; both sides always use the same transport.
+ * `--transport both`: no floor; Triad over its Unix socket beside Triad over TCP, same engine, same run.
  *
- *   node --import tsx bench/floor-engine.ts [--calls 10000] [--rounds 3] [--transport tcp|unix]
+ *   node --import tsx bench/floor-engine.ts [--calls 10000] [--rounds 3] [--transport tcp|unix|both]
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -34,7 +35,13 @@ function arg(name: string, fallback: number): number {
 const CALLS = arg('calls', 10_000);
 const ROUNDS = arg('rounds', 3);
 const SELF = new URL(import.meta.url).pathname;
-const UNIX = process.argv.includes('--transport') && process.argv[process.argv.indexOf('--transport') + 1] === 'unix';
+const TRANSPORT = ((): 'tcp' | 'unix' | 'both' => {
+  const v = process.argv.includes('--transport') ? process.argv[process.argv.indexOf('--transport') + 1] : 'tcp';
+  if (v !== 'tcp' && v !== 'unix' && v !== 'both') throw new Error(`--transport must be tcp, unix or both, got ${v}`);
+  return v;
+})();
+/** Triad listens on a Unix socket too (`unix`: both sides on sockets; `both`: Triad's socket vs Triad's port). */
+const UNIX = TRANSPORT !== 'tcp';
 
 /** The floor engine: workers on `/`, telemetry on `/otel` (read by nobody); on 127.0.0.1 or on the Unix socket `socketPath`. */
 export async function startFloorEngine(socketPath?: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -136,10 +143,10 @@ function measure(url: string, inFlight: number): Promise<PairResult & { engineUs
 }
 
 async function main(): Promise<void> {
-  const how = UNIX ? 'over Unix sockets' : 'over TCP loopback';
+  const how = { tcp: 'over TCP loopback', unix: 'over Unix sockets', both: 'over a Unix socket vs over TCP loopback' }[TRANSPORT];
   console.log(`floor engine bench: ${CALLS} SDK calls per run (OpenTelemetry on), ${how}, ${ROUNDS} rounds per side\n${loadLine()}`);
   const dir = mkdtempSync(join(tmpdir(), 'triad-floor-'));
-  const floor = await startFloorEngine(UNIX ? join(dir, 'floor.sock') : undefined);
+  const floor = await startFloorEngine(TRANSPORT === 'unix' ? join(dir, 'floor.sock') : undefined);
   const triad = await startEngine({
     logLevel: 'warn',
     workers: [
@@ -147,25 +154,37 @@ async function main(): Promise<void> {
     ],
   });
   const triadUrl = (UNIX ? triad.addresses['worker-unix'] : triad.addresses.worker) as string;
+  // The baseline: the floor engine, or (`both`) Triad itself over TCP.
+  const baseUrl = TRANSPORT === 'both' ? (triad.addresses.worker as string) : floor.url;
+  const labels =
+    TRANSPORT === 'both'
+      ? { subject: 'triad, Unix socket', baseline: 'triad, TCP' }
+      : { subject: 'triad engine', baseline: 'floor engine' };
   try {
     for (const inFlight of [1, 64]) {
       const floors: Array<PairResult & { engineUs: number }> = [];
       const triads: Array<PairResult & { engineUs: number }> = [];
       for (let r = 0; r < ROUNDS; r++) {
-        floors.push(await measure(floor.url, inFlight));
+        // Alternate which side goes first, so a burst of load elsewhere does not land on one side only.
+        if (r % 2 === 0) floors.push(await measure(baseUrl, inFlight));
         triads.push(await measure(triadUrl, inFlight));
+        if (r % 2 === 1) floors.push(await measure(baseUrl, inFlight));
       }
       const med = (xs: Array<PairResult & { engineUs: number }>) =>
         [...xs].sort((p, q) => p.sample.throughput - q.sample.throughput)[Math.floor(xs.length / 2)] as PairResult & { engineUs: number };
       const f = med(floors);
       const t = med(triads);
-      const goal = inFlight === 64 ? ' (goal: throughput ≥ 0.9×, p50 ≤ 1.2×)' : '';
-      report(`iii-sdk A → engine → iii-sdk B → A ${how}, ${inFlight} in flight, median of ${ROUNDS} rounds${goal}`, t.sample, f.sample, {
-        subject: 'triad engine',
-        baseline: 'floor engine',
-      });
-      console.log(cpuLine({ engine: t.engineUs, 'SDK pair': t.sdkUs }, f.engineUs, 'floor engine'));
-      console.log(`  SDK pair on the floor  ${f.sdkUs.toFixed(0)} µs per call`);
+      const goal = inFlight === 64 && TRANSPORT !== 'both' ? ' (goal: throughput ≥ 0.9×, p50 ≤ 1.2×)' : '';
+      report(
+        `iii-sdk A → engine → iii-sdk B → A ${how}, ${inFlight} in flight, median of ${ROUNDS} rounds${goal}`,
+        t.sample,
+        f.sample,
+        labels,
+      );
+      console.log(cpuLine({ engine: t.engineUs, 'SDK pair': t.sdkUs }, f.engineUs, labels.baseline));
+      console.log(
+        `  SDK pair on the baseline ${f.sdkUs.toFixed(0)} µs per call (${labels.baseline}); ratio ${(t.sdkUs / f.sdkUs).toFixed(2)}×`,
+      );
     }
   } finally {
     await triad.stop();
