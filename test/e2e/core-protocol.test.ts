@@ -129,6 +129,40 @@ describe('engine core: wire protocol', () => {
     }
   });
 
+  it('closes a late socket of a finished channel cleanly (channel_closed), and still refuses a wrong key with 404', async () => {
+    const client = await rawClient(engine.workerUrl);
+    try {
+      client.send({ type: 'invokefunction', invocation_id: 'late', function_id: 'engine::channels::create', data: {} });
+      const made = await client.next((f) => f.invocation_id === 'late');
+      const { writer } = made.result as { writer: { channel_id: string; access_key: string } };
+      const base = engine.workerUrl.replace(/\/$/, '');
+      const url = (key: string, dir: string): string => `${base}/ws/channels/${writer.channel_id}?key=${key}&dir=${dir}`;
+      const r = new WebSocket(url(writer.access_key, 'read'));
+      const rClosed = new Promise<number>((res) => r.once('close', (code) => res(code)));
+      await new Promise((res) => r.once('open', res));
+      const w = new WebSocket(url(writer.access_key, 'write'));
+      await new Promise((res) => w.once('open', res));
+      w.close(1000, 'stream_complete');
+      assert.equal(await rClosed, 1000, 'both sides done: the channel is finished');
+      const late = new WebSocket(url(writer.access_key, 'write'));
+      const lateClose = await new Promise<[number, string]>((res) => late.once('close', (code, why) => res([code, why.toString()])));
+      assert.deepEqual(lateClose, [1000, 'channel_closed']);
+      const nearMiss = `${writer.access_key.slice(0, 35)}${writer.access_key.endsWith('0') ? '1' : '0'}`;
+      const wrong = new WebSocket(url(nearMiss, 'write'));
+      wrong.on('error', () => undefined);
+      const status = await new Promise<number>((res) => {
+        wrong.on('unexpected-response', (_req, resp) => res(resp.statusCode ?? 0));
+        wrong.once('open', () => {
+          res(101);
+          wrong.terminate();
+        });
+      });
+      assert.equal(status, 404, 'a finished channel with a near-miss key is still not found');
+    } finally {
+      client.ws.close();
+    }
+  });
+
   it('refuses calls towards a worker that stopped reading once max_outbound_bytes is queued', async () => {
     const small = await startTestEngine({ workers: [{ name: 'iii-worker-manager', config: { max_outbound_bytes: 64 * 1024 } }] });
     const ns = uniqueName('stuck');

@@ -74,7 +74,10 @@ export class ChannelIds {
   }
 }
 
-/** 32 bits of a key, to recognise it later without keeping the string (keys are random hex). */
+/** A 32-bit hash (FNV-1a) of a key, to recognise it later without keeping the string; -1 for a malformed one. */
 export function keyCheck(key: string): number {
-  return key.length === 36 ? Number.parseInt(key.slice(0, 8), 16) >>> 0 : -1;
+  if (key.length !== 36) return -1;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < 36; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

@@ -221,7 +221,7 @@ export class ChannelHub implements ChannelApi {
   private readonly ids = new ChannelIds();
   // Tombstones without a map entry or a kept string per finished channel (two per HTTP request, where the
   // maps' churn and the strings they kept alive were a visible share of the engine's GC): the id counter's
-  // ring slot holds the counter, 32 bits of the key and when the channel finished.
+  // ring slot holds the counter, a 32-bit hash of the key and when the channel finished.
   private readonly ringSeq = new Float64Array(RING).fill(-1);
   private readonly ringKey = new Uint32Array(RING);
   private readonly ringAt = new Float64Array(RING);
