@@ -280,7 +280,7 @@ async function main(): Promise<void> {
       );
     }
     const ratio = t.throughput / b.throughput;
-    console.log(`\ngoal ${ratio >= 0.8 ? 'met' : 'NOT met'}: throughput ${ratio.toFixed(2)}× the bridge (≥ 0.8)`);
+    console.log(`\ngoal ${ratio >= 0.8 ? 'met' : 'NOT met'}: throughput ${ratio.toFixed(3)}× the bridge (≥ 0.8)`);
   } finally {
     for (const s of sides) {
       for (const c of s.children) c.kill();
