@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineApi } from '../module.ts';
-import { HIGH_WATER, LOW_WATER, MAX_HOLD_MS, RouteAdmission, TICK_MS } from './admission.ts';
+import { RouteAdmission, TICK_MS } from './admission.ts';
+import { httpConfigSchema, type QueueAdmissionConfig } from './config.ts';
+
+const DEFAULTS = httpConfigSchema.parse({}).queue_admission;
+const { high_water: HIGH_WATER, low_water: LOW_WATER, max_hold_ms: MAX_HOLD_MS } = DEFAULTS;
 
 /** An engine whose route function `f` runs on worker `w1`, with a queue backlog the test sets per worker. */
-function fixture(opts: { service?: boolean } = {}) {
+function fixture(opts: { service?: boolean; admission?: Partial<QueueAdmissionConfig> } = {}) {
   const backlog: Record<string, number> = { w1: 0, w2: 0 };
   const clock = { now: 0 };
   const engine = {
@@ -15,7 +19,12 @@ function fixture(opts: { service?: boolean } = {}) {
       provide: () => () => {},
     },
   } as unknown as Pick<EngineApi, 'getFunction' | 'services'>;
-  const admission = new RouteAdmission(engine, () => clock.now);
+  const options = { ...DEFAULTS, ...opts.admission };
+  const admission = new RouteAdmission(
+    engine,
+    () => options,
+    () => clock.now,
+  );
   return { admission, backlog, clock };
 }
 
@@ -29,6 +38,32 @@ describe('http admission by queue backlog', () => {
     const bare = fixture({ service: false });
     bare.backlog.w1 = 10_000;
     assert.equal(bare.admission.acquire('f'), undefined);
+  });
+
+  it('enabled: false never holds, whatever the backlog; thresholds come from the config', () => {
+    const off = fixture({ admission: { enabled: false } });
+    off.backlog.w1 = 10_000;
+    for (let i = 0; i < 100; i++) {
+      off.clock.now += TICK_MS;
+      assert.equal(off.admission.acquire('f'), undefined);
+    }
+    const low = fixture({ admission: { high_water: 3, low_water: 1 } });
+    low.backlog.w1 = 4;
+    assert.ok(low.admission.acquire('f'), 'held above a configured high_water of 3');
+    low.admission.close();
+  });
+
+  it('config: defaults 100 / 10 / 500 ms, on; low_water must be below high_water, every problem listed', () => {
+    assert.deepEqual(DEFAULTS, { enabled: true, high_water: 100, low_water: 10, max_hold_ms: 500 });
+    const bad = httpConfigSchema.safeParse({ queue_admission: { high_water: 5, low_water: 5, max_hold_ms: -1 } });
+    assert.equal(bad.success, false);
+    const paths = bad.error?.issues.map((i) => i.path.join('.')).sort();
+    assert.deepEqual(paths, ['queue_admission.low_water', 'queue_admission.max_hold_ms']);
+    const order = httpConfigSchema.safeParse({ queue_admission: { high_water: 5, low_water: 5 } });
+    assert.deepEqual(
+      order.error?.issues.map((i) => [i.path.join('.'), i.message]),
+      [['queue_admission.low_water', 'low_water must be below high_water']],
+    );
   });
 
   it('ignores a backlog on another worker', () => {

@@ -16,21 +16,15 @@
  * Only requests entering through an `http` trigger wait: the calls a handler makes while it runs
  * (Linkly's `link::resolve`, `state::get`, the enqueue) never do, so nothing admitted waits on what is
  * held. A held request still counts against `default_timeout` (504).
+ *
+ * `HIGH_WATER`, `LOW_WATER` and `MAX_HOLD_MS` are `queue_admission.{high_water, low_water, max_hold_ms}` in
+ * config/http.yaml (defaults 100, 10, 500 ms); `enabled: false` turns holding off.
  */
 import type { EngineApi } from '../module.ts';
+import type { QueueAdmissionConfig } from './config.ts';
 
 /** How often a held route looks at its worker's backlog again (and at most how often a free one does). */
 export const TICK_MS = 10;
-/**
- * Jobs waiting for a slot above which new requests to the worker's routes are held. Tuned on Linkly's redirect
- * (engine-ab, same runs): 50 or 250 instead gave a 1.5× / 1.9× worse click → subscriber p99, 50 also 0.66× the
- * throughput; letting 8 requests through while holding instead of none, 2.5× the p99 and 0.86× the throughput.
- */
-export const HIGH_WATER = 100;
-/** Jobs waiting at or below which held requests go. */
-export const LOW_WATER = 10;
-/** The longest a request is held, whatever the backlog. */
-export const MAX_HOLD_MS = 500;
 
 type Backlog = { waitingFor(workerId: string): number };
 
@@ -58,6 +52,8 @@ export class RouteAdmission {
 
   constructor(
     private readonly engine: Pick<EngineApi, 'getFunction' | 'services'>,
+    /** Read on every look, so a config reload applies at once. */
+    private readonly options: () => QueueAdmissionConfig,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -100,11 +96,12 @@ export class RouteAdmission {
   /** Look at the backlog: start holding, or let the held requests go (all of them, or those held too long). */
   private tick(functionId: string, lane: Lane, now: number): void {
     lane.lastTick = now;
-    const waiting = this.waitingFor(functionId);
-    if (!lane.holding && waiting > HIGH_WATER) lane.holding = true;
-    else if (lane.holding && waiting <= LOW_WATER) lane.holding = false;
+    const { enabled, high_water, low_water, max_hold_ms } = this.options();
+    const waiting = enabled ? this.waitingFor(functionId) : 0;
+    if (!lane.holding && waiting > high_water) lane.holding = true;
+    else if (lane.holding && waiting <= low_water) lane.holding = false;
     if (!lane.holding) for (const h of lane.held.splice(0)) h.go();
-    else while (lane.held.length > 0 && now - (lane.held[0] as Held).since >= MAX_HOLD_MS) lane.held.shift()?.go();
+    else while (lane.held.length > 0 && now - (lane.held[0] as Held).since >= max_hold_ms) lane.held.shift()?.go();
   }
 
   private waitingFor(functionId: string): number {

@@ -54,7 +54,7 @@ class HttpModule implements ModuleInstance {
       () => this.config.concurrency_request_limit,
       (err) => this.ctx.log.error('http request crashed', { error: String(err) }),
     );
-    this.admission = new RouteAdmission(ctx.engine);
+    this.admission = new RouteAdmission(ctx.engine, () => this.config.queue_admission);
   }
 
   async start(): Promise<void> {
