@@ -9,7 +9,8 @@
  * drain rate (clicks in SQL ÷ (run + catch-up)).
  *
  * `--transports`: instead of two checkouts, this checkout twice, its workers connected by `iii` over TCP
- * ("tcp", `III_WORKER_TRANSPORT=tcp`) and over the engine's Unix socket ("unix", the default), same run.
+ * ("tcp", the default, `III_WORKER_TRANSPORT=tcp`) and over the engine's Unix socket ("unix",
+ * `III_WORKER_TRANSPORT=unix`), same run.
  *
  *   node --import tsx bench/engine-ab.ts [--base main | --transports] [--duration 10] [--rounds 3] [--connections 64]
  */

@@ -49,7 +49,7 @@ const SUBSCRIBERS = arg('subscribers', 100);
 /** Diagnostic: run the `clicks` queue with this concurrency instead of the tutorial's 5. */
 const CLICK_CONCURRENCY = arg('click-concurrency', 0);
 const TRANSPORT = ((): 'unix' | 'tcp' => {
-  const v = process.argv.includes('--transport') ? process.argv[process.argv.indexOf('--transport') + 1] : 'unix';
+  const v = process.argv.includes('--transport') ? process.argv[process.argv.indexOf('--transport') + 1] : 'tcp';
   if (v !== 'unix' && v !== 'tcp') throw new Error(`--transport must be unix or tcp, got ${v}`);
   return v;
 })();

@@ -48,7 +48,7 @@ it('ch. 3: links and clicks survive an engine restart', async () => {
   }
 });
 
-// With the workers on the TCP port (`iii --worker-transport tcp`), as before the Unix socket was the default.
+// With the workers on the TCP port (`iii --worker-transport tcp`, the default), said explicitly: linkly.test.ts runs on the socket.
 it('ch. 4: a redirect returns before a slow click write finishes (workers over TCP)', async () => {
   const slowMs = 5000;
   const app = await startLinkly({ env: { LINKLY_SLOW_CLICK_MS: String(slowMs) }, workerTransport: 'tcp' });

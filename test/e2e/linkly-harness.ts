@@ -66,7 +66,7 @@ export interface StartOptions {
   ready?: { triggers: string[]; functions: string[] };
   /** The `iii` entry point to run (bench/engine-ab.ts runs another checkout's engine). @default this repo's */
   cli?: string;
-  /** How `iii` connects the workers it starts (III_WORKER_TRANSPORT). @default unix, as `iii` does */
+  /** How `iii` connects the workers it starts (III_WORKER_TRANSPORT). @default tcp, as `iii` does */
   workerTransport?: 'unix' | 'tcp';
 }
 

@@ -25,7 +25,9 @@ const createdClicks = (frames: StreamFrame[], code: string) =>
 describe('Linkly (ch. 1-5) through the iii CLI', () => {
   let app: Linkly;
   before(async () => {
-    app = await startLinkly();
+    // Over iii's Unix socket (`--worker-transport unix`), so every chapter's flow is covered on it too;
+    // linkly-durable and the other Linkly suites run on the default, TCP.
+    app = await startLinkly({ workerTransport: 'unix' });
   });
   after(async () => {
     await app?.stop();
@@ -56,7 +58,7 @@ describe('Linkly (ch. 1-5) through the iii CLI', () => {
     }
   });
 
-  it('the workers `iii` starts reach the engine through its Unix socket', async () => {
+  it('with --worker-transport unix the workers `iii` starts reach the engine through its Unix socket', async () => {
     const client = connect(app);
     try {
       const transports = await workerTransports(client);

@@ -1,6 +1,6 @@
 /**
- * `iii` connects the Node iii-sdk workers it starts through a Unix socket (III_URL=ws+unix://…:/), and
- * through the TCP port with `III_WORKER_TRANSPORT=tcp`; `iii trigger` reaches the engine either way.
+ * `iii` connects the Node iii-sdk workers it starts through the TCP port, and through a Unix socket
+ * (III_URL=ws+unix://…:/) with `--worker-transport unix`; `iii trigger` reaches the engine either way.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ async function stop(serve: ServeProcess): Promise<void> {
   assert.equal(await serve.exited, 0, serve.output());
 }
 
-test('local Node workers get the engine socket by default, the TCP port when asked', { timeout: 180_000 }, async () => {
+test('local Node workers get the TCP port by default, the engine socket with --worker-transport unix', { timeout: 180_000 }, async () => {
   const root = tempDir('triad-cli-unix-');
   let serve: ServeProcess | undefined;
   try {
@@ -57,25 +57,24 @@ test('local Node workers get the engine socket by default, the TCP port when ask
     const added = await iiiProcess(dir, ['worker', 'add', './probe']);
     assert.equal(added.code, 0, added.stderr);
 
+    // By default the worker gets the TCP port, and no socket is opened.
     serve = await startServe(dir);
+    assert.doesNotMatch(serve.output(), /local workers/);
+    assert.equal(await probeUrl(dir, serve.workerUrl), serve.workerUrl);
+    await stop(serve);
+    serve = undefined;
+
+    // Asked for: the worker was given the socket and answers through it; `iii trigger` reaches the engine both ways.
+    serve = await startServe(dir, ['--worker-transport', 'unix']);
     const unixUrl = /local workers {2}(ws\+unix:\/\/\S+)/.exec(serve.output())?.[1];
     assert.ok(unixUrl, `iii printed its local-worker socket:\n${serve.output()}`);
     const socket = /^ws\+unix:\/\/(\/[^:]+):\/$/.exec(unixUrl)?.[1] as string;
     assert.equal(statSync(socket).mode & 0o777, 0o600);
-    // The worker was given the socket and answers through it; `iii trigger` reaches the engine both ways.
     assert.equal(await probeUrl(dir, serve.workerUrl), unixUrl);
     assert.equal(await probeUrl(dir, unixUrl), unixUrl);
     await stop(serve);
     serve = undefined;
     assert.equal(existsSync(socket), false, 'the socket file is removed when iii stops');
-
-    // Opting out: the worker gets the TCP port, and no socket is opened.
-    serve = await startServe(dir, [], { III_WORKER_TRANSPORT: 'tcp' });
-    assert.doesNotMatch(serve.output(), /local workers/);
-    assert.equal(await probeUrl(dir, serve.workerUrl), serve.workerUrl);
-    assert.equal(existsSync(socket), false);
-    await stop(serve);
-    serve = undefined;
 
     const bad = await iiiProcess(dir, ['--worker-transport', 'udp']);
     assert.equal(bad.code, 1);

@@ -16,6 +16,6 @@ export const options: OptionSpec[] = [
     value: '<unix|tcp>',
     description:
       'how local workers on the Node iii-sdk reach the engine: a Unix socket (III_URL=ws+unix://…) or the TCP port; also $III_WORKER_TRANSPORT',
-    defaultText: 'unix',
+    defaultText: 'tcp',
   },
 ];

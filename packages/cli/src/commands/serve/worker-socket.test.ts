@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { localSocketPath, workerTransport } from './worker-socket.ts';
 
-test('worker transport: the flag, else $III_WORKER_TRANSPORT, else unix; anything else is a coded error', () => {
-  assert.equal(workerTransport(undefined, {}), 'unix');
+test('worker transport: the flag, else $III_WORKER_TRANSPORT, else tcp; anything else is a coded error', () => {
+  assert.equal(workerTransport(undefined, {}), 'tcp');
+  assert.equal(workerTransport(undefined, { III_WORKER_TRANSPORT: 'unix' }), 'unix');
   assert.equal(workerTransport(undefined, { III_WORKER_TRANSPORT: 'tcp' }), 'tcp');
   assert.equal(workerTransport('unix', { III_WORKER_TRANSPORT: 'tcp' }), 'unix');
+  assert.equal(workerTransport('tcp', { III_WORKER_TRANSPORT: 'unix' }), 'tcp');
   assert.throws(() => workerTransport('udp', {}), { code: 'E_CLI_BAD_ARGS', message: /--worker-transport must be unix or tcp/ });
   assert.throws(() => workerTransport(undefined, { III_WORKER_TRANSPORT: 'TCP' }), { message: /III_WORKER_TRANSPORT must be/ });
 });

@@ -1,8 +1,11 @@
 /**
- * How `iii` connects the local workers it starts: by default over a Unix domain socket the engine opens
- * beside its TCP port (less CPU per message on both ends than TCP loopback; README "Benchmarks"), as
- * `III_URL=ws+unix://<path>:/`. TCP stays for everything else (`iii trigger`, the console, remote
- * workers) and is what `--worker-transport tcp` / `III_WORKER_TRANSPORT=tcp` gives the workers too.
+ * How `iii` connects the local workers it starts: over the engine's TCP port by default, or, with
+ * `--worker-transport unix` / `III_WORKER_TRANSPORT=unix`, over a Unix domain socket the engine opens beside
+ * it, as `III_URL=ws+unix://<path>:/`. TCP is the default because it measured better where it matters: on the
+ * Linkly redirect under wrk -c64 the socket gave 0.91× the throughput and 1.11× the engine CPU per redirect
+ * on a quiet machine (`engine-ab --transports`; small writes back a Unix socket up sooner than TCP loopback),
+ * although one call at a time it is faster (floor-engine: 2.19× calls/s). TCP stays for everything else
+ * (`iii trigger`, the console, remote workers) either way.
  *
  * The socket lives in a private folder of this user, `$XDG_RUNTIME_DIR/iii/` or `<tmpdir>/iii-<uid>/`
  * (0700, owned by us: a folder someone else made, or made open, is not used), named by a hash of the
@@ -18,9 +21,9 @@ import { CliError } from '../../output/cli-error.ts';
 
 export type WorkerTransport = 'unix' | 'tcp';
 
-/** `--worker-transport`, else $III_WORKER_TRANSPORT, else unix (TCP on Windows). */
+/** `--worker-transport`, else $III_WORKER_TRANSPORT, else tcp. */
 export function workerTransport(flag: string | undefined, env: NodeJS.ProcessEnv): WorkerTransport {
-  const value = flag ?? env.III_WORKER_TRANSPORT ?? (process.platform === 'win32' ? 'tcp' : 'unix');
+  const value = flag ?? env.III_WORKER_TRANSPORT ?? 'tcp';
   if (value === 'unix' || value === 'tcp') return value;
   const source = flag === undefined ? 'III_WORKER_TRANSPORT' : '--worker-transport';
   throw new CliError('E_CLI_BAD_ARGS', `${source} must be unix or tcp (got \`${value}\`)`);
