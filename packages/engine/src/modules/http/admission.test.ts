@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EngineApi } from '../module.ts';
-import { RouteAdmission, TICK_MS } from './admission.ts';
+import { RouteAdmission, STALL_COOLDOWN, TICK_MS } from './admission.ts';
 import { httpConfigSchema, type QueueAdmissionConfig } from './config.ts';
 
 const DEFAULTS = httpConfigSchema.parse({}).queue_admission;
@@ -99,12 +99,13 @@ describe('http admission by queue backlog', () => {
     assert.deepEqual(order, [0, 1, 2, 3, 4]);
   });
 
-  it('lets a request go after MAX_HOLD_MS even when the queue does not catch up', async () => {
+  it('lets a request go after MAX_HOLD_MS while the queue drains but has not caught up', async () => {
     const { admission, backlog, clock } = fixture();
     backlog.w1 = 10 * HIGH_WATER;
     const first = admission.acquire('f');
     assert.ok(first);
     clock.now += MAX_HOLD_MS / 2;
+    backlog.w1 -= 1; // draining, far from LOW_WATER
     const second = admission.acquire('f');
     assert.ok(second);
     let secondWent = false;
@@ -118,6 +119,29 @@ describe('http admission by queue backlog', () => {
     assert.equal(admission.holding('f'), true);
     admission.close();
     await second;
+  });
+
+  it('a hold that does not shrink the backlog ends, and none starts again for STALL_COOLDOWN holds', () => {
+    const { admission, backlog, clock } = fixture();
+    try {
+      backlog.w1 = 10 * HIGH_WATER; // stuck: its jobs wait on something other than the engine's CPU
+      assert.ok(admission.acquire('f'));
+      clock.now += MAX_HOLD_MS - TICK_MS;
+      assert.ok(admission.acquire('f'));
+      assert.equal(admission.holding('f'), true, 'not yet a whole hold without progress');
+      clock.now += TICK_MS;
+      assert.equal(admission.acquire('f'), undefined, 'a whole hold without progress: requests go');
+      assert.equal(admission.holding('f'), false);
+      assert.equal(admission.heldOf('f'), 0, 'and the held ones went with it');
+      for (let t = 50; t < STALL_COOLDOWN * MAX_HOLD_MS; t += 50) {
+        clock.now += 50;
+        assert.equal(admission.acquire('f'), undefined, `no hold during the cooldown (${t} ms in)`);
+      }
+      clock.now += 50;
+      assert.ok(admission.acquire('f'), 'after the cooldown a backlog above HIGH_WATER holds again');
+    } finally {
+      admission.close();
+    }
   });
 
   it('close lets every held request go', async () => {

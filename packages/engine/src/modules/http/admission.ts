@@ -9,9 +9,9 @@
  * to that route wait here, in the engine, until the backlog is down to `LOW_WATER`; then they all go
  * at once. Each side runs in bursts with everything it has in flight, as efficient as running alone
  * (holding requests to a trickle instead costs a wake-up of every process per request: measured 0.3×
- * the throughput under load). No request waits longer than `MAX_HOLD_MS` (a queue that cannot catch
- * up, e.g. jobs that wait on slow I/O, only delays requests by that much), and without queued work
- * waiting nothing is ever held.
+ * the throughput under load). No request waits longer than `MAX_HOLD_MS`; a hold that does not shrink
+ * the backlog (jobs waiting on slow I/O, not on CPU) ends and pauses holding for a while (`tick`), and
+ * without queued work waiting nothing is ever held.
  *
  * Only requests entering through an `http` trigger wait: the calls a handler makes while it runs
  * (Linkly's `link::resolve`, `state::get`, the enqueue) never do, so nothing admitted waits on what is
@@ -25,6 +25,8 @@ import type { QueueAdmissionConfig } from './config.ts';
 
 /** How often a held route looks at its worker's backlog again (and at most how often a free one does). */
 export const TICK_MS = 10;
+/** After a hold that did not shrink the backlog, this many `max_hold_ms` pass before the next can start. */
+export const STALL_COOLDOWN = 10;
 
 type Backlog = { waitingFor(workerId: string): number };
 
@@ -43,6 +45,11 @@ interface Held {
 class Lane {
   holding = false;
   lastTick = Number.NEGATIVE_INFINITY;
+  /** The smallest backlog seen while holding, and when it last got smaller. */
+  lowest = 0;
+  progressAt = 0;
+  /** A hold that made no progress: no new hold starts before this. */
+  stalledUntil = Number.NEGATIVE_INFINITY;
   readonly held: Held[] = [];
   timer: NodeJS.Timeout | undefined;
 }
@@ -93,13 +100,29 @@ export class RouteAdmission {
     this.lanes.clear();
   }
 
-  /** Look at the backlog: start holding, or let the held requests go (all of them, or those held too long). */
+  /**
+   * Look at the backlog: start holding, or let the held requests go (all of them, or those held too long).
+   * Holding helps only a queue starved of CPU by the requests; jobs stuck on something else (slow I/O, a
+   * blocked handler) do not drain faster for it. So a hold during which the backlog has not shrunk for a
+   * whole `max_hold_ms` ends, and none starts again for `STALL_COOLDOWN` holds' time: such a queue costs
+   * the route at most one hold per cooldown instead of `max_hold_ms` on every request.
+   */
   private tick(functionId: string, lane: Lane, now: number): void {
     lane.lastTick = now;
     const { enabled, high_water, low_water, max_hold_ms } = this.options();
     const waiting = enabled ? this.waitingFor(functionId) : 0;
-    if (!lane.holding && waiting > high_water) lane.holding = true;
-    else if (lane.holding && waiting <= low_water) lane.holding = false;
+    if (!lane.holding && waiting > high_water && now >= lane.stalledUntil) {
+      lane.holding = true;
+      lane.lowest = waiting;
+      lane.progressAt = now;
+    } else if (lane.holding && waiting <= low_water) lane.holding = false;
+    else if (lane.holding && waiting < lane.lowest) {
+      lane.lowest = waiting;
+      lane.progressAt = now;
+    } else if (lane.holding && now - lane.progressAt >= max_hold_ms) {
+      lane.holding = false;
+      lane.stalledUntil = now + STALL_COOLDOWN * max_hold_ms;
+    }
     if (!lane.holding) for (const h of lane.held.splice(0)) h.go();
     else while (lane.held.length > 0 && now - (lane.held[0] as Held).since >= max_hold_ms) lane.held.shift()?.go();
   }
