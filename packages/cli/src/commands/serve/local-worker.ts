@@ -219,6 +219,9 @@ export class LocalWorker extends EventEmitter {
   private env(manifest: Manifest): NodeJS.ProcessEnv {
     const url = this.opts.engineUrl;
     return {
+      // The SDK names its traces and logs after OTEL_SERVICE_NAME, else "iii-node" for every worker: name them
+      // after the worker unless the environment or the manifest says otherwise.
+      OTEL_SERVICE_NAME: this.spec.name,
       ...this.opts.env,
       ...manifest.env,
       III_URL: url,

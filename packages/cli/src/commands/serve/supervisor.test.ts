@@ -90,12 +90,20 @@ test('a local worker starts with the engine env, output prefixed on the console 
   const { p, io, sup } = setup();
   const path = p.worker(
     'w1',
-    `name: w1\nenv:\n  EXTRA: "yes"\nscripts:\n  start: echo "url=$III_URL eng=$III_ENGINE_URL name=$III_WORKER_NAME extra=$EXTRA"; echo oops >&2; ${LONG}\n`,
+    `name: w1\nenv:\n  EXTRA: "yes"\nscripts:\n  start: echo "url=$III_URL eng=$III_ENGINE_URL name=$III_WORKER_NAME extra=$EXTRA svc=$OTEL_SERVICE_NAME"; echo oops >&2; ${LONG}\n`,
   );
+  const named = p.worker('w1b', `name: w1b\nenv:\n  OTEL_SERVICE_NAME: shop\nscripts:\n  start: echo "svc=$OTEL_SERVICE_NAME"; ${LONG}\n`);
   try {
-    await sup.reconcile([{ name: 'w1', worker_path: path }]);
+    await sup.reconcile([
+      { name: 'w1', worker_path: path },
+      { name: 'w1b', worker_path: named },
+    ]);
     await waitFor(() => io.stderr.includes('[w1] oops'), { what: 'stderr line' });
-    await waitFor(() => io.stdout.includes('[w1] url=ws://127.0.0.1:1 eng=ws://127.0.0.1:1 name=w1 extra=yes'), { what: 'stdout line' });
+    // OTEL_SERVICE_NAME defaults to the worker's name (the SDK's traces and logs say which worker), the manifest wins.
+    await waitFor(() => io.stdout.includes('[w1] url=ws://127.0.0.1:1 eng=ws://127.0.0.1:1 name=w1 extra=yes svc=w1'), {
+      what: 'stdout line',
+    });
+    await waitFor(() => io.stdout.includes('[w1b] svc=shop'), { what: 'the manifest names the service' });
     const logs = join(p.dir, '.iii', 'logs', 'w1');
     assert.match(readFileSync(join(logs, 'stdout.log'), 'utf8'), /^url=ws:\/\/127\.0\.0\.1:1 /);
     assert.match(readFileSync(join(logs, 'stderr.log'), 'utf8'), /oops/);
