@@ -21,7 +21,8 @@ import type { IIIClient } from 'iii-sdk';
 import { connect, createLink, type Linkly, REPO, startLinkly } from '../test/e2e/linkly-harness.ts';
 import { checkout, shortSha } from './lib/checkout.ts';
 import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
-import { cpuUsOf, descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
+import { linklyPids } from './lib/linkly-pids.ts';
+import { cpuUsOf, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,13 +47,6 @@ function drainRate(run: Run): number {
   if (!c) return Number.NaN;
   const ms = Number.isNaN(c.sqlMs) ? Number.NaN : c.sqlMs;
   return c.expected / (DURATION_S + ms / 1000);
-}
-
-function pidsOf(app: Linkly): Record<string, number[]> {
-  const engine = app.pid ?? 0;
-  const workers = descendants(engine);
-  const link = workers.filter((w) => w.comm.startsWith('node') && /\/link\/?$/.test(w.cwd)).map((w) => w.pid);
-  return { engine: [engine], 'link worker': link, 'all workers': workers.map((w) => w.pid) };
 }
 
 async function boot(cli: string, workerTransport?: 'tcp' | 'unix'): Promise<Linkly> {
@@ -108,7 +102,7 @@ async function main(): Promise<void> {
         clients.push(client);
         const watcher = await ClickWatcher.start(app.streamUrl, client, 'bench');
         watchers.push(watcher);
-        return { app, pids: pidsOf(app), runs: [] as Run[], watcher };
+        return { app, pids: linklyPids(app), runs: [] as Run[], watcher };
       }),
     );
     // Each run is followed by waiting for its clicks, so the next run (either side) starts with no backlog.

@@ -32,10 +32,11 @@ import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
-import { connect, copyProject, createLink, type Linkly, startLinkly } from '../test/e2e/linkly-harness.ts';
+import { connect, copyProject, createLink, startLinkly } from '../test/e2e/linkly-harness.ts';
 import { type CatchUp, ClickWatcher, catchUpLine } from './lib/click-catchup.ts';
+import { linklyPids } from './lib/linkly-pids.ts';
 import { report, type Sample, summarise } from './lib/stats.ts';
-import { cpuLine, descendants, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
+import { cpuLine, loadLine, requireWrk, type WrkResult, wrkWithCpu } from './lib/wrk.ts';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -145,14 +146,6 @@ function get(agent: Agent, url: URL): Promise<number> {
 type Run = WrkResult & { cpuUsPerRequest: Record<string, number>; catchUp?: CatchUp };
 
 /** The processes serving Linkly's redirects: the `iii` engine, the link worker, every worker. */
-function linklyPids(app: Linkly): Record<string, number[]> {
-  const engine = app.pid ?? 0;
-  const workers = descendants(engine);
-  const link = workers.filter((w) => w.comm.startsWith('node') && /\/link\/?$/.test(w.cwd)).map((w) => w.pid);
-  if (link.length === 0) throw new Error('could not find the link worker process under the engine');
-  return { engine: [engine], 'link worker': link, 'all workers': workers.map((w) => w.pid) };
-}
-
 /** One wrk run on GET /s/bench (errors = non-3xx answers and socket errors such as wrk's 2 s timeouts). */
 function wrkRedirects(api: string, pids: Record<string, number[]>, durationS = DURATION_S): Promise<Run> {
   return wrkWithCpu(`${api}/s/bench`, pids, { threads: 2, connections: CONNECTIONS, durationS });
